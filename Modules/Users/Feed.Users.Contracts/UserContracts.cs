@@ -1,0 +1,12 @@
+using Mediator;
+
+namespace Feed.Users.Contracts;
+
+/// <summary>What other modules may know about a user: never email, phone, age or credentials.</summary>
+public sealed record UserSummary(Guid UserId, string Username, bool IsInfluencer);
+
+/// <summary>Looks up users by id; unknown ids are simply absent from the result.</summary>
+public sealed record GetUserSummaries(IReadOnlyCollection<Guid> UserIds) : IQuery<IReadOnlyDictionary<Guid, UserSummary>>;
+
+/// <summary>Published when a user starts (true) or stops (false) being an influencer: their posts switch between pull and push.</summary>
+public sealed record InfluencerStatusChanged(Guid UserId, bool IsInfluencer, DateTimeOffset ChangedOn) : INotification;

@@ -1,0 +1,33 @@
+using Feed.Api;
+using Feed.Social;
+using Feed.Timeline;
+using Feed.Users;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddFeedPlatform(builder.Configuration);
+builder.Services
+    .AddUsers(builder.Configuration)
+    .AddSocial(builder.Configuration)
+    .AddTimeline(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthChecks("/health");
+
+app.MapUsersEndpoints();
+app.MapSocialEndpoints();
+app.MapTimelineEndpoints();
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Feed.SharedKernel.Auth;
+
+/// <summary>JWT settings (<c>Feed:Auth</c>). The signing key comes from configuration; only Development ships one.</summary>
+public sealed class FeedAuthOptions
+{
+    public const string SectionName = "Feed:Auth";
+
+    [Required(ErrorMessage = "Feed:Auth:SigningKey is required (at least 32 characters); set it in configuration or the environment variable Feed__Auth__SigningKey.")]
+    [MinLength(32, ErrorMessage = "Feed:Auth:SigningKey must be at least 32 characters.")]
+    public string SigningKey { get; set; } = string.Empty;
+
+    [Required]
+    public string Issuer { get; set; } = "feed";
+
+    [Required]
+    public string Audience { get; set; } = "feed";
+
+    [Range(1, 24 * 60)]
+    public int TokenLifetimeMinutes { get; set; } = 60;
+
+    public SymmetricSecurityKey CreateSigningKey() => new(Encoding.UTF8.GetBytes(SigningKey));
+
+    public TokenValidationParameters CreateValidationParameters() => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = CreateSigningKey(),
+        ValidateIssuerSigningKey = true,
+        ValidateLifetime = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = "name",
+    };
+}
+
+public static class ClaimsPrincipalExtensions
+{
+    /// <summary>The authenticated user's id (the token's <c>sub</c>); endpoints behind RequireAuthorization only.</summary>
+    public static Guid GetUserId(this ClaimsPrincipal principal)
+    {
+        var subject = principal.FindFirstValue("sub") ?? principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        return Guid.TryParse(subject, out var id) ? id : throw new InvalidOperationException("The authenticated principal carries no user id.");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Feed.IntegrationTests.Infrastructure;
+
+/// <summary>A registered, logged-in user talking to the API, plus the JSON settings of the contract.</summary>
+public sealed record FeedUser(Guid UserId, string Username, HttpClient Http);
+
+public static class FeedClient
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    private static int _sequence;
+
+    public static string UniqueName(string prefix = "user") =>
+        $"{prefix}_{Interlocked.Increment(ref _sequence)}_{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>Registers a user, takes a token, and returns a client that sends it.</summary>
+    public static async Task<FeedUser> RegisterAsync(this FeedApiFactory factory, string? username = null)
+    {
+        username ??= UniqueName();
+        var anonymous = factory.CreateClient();
+        var registered = await anonymous.PostAsJsonAsync("/api/users", new
+        {
+            username,
+            first_name = "First",
+            last_name = "Last",
+            email = $"{username}@example.com",
+            password = "correct horse battery staple",
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var user = await registered.Content.ReadFromJsonAsync<JsonObject>();
+        var userId = Guid.Parse(user!["user_id"]!.GetValue<string>());
+
+        var token = await anonymous.PostAsJsonAsync("/api/auth/token", new { username, password = "correct horse battery staple" });
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        var body = await token.Content.ReadFromJsonAsync<JsonObject>();
+
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!["access_token"]!.GetValue<string>());
+        return new FeedUser(userId, username, client);
+    }
+
+    public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+}

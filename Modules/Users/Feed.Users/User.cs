@@ -23,6 +23,9 @@ internal sealed record User(
     /// while the account keeps the spelling its owner chose.
     /// </summary>
     public static string NormalizeKey(string value) => value.ToLowerInvariant();
+
+    // The generated record ToString would print the password hash into any log that mentions a user.
+    public override string ToString() => $"User {UserId} ({Username})";
 }
 
 /// <summary>Profile fields to change; a null field stays as it is. Username is immutable.</summary>
@@ -49,4 +52,15 @@ internal sealed record ProfileChanges(
     };
 
     public static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    // Names the changed fields only: the values include a password hash and contact details.
+    public override string ToString()
+    {
+        var changed = new (string Field, object? Value)[]
+        {
+            ("first_name", FirstName), ("last_name", LastName), ("email", Email), ("password", PasswordHash),
+            ("location", Location), ("phone", Phone), ("age", Age),
+        };
+        return $"ProfileChanges ({string.Join(", ", changed.Where(change => change.Value is not null).Select(change => change.Field))})";
+    }
 }

@@ -34,7 +34,7 @@ public sealed class UsersModuleTests
 
         var options = services.GetRequiredService<IOptions<UsersOptions>>().Value;
 
-        Assert.Equal(new Feed.Users.Influence.InfluencerThresholds(3, 2), options.Thresholds);
+        Assert.Equal(new Feed.Users.Influence.InfluencerThresholds(3, 2), options.ToThresholds());
     }
 
     [Theory]

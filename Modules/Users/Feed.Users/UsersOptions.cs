@@ -22,7 +22,7 @@ internal sealed class UsersOptions : IValidatableObject
     public long EffectiveDemotionFollowerThreshold =>
         InfluencerDemotionFollowerThreshold ?? (long)decimal.Floor(InfluencerFollowerThreshold * 0.9m);
 
-    public InfluencerThresholds Thresholds => new(InfluencerFollowerThreshold, EffectiveDemotionFollowerThreshold);
+    public InfluencerThresholds ToThresholds() => new(InfluencerFollowerThreshold, EffectiveDemotionFollowerThreshold);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

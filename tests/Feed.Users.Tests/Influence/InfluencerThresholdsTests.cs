@@ -72,7 +72,7 @@ public sealed class InfluencerThresholdsTests
         var options = new UsersOptions { InfluencerFollowerThreshold = promotion };
 
         Assert.Equal(demotion, options.EffectiveDemotionFollowerThreshold);
-        Assert.Equal(new InfluencerThresholds(promotion, demotion), options.Thresholds);
+        Assert.Equal(new InfluencerThresholds(promotion, demotion), options.ToThresholds());
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class InfluencerThresholdsTests
     {
         var options = new UsersOptions { InfluencerFollowerThreshold = 100, InfluencerDemotionFollowerThreshold = 50 };
 
-        Assert.Equal(new InfluencerThresholds(100, 50), options.Thresholds);
+        Assert.Equal(new InfluencerThresholds(100, 50), options.ToThresholds());
     }
 
     [Theory]

@@ -32,7 +32,7 @@ internal sealed class FollowerCountChangedHandler(
             return;
         }
 
-        var isInfluencer = options.Value.Thresholds.StatusFor(user.IsInfluencer, followerCount);
+        var isInfluencer = options.Value.ToThresholds().StatusFor(user.IsInfluencer, followerCount);
         if (isInfluencer == user.IsInfluencer)
         {
             return;

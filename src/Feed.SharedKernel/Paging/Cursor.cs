@@ -23,7 +23,7 @@ public readonly record struct Cursor(DateTimeOffset At, Guid Id)
     public static bool TryDecode(string? value, out Cursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(value) || value.Length > 64)
+        if (string.IsNullOrEmpty(value) || value.Length > 64 || !Base64Url.IsValid(value))
         {
             return false;
         }

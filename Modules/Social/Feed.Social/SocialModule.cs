@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Feed.Social;
 
@@ -24,8 +25,8 @@ public static class SocialModule
     public static IServiceCollection AddSocial(this IServiceCollection services, IConfiguration configuration)
     {
         // In-memory adapters hold the data for the life of the process; a PostgreSQL adapter replaces them.
-        services.AddSingleton<IPostStore, InMemoryPostStore>();
-        services.AddSingleton<IFollowStore, InMemoryFollowStore>();
+        services.TryAddSingleton<IPostStore, InMemoryPostStore>();
+        services.TryAddSingleton<IFollowStore, InMemoryFollowStore>();
         services.AddValidatorsFromAssembly(typeof(SocialModule).Assembly, includeInternalTypes: true);
         return services;
     }

@@ -11,7 +11,7 @@ public sealed class UsersStartupTests
     [InlineData("3", "-1")]
     public async Task Invalid_influencer_thresholds_stop_the_host_at_start_up(string promotion, string? demotion)
     {
-        await using var factory = new FeedApiFactory(new Dictionary<string, string?>
+        await using var factory = FeedApiFactory.WithSettings(new Dictionary<string, string?>
         {
             ["Feed:Users:InfluencerFollowerThreshold"] = promotion,
             ["Feed:Users:InfluencerDemotionFollowerThreshold"] = demotion,

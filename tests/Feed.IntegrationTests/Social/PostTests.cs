@@ -5,9 +5,9 @@ using Feed.SharedKernel.Paging;
 
 namespace Feed.IntegrationTests.Social;
 
-public sealed class PostTests(SocialApiFixture api) : IClassFixture<SocialApiFixture>
+public sealed class PostTests(FeedApiFactory factory) : IClassFixture<FeedApiFactory>
 {
-    private readonly FeedApiFactory _factory = api.Factory;
+    private readonly FeedApiFactory _factory = factory;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,3 +1,7 @@
+using Feed.Timeline.FanOut;
+using Feed.Timeline.InMemory;
+using Feed.Timeline.Timelines.GetTimeline;
+using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,11 +13,20 @@ public static class TimelineModule
 {
     public static IServiceCollection AddTimeline(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TimelineOptions>()
+            .Bind(configuration.GetSection(TimelineOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<ITimelineStore, InMemoryTimelineStore>();
+        services.AddScoped<FanOutPost>();
+        services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
         return services;
     }
 
     public static IEndpointRouteBuilder MapTimelineEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        GetTimelineEndpoint.Map(endpoints);
         return endpoints;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Problems;
+using Feed.SharedKernel.Storage;
 using Feed.SharedKernel.Validation;
 using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -21,6 +22,7 @@ internal static class FeedPlatform
             options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
         });
 
+        services.AddFeedStorage(configuration);
         services.AddFeedProblems();
         services.ConfigureHttpJsonOptions(options =>
         {

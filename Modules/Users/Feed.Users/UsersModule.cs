@@ -1,6 +1,19 @@
+using Feed.Users.Authentication;
+using Feed.Users.Authentication.IssueToken;
+using Feed.Users.InMemory;
+using Feed.Users.Profiles.GetOwnProfile;
+using Feed.Users.Profiles.GetPublicProfile;
+using Feed.Users.Profiles.SearchUsers;
+using Feed.Users.Profiles.UpdateOwnProfile;
+using Feed.Users.Registration.RegisterUser;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Feed.Users;
 
@@ -9,11 +22,30 @@ public static class UsersModule
 {
     public static IServiceCollection AddUsers(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<UsersOptions>()
+            .Bind(configuration.GetSection(UsersOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IUserStore, InMemoryUserStore>();
+        services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.TryAddSingleton<PasswordHashes>();
+        services.AddValidatorsFromAssembly(typeof(UsersModule).Assembly, includeInternalTypes: true);
         return services;
     }
 
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        var users = endpoints.MapGroup("/api/users").WithTags("Users");
+        RegisterUserEndpoint.Map(users);
+        SearchUsersEndpoint.Map(users);
+        GetOwnProfileEndpoint.Map(users);
+        UpdateOwnProfileEndpoint.Map(users);
+        GetPublicProfileEndpoint.Map(users);
+
+        var auth = endpoints.MapGroup("/api/auth").WithTags("Auth");
+        IssueTokenEndpoint.Map(auth);
         return endpoints;
     }
 }

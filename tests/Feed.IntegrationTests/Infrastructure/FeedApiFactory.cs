@@ -5,15 +5,23 @@ using Microsoft.Extensions.Configuration;
 namespace Feed.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real host, in process, on the in-memory stores. Settings override configuration the way
-/// environment variables would (e.g. <c>Feed:Users:InfluencerFollowerThreshold</c>).
+/// The real host, in process, on the in-memory stores, with the influencer threshold lowered to 3.
+/// <see cref="WithSettings"/> overrides configuration the way environment variables would
+/// (e.g. <c>Feed:Timeline:InfluencerGroupSize</c>).
 /// </summary>
-public sealed class FeedApiFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class FeedApiFactory : WebApplicationFactory<Program>
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    /// <summary>The one public constructor, so the factory can be an xunit class fixture.</summary>
     public FeedApiFactory()
-        : this(null)
+        : this(new Dictionary<string, string?>())
     {
     }
+
+    private FeedApiFactory(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
+    public static FeedApiFactory WithSettings(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -24,10 +32,7 @@ public sealed class FeedApiFactory(IReadOnlyDictionary<string, string?>? setting
             {
                 ["Feed:Users:InfluencerFollowerThreshold"] = "3",
             });
-            if (settings is not null)
-            {
-                configuration.AddInMemoryCollection(settings);
-            }
+            configuration.AddInMemoryCollection(_settings);
         });
     }
 }

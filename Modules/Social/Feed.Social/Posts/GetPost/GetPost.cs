@@ -1,0 +1,33 @@
+using Feed.SharedKernel.Problems;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Feed.Social.Posts.GetPost;
+
+internal sealed record GetPost(Guid PostId) : IQuery<PostResponse>;
+
+internal sealed class GetPostHandler(IPostStore posts) : IQueryHandler<GetPost, PostResponse>
+{
+    public async ValueTask<PostResponse> Handle(GetPost query, CancellationToken cancellationToken)
+    {
+        var post = await posts.GetAsync(query.PostId, cancellationToken)
+            ?? throw new NotFoundException($"Post {query.PostId} does not exist.");
+        return PostResponse.From(post);
+    }
+}
+
+internal static class GetPostEndpoint
+{
+    public static void Map(IEndpointRouteBuilder posts) =>
+        posts.MapGet("/{post_id:guid}", async Task<Ok<PostResponse>> (
+                [FromRoute(Name = "post_id")] Guid postId, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetPost(postId), cancellationToken)))
+            .WithName("GetPost")
+            .WithSummary("Read one post.")
+            .Produces<PostResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,33 @@
+using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Validation;
+using Feed.Social.Paging;
+using Feed.Social.Users;
+using FluentValidation;
+using Mediator;
+
+namespace Feed.Social.Posts.ListUserPosts;
+
+/// <summary>A user's posts, newest first, one page at a time.</summary>
+internal sealed record ListUserPosts(Guid UserId, int? Limit, string? Cursor) : IQuery<Page<PostResponse>>;
+
+internal sealed class ListUserPostsValidator : AbstractValidator<ListUserPosts>
+{
+    public ListUserPostsValidator()
+    {
+        RuleFor(query => query.Limit).ValidPageSize();
+        RuleFor(query => query.Cursor).ValidCursor();
+    }
+}
+
+internal sealed class ListUserPostsHandler(IPostStore posts, ISender sender) : IQueryHandler<ListUserPosts, Page<PostResponse>>
+{
+    public async ValueTask<Page<PostResponse>> Handle(ListUserPosts query, CancellationToken cancellationToken)
+    {
+        await sender.RequireUserAsync(query.UserId, cancellationToken);
+
+        var limit = PageSize.Resolve(query.Limit);
+        var rows = await posts.ListByAuthorAsync(query.UserId, Cursor.DecodeOrNull(query.Cursor), limit + 1, cancellationToken);
+        var (page, nextCursor) = NewestFirstPage.Cut(rows, limit, post => new SequenceKey(post.CreatedOn, post.PostId));
+        return new Page<PostResponse>(page.Select(PostResponse.From).ToArray(), nextCursor);
+    }
+}

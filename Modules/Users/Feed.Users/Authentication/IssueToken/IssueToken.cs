@@ -1,0 +1,83 @@
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Problems;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Feed.Users.Authentication.IssueToken;
+
+/// <summary>Exchanges a username and password for a bearer token. Also the JSON body of <c>POST /api/auth/token</c>.</summary>
+internal sealed record IssueToken(string Username, string Password) : ICommand<IssuedToken>;
+
+internal sealed record IssuedToken(string AccessToken, string TokenType, int ExpiresIn);
+
+internal sealed class IssueTokenValidator : AbstractValidator<IssueToken>
+{
+    public IssueTokenValidator()
+    {
+        RuleFor(x => x.Username).NotEmpty().WithMessage("'username' is required.");
+        RuleFor(x => x.Password).NotEmpty().WithMessage("'password' is required.");
+    }
+}
+
+internal sealed class IssueTokenHandler(
+    IUserStore store,
+    PasswordHashes passwords,
+    IOptions<FeedAuthOptions> authOptions,
+    TimeProvider time)
+    : ICommandHandler<IssueToken, IssuedToken>
+{
+    private static readonly JsonWebTokenHandler Tokens = new();
+
+    public async ValueTask<IssuedToken> Handle(IssueToken command, CancellationToken cancellationToken)
+    {
+        // Over-long input can match no account: skipping it caps the hashing work a caller can ask for,
+        // and reveals nothing but the public length rules.
+        var plausible = command.Username.Length <= UserRules.UsernameMaxLength && command.Password.Length <= UserRules.PasswordMaxLength;
+        var user = plausible ? await store.FindByUsernameAsync(command.Username, cancellationToken) : null;
+
+        // Same answer, after the same hashing work, for an unknown user and a wrong password.
+        if (!plausible || !passwords.Matches(user, command.Password) || user is null)
+        {
+            throw new UnauthorizedException("The username or password is incorrect.");
+        }
+
+        var auth = authOptions.Value;
+        var lifetime = TimeSpan.FromMinutes(auth.TokenLifetimeMinutes);
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Tokens.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = auth.Issuer,
+            Audience = auth.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = user.UserId.ToString(),
+                ["name"] = user.Username,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
+            },
+            SigningCredentials = new SigningCredentials(auth.CreateSigningKey(), SecurityAlgorithms.HmacSha256),
+        });
+
+        return new IssuedToken(token, "Bearer", (int)lifetime.TotalSeconds);
+    }
+}
+
+internal static class IssueTokenEndpoint
+{
+    public static void Map(IEndpointRouteBuilder auth) =>
+        auth.MapPost("/token", async (IssueToken request, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(request, cancellationToken)))
+            .WithName("IssueToken")
+            .WithSummary("Issues a bearer token for a username and password.")
+            .Produces<IssuedToken>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+}

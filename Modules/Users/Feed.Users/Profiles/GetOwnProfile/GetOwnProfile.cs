@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Problems;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Feed.Users.Profiles.GetOwnProfile;
+
+internal sealed record GetOwnProfile(Guid UserId) : IQuery<OwnProfile>;
+
+internal sealed class GetOwnProfileHandler(IUserStore store) : IQueryHandler<GetOwnProfile, OwnProfile>
+{
+    public async ValueTask<OwnProfile> Handle(GetOwnProfile query, CancellationToken cancellationToken)
+    {
+        var user = await store.GetAsync(query.UserId, cancellationToken)
+            ?? throw new NotFoundException("The authenticated user does not exist.");
+        return OwnProfile.Of(user);
+    }
+}
+
+internal static class GetOwnProfileEndpoint
+{
+    public static void Map(IEndpointRouteBuilder users) =>
+        users.MapGet("/me", async (ClaimsPrincipal principal, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetOwnProfile(principal.GetUserId()), cancellationToken)))
+            .RequireAuthorization()
+            .WithName("GetOwnProfile")
+            .WithSummary("The authenticated user's own profile, with contact details.")
+            .Produces<OwnProfile>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

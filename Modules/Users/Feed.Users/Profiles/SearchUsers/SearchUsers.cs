@@ -1,0 +1,46 @@
+using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Validation;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Feed.Users.Profiles.SearchUsers;
+
+/// <summary>Users whose username starts with <see cref="Username"/>, ignoring case, in username order.</summary>
+internal sealed record SearchUsers(string? Username, int? Limit) : IQuery<Page<PublicProfile>>;
+
+internal sealed class SearchUsersValidator : AbstractValidator<SearchUsers>
+{
+    public SearchUsersValidator()
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(x => x.Username)
+            .NotEmpty().WithMessage("'username' is required: the prefix of the usernames to find.")
+            .MaximumLength(UserRules.UsernameMaxLength).WithMessage($"'username' must be at most {UserRules.UsernameMaxLength} characters long.");
+        RuleFor(x => x.Limit).ValidPageSize();
+    }
+}
+
+internal sealed class SearchUsersHandler(IUserStore store) : IQueryHandler<SearchUsers, Page<PublicProfile>>
+{
+    public async ValueTask<Page<PublicProfile>> Handle(SearchUsers query, CancellationToken cancellationToken)
+    {
+        var users = await store.SearchByUsernamePrefixAsync(query.Username!, PageSize.Resolve(query.Limit), cancellationToken);
+
+        // No cursor yet: a prefix search is for picking someone, the first page is what matters.
+        return new Page<PublicProfile>(users.Select(PublicProfile.Of).ToList(), NextCursor: null);
+    }
+}
+
+internal static class SearchUsersEndpoint
+{
+    public static void Map(IEndpointRouteBuilder users) =>
+        users.MapGet("", async (string? username, string? limit, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new SearchUsers(username, PagingRules.ParseLimit(limit)), cancellationToken)))
+            .WithName("SearchUsers")
+            .WithSummary("Finds users by username prefix.")
+            .Produces<Page<PublicProfile>>()
+            .ProducesValidationProblem();
+}

@@ -1,0 +1,50 @@
+using FluentValidation;
+using Mediator;
+
+namespace Feed.Users.Profiles.UpdateOwnProfile;
+
+/// <summary>
+/// Changes the fields that are not null. <see cref="Username"/> is here only so that an attempt to
+/// change it is refused with a clear error rather than silently ignored: usernames are immutable.
+/// </summary>
+internal sealed record UpdateOwnProfile(
+    Guid UserId,
+    string? Username,
+    string? FirstName,
+    string? LastName,
+    string? Email,
+    string? Password,
+    string? Location,
+    string? Phone,
+    int? Age) : ICommand<OwnProfile>;
+
+/// <summary>The JSON body of <c>PATCH /api/users/me</c>; the user comes from the token, never from the body.</summary>
+internal sealed record UpdateOwnProfileBody(
+    string? Username = null,
+    string? FirstName = null,
+    string? LastName = null,
+    string? Email = null,
+    string? Password = null,
+    string? Location = null,
+    string? Phone = null,
+    int? Age = null)
+{
+    public UpdateOwnProfile ToCommand(Guid userId) =>
+        new(userId, Username, FirstName, LastName, Email, Password, Location, Phone, Age);
+}
+
+internal sealed class UpdateOwnProfileValidator : AbstractValidator<UpdateOwnProfile>
+{
+    public UpdateOwnProfileValidator()
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(x => x.Username).Null().WithMessage("'username' cannot be changed.");
+        RuleFor(x => x.FirstName!).ValidName("first_name").When(x => x.FirstName is not null);
+        RuleFor(x => x.LastName!).ValidName("last_name").When(x => x.LastName is not null);
+        RuleFor(x => x.Email!).ValidEmail().When(x => x.Email is not null);
+        RuleFor(x => x.Password!).ValidPassword().When(x => x.Password is not null);
+        RuleFor(x => x.Location).ValidLocation();
+        RuleFor(x => x.Phone).ValidPhone();
+        RuleFor(x => x.Age).ValidAge();
+    }
+}

@@ -1,0 +1,39 @@
+using Feed.SharedKernel.Problems;
+using Feed.SharedKernel.Time;
+using Feed.Users.Authentication;
+using Mediator;
+
+namespace Feed.Users.Profiles.UpdateOwnProfile;
+
+internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes passwords, TimeProvider time)
+    : ICommandHandler<UpdateOwnProfile, OwnProfile>
+{
+    public async ValueTask<OwnProfile> Handle(UpdateOwnProfile command, CancellationToken cancellationToken)
+    {
+        string? passwordHash = null;
+        if (command.Password is not null)
+        {
+            var user = await store.GetAsync(command.UserId, cancellationToken) ?? throw Missing();
+            passwordHash = passwords.Hash(user, command.Password);
+        }
+
+        var changes = new ProfileChanges(
+            command.FirstName,
+            command.LastName,
+            command.Email,
+            passwordHash,
+            command.Location,
+            command.Phone,
+            command.Age);
+        var result = await store.UpdateProfileAsync(command.UserId, changes, time.GetUtcNowMilliseconds(), cancellationToken);
+        return result.Outcome switch
+        {
+            UserWriteOutcome.Done => OwnProfile.Of(result.User!),
+            UserWriteOutcome.NotFound => throw Missing(),
+            UserWriteOutcome.EmailTaken => throw new ConflictException("email", "The email address is already registered."),
+            var outcome => throw new InvalidOperationException($"Unexpected outcome {outcome} of updating a profile."),
+        };
+    }
+
+    private static NotFoundException Missing() => new("The authenticated user does not exist.");
+}

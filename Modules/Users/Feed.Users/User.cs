@@ -1,0 +1,66 @@
+namespace Feed.Users;
+
+/// <summary>
+/// A user account as the store keeps it (the design's <c>users</c> row, keyed by <see cref="UserId"/>).
+/// Only the password hash is kept, never the password; it must not leave the module.
+/// </summary>
+internal sealed record User(
+    Guid UserId,
+    string Username,
+    string FirstName,
+    string LastName,
+    string Email,
+    string PasswordHash,
+    string? Location,
+    string? Phone,
+    int? Age,
+    bool IsInfluencer,
+    DateTimeOffset CreatedOn,
+    DateTimeOffset UpdatedOn)
+{
+    /// <summary>
+    /// The form in which usernames and emails are compared: uniqueness and lookups ignore case,
+    /// while the account keeps the spelling its owner chose.
+    /// </summary>
+    public static string NormalizeKey(string value) => value.ToLowerInvariant();
+
+    // The generated record ToString would print the password hash into any log that mentions a user.
+    public override string ToString() => $"User {UserId} ({Username})";
+}
+
+/// <summary>Profile fields to change; a null field stays as it is. Username is immutable.</summary>
+internal sealed record ProfileChanges(
+    string? FirstName = null,
+    string? LastName = null,
+    string? Email = null,
+    string? PasswordHash = null,
+    string? Location = null,
+    string? Phone = null,
+    int? Age = null)
+{
+    public User ApplyTo(User user, DateTimeOffset updatedOn) => user with
+    {
+        FirstName = FirstName ?? user.FirstName,
+        LastName = LastName ?? user.LastName,
+        Email = Email ?? user.Email,
+        PasswordHash = PasswordHash ?? user.PasswordHash,
+        // An empty string clears an optional field; null leaves it alone.
+        Location = Location is null ? user.Location : EmptyAsNull(Location),
+        Phone = Phone is null ? user.Phone : EmptyAsNull(Phone),
+        Age = Age ?? user.Age,
+        UpdatedOn = updatedOn,
+    };
+
+    public static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    // Names the changed fields only: the values include a password hash and contact details.
+    public override string ToString()
+    {
+        var changed = new (string Field, object? Value)[]
+        {
+            ("first_name", FirstName), ("last_name", LastName), ("email", Email), ("password", PasswordHash),
+            ("location", Location), ("phone", Phone), ("age", Age),
+        };
+        return $"ProfileChanges ({string.Join(", ", changed.Where(change => change.Value is not null).Select(change => change.Field))})";
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace Feed.Users;
+
+/// <summary>The field rules of a user account, shared by registration and profile updates.</summary>
+internal static partial class UserRules
+{
+    public const int UsernameMinLength = 3;
+    public const int UsernameMaxLength = 30;
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = 254;
+    public const int PasswordMinLength = 8;
+    public const int PasswordMaxLength = 128;
+    public const int LocationMaxLength = 100;
+    public const int PhoneMaxLength = 32;
+    public const int MinAge = 13;
+    public const int MaxAge = 150;
+
+    // ASCII only: look-alike letters from other scripts would let two usernames read the same.
+    [GeneratedRegex("^[A-Za-z0-9_.]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex UsernamePattern();
+
+    [GeneratedRegex(@"^[0-9 +\-()]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PhonePattern();
+
+    public static IRuleBuilderOptions<T, string> ValidUsername<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().WithMessage("'username' is required.")
+            .Length(UsernameMinLength, UsernameMaxLength).WithMessage($"'username' must be {UsernameMinLength} to {UsernameMaxLength} characters long.")
+            .Matches(UsernamePattern()).WithMessage("'username' may contain only letters, digits, '_' and '.'.");
+
+    public static IRuleBuilderOptions<T, string> ValidName<T>(this IRuleBuilder<T, string> rule, string field) =>
+        rule.NotEmpty().WithMessage($"'{field}' is required.")
+            .MaximumLength(NameMaxLength).WithMessage($"'{field}' must be at most {NameMaxLength} characters long.");
+
+    public static IRuleBuilderOptions<T, string> ValidEmail<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().WithMessage("'email' is required.")
+            .MaximumLength(EmailMaxLength).WithMessage($"'email' must be at most {EmailMaxLength} characters long.")
+            .Must(IsEmailAddress).WithMessage("'email' is not a valid email address.");
+
+    public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().WithMessage("'password' is required.")
+            .Length(PasswordMinLength, PasswordMaxLength).WithMessage($"'password' must be {PasswordMinLength} to {PasswordMaxLength} characters long.");
+
+    public static IRuleBuilderOptions<T, string?> ValidLocation<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MaximumLength(LocationMaxLength).WithMessage($"'location' must be at most {LocationMaxLength} characters long.");
+
+    public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MaximumLength(PhoneMaxLength).WithMessage($"'phone' must be at most {PhoneMaxLength} characters long.")
+            .Matches(PhonePattern()).WithMessage("'phone' may contain only digits, spaces, '+', '-', '(' and ')'.")
+            .Must(phone => string.IsNullOrEmpty(phone) || phone.Any(char.IsAsciiDigit)).WithMessage("'phone' must contain a digit.");
+
+    public static IRuleBuilderOptions<T, int?> ValidAge<T>(this IRuleBuilder<T, int?> rule) =>
+        rule.InclusiveBetween(MinAge, MaxAge).WithMessage($"'age' must be between {MinAge} and {MaxAge}.");
+
+    /// <summary>A bare address (no display name, no surrounding text) whose domain has a dot.</summary>
+    private static bool IsEmailAddress(string? value) =>
+        value is not null
+        && !value.Any(char.IsWhiteSpace)
+        && MailAddress.TryCreate(value, out var address)
+        && address.Address == value
+        && address.DisplayName.Length == 0
+        && address.Host.Contains('.', StringComparison.Ordinal)
+        && !address.Host.EndsWith('.');
+}

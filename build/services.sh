@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Throw-away PostgreSQL and Redis on free loopback ports, for tests and benchmarks.
+# Source this file, call `feed_services_start`, and `trap feed_services_stop EXIT`.
+# Exports FEED_TEST_POSTGRES and FEED_TEST_REDIS (connection strings) for the tests.
+
+feed_free_port() {
+  local port
+  for port in $(seq "$1" $(($1 + 200))); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "no free port from $1" >&2
+  return 1
+}
+
+feed_install_missing() {
+  local packages=()
+  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
+  if [ ${#packages[@]} -gt 0 ]; then
+    echo "installing ${packages[*]} from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # Do not let the package start its own cluster or server: ours run on throw-away ports.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+    rm -f /usr/sbin/policy-rc.d
+  fi
+}
+
+feed_services_start() {
+  feed_install_missing
+  FEED_SERVICES_DIR=$(mktemp -d /tmp/feed-services.XXXXXX)
+  chmod 755 "$FEED_SERVICES_DIR"
+
+  local pg_bin
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  FEED_PG_PORT=$(feed_free_port 55432)
+  local pg_data="$FEED_SERVICES_DIR/pg"
+  local run_as=()
+  mkdir -p "$FEED_SERVICES_DIR/log"
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root.
+    mkdir -p "$pg_data" "$FEED_SERVICES_DIR/log" && chown postgres:postgres "$pg_data" "$FEED_SERVICES_DIR/log"
+    run_as=(runuser -u postgres --)
+  fi
+  FEED_PG_RUN_AS=("${run_as[@]}")
+  FEED_PG_CTL="$pg_bin/pg_ctl"
+  FEED_PG_DATA="$pg_data"
+  "${run_as[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
+  "${run_as[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$FEED_SERVICES_DIR/log/pg.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $FEED_PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+  export FEED_TEST_POSTGRES="Host=127.0.0.1;Port=$FEED_PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
+
+  FEED_REDIS_PORT=$(feed_free_port 56379)
+  redis-server --port "$FEED_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$FEED_SERVICES_DIR" --daemonize yes --pidfile "$FEED_SERVICES_DIR/redis.pid" \
+    --logfile "$FEED_SERVICES_DIR/redis.log" >/dev/null
+  for _ in $(seq 1 50); do
+    redis-cli -p "$FEED_REDIS_PORT" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  export FEED_TEST_REDIS="127.0.0.1:$FEED_REDIS_PORT"
+  echo "PostgreSQL on 127.0.0.1:$FEED_PG_PORT, Redis on 127.0.0.1:$FEED_REDIS_PORT"
+}
+
+feed_services_stop() {
+  [ -n "${FEED_SERVICES_DIR:-}" ] || return 0
+  if [ -n "${FEED_REDIS_PORT:-}" ]; then
+    redis-cli -p "$FEED_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  fi
+  if [ -n "${FEED_PG_DATA:-}" ] && [ -f "$FEED_PG_DATA/postmaster.pid" ]; then
+    "${FEED_PG_RUN_AS[@]}" "$FEED_PG_CTL" -D "$FEED_PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$FEED_SERVICES_DIR"
+  FEED_SERVICES_DIR=
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Feed.Users.Contracts;
+using Mediator;
+
+namespace Feed.Social.Tests.Handlers;
+
+/// <summary>
+/// Stands in for the host's mediator in handler tests: answers <see cref="GetUserSummaries"/> from
+/// a fixed set of users and records every published notification.
+/// </summary>
+internal sealed class FakeMediator : ISender, IPublisher
+{
+    private readonly ConcurrentDictionary<Guid, UserSummary> _users = new();
+
+    public ConcurrentQueue<object> Published { get; } = new();
+
+    public int UserQueries { get; private set; }
+
+    public Guid AddUser(string? username = null)
+    {
+        var id = Guid.CreateVersion7();
+        _users[id] = new UserSummary(id, username ?? $"user_{id:N}", IsInfluencer: false);
+        return id;
+    }
+
+    public string UsernameOf(Guid id) => _users[id].Username;
+
+    public ValueTask<TResponse> Send<TResponse>(IQuery<TResponse> query, CancellationToken cancellationToken = default)
+    {
+        if (query is GetUserSummaries lookup)
+        {
+            UserQueries++;
+            IReadOnlyDictionary<Guid, UserSummary> found = lookup.UserIds
+                .Where(_users.ContainsKey)
+                .Distinct()
+                .ToDictionary(id => id, id => _users[id]);
+            return ValueTask.FromResult((TResponse)found);
+        }
+
+        throw new NotSupportedException($"The fake mediator does not answer {query.GetType().Name}.");
+    }
+
+    public ValueTask<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public ValueTask<TResponse> Send<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public ValueTask<object?> Send(object message, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamQuery<TResponse> query, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamRequest<TResponse> request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamCommand<TResponse> command, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<object?> CreateStream(object message, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
+        where TNotification : INotification
+    {
+        Published.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask Publish(object notification, CancellationToken cancellationToken = default)
+    {
+        Published.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+}

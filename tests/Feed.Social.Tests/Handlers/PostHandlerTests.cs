@@ -1,0 +1,149 @@
+using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Problems;
+using Feed.Social.Contracts;
+using Feed.Social.InMemory;
+using Feed.Social.Posts;
+using Feed.Social.Posts.CreatePost;
+using Feed.Social.Posts.DeletePost;
+using Feed.Social.Posts.GetPost;
+using Feed.Social.Posts.GetRecentPosts;
+using Feed.Social.Posts.ListUserPosts;
+
+namespace Feed.Social.Tests.Handlers;
+
+public sealed class PostHandlerTests
+{
+    private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1234567));
+    private readonly InMemoryPostStore _posts = new();
+    private readonly FakeMediator _mediator = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<PostResponse> CreateAsync(Guid authorId, string type = PostTypes.Image)
+    {
+        var post = await new CreatePostHandler(_posts, _mediator, _clock)
+            .Handle(new CreatePost(authorId, $"https://cdn.example.com/{Guid.NewGuid():N}", type), Ct);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        return post;
+    }
+
+    [Fact]
+    public async Task Create_saves_the_post_at_millisecond_precision_and_announces_it()
+    {
+        var authorId = _mediator.AddUser();
+
+        var post = await new CreatePostHandler(_posts, _mediator, _clock)
+            .Handle(new CreatePost(authorId, "https://cdn.example.com/a.mp4", PostTypes.Video), Ct);
+
+        var expectedAt = DateTimeOffset.FromUnixTimeMilliseconds(_clock.Now.ToUnixTimeMilliseconds());
+        Assert.Equal(new PostResponse(post.PostId, authorId, "https://cdn.example.com/a.mp4", PostTypes.Video, expectedAt, expectedAt), post);
+        Assert.Equal(7, post.PostId.Version);
+        Assert.Equal(PostResponse.From((await _posts.GetAsync(post.PostId, Ct))!), post);
+        var created = Assert.IsType<PostCreated>(Assert.Single(_mediator.Published));
+        Assert.Equal(new PostSummary(post.PostId, authorId, post.PostUrl, PostTypes.Video, expectedAt), created.Post);
+    }
+
+    [Fact]
+    public async Task Get_returns_the_post_or_not_found()
+    {
+        var post = await CreateAsync(_mediator.AddUser());
+        var handler = new GetPostHandler(_posts);
+
+        Assert.Equal(post, await handler.Handle(new GetPost(post.PostId), Ct));
+        await Assert.ThrowsAsync<NotFoundException>(async () => await handler.Handle(new GetPost(Guid.NewGuid()), Ct));
+    }
+
+    [Fact]
+    public async Task The_author_deletes_a_post_and_it_is_announced()
+    {
+        var authorId = _mediator.AddUser();
+        var post = await CreateAsync(authorId);
+        _mediator.Published.Clear();
+
+        await new DeletePostHandler(_posts, _mediator).Handle(new DeletePost(post.PostId, authorId), Ct);
+
+        Assert.Null(await _posts.GetAsync(post.PostId, Ct));
+        Assert.Equal(new PostDeleted(post.PostId, authorId), Assert.Single(_mediator.Published));
+    }
+
+    [Fact]
+    public async Task Someone_else_cannot_delete_a_post()
+    {
+        var post = await CreateAsync(_mediator.AddUser());
+        _mediator.Published.Clear();
+
+        await Assert.ThrowsAsync<ForbiddenException>(async () =>
+            await new DeletePostHandler(_posts, _mediator).Handle(new DeletePost(post.PostId, _mediator.AddUser()), Ct));
+
+        Assert.NotNull(await _posts.GetAsync(post.PostId, Ct));
+        Assert.Empty(_mediator.Published);
+    }
+
+    [Fact]
+    public async Task Deleting_an_unknown_post_is_not_found_and_announces_nothing()
+    {
+        await Assert.ThrowsAsync<NotFoundException>(async () =>
+            await new DeletePostHandler(_posts, _mediator).Handle(new DeletePost(Guid.NewGuid(), Guid.NewGuid()), Ct));
+
+        Assert.Empty(_mediator.Published);
+    }
+
+    [Fact]
+    public async Task Listing_pages_newest_first_and_the_last_page_has_no_cursor()
+    {
+        var authorId = _mediator.AddUser();
+        var posts = new List<PostResponse>();
+        for (var i = 0; i < 4; i++)
+        {
+            posts.Add(await CreateAsync(authorId));
+        }
+
+        var handler = new ListUserPostsHandler(_posts, _mediator);
+        var first = await handler.Handle(new ListUserPosts(authorId, 2, null), Ct);
+        var second = await handler.Handle(new ListUserPosts(authorId, 2, first.NextCursor), Ct);
+
+        Assert.Equal([posts[3], posts[2]], first.Items);
+        Assert.NotNull(first.NextCursor);
+        Assert.Equal([posts[1], posts[0]], second.Items);
+        Assert.Null(second.NextCursor);
+    }
+
+    [Fact]
+    public async Task Listing_uses_the_default_page_size_without_a_limit()
+    {
+        var authorId = _mediator.AddUser();
+        for (var i = 0; i < PageSize.Default + 1; i++)
+        {
+            await CreateAsync(authorId);
+        }
+
+        var page = await new ListUserPostsHandler(_posts, _mediator).Handle(new ListUserPosts(authorId, null, null), Ct);
+
+        Assert.Equal(PageSize.Default, page.Items.Count);
+        Assert.NotNull(page.NextCursor);
+    }
+
+    [Fact]
+    public async Task Listing_the_posts_of_an_unknown_user_is_not_found()
+    {
+        await Assert.ThrowsAsync<NotFoundException>(async () =>
+            await new ListUserPostsHandler(_posts, _mediator).Handle(new ListUserPosts(Guid.NewGuid(), null, null), Ct));
+    }
+
+    [Fact]
+    public async Task Recent_posts_are_the_newest_first_up_to_the_limit()
+    {
+        var authorId = _mediator.AddUser();
+        var posts = new List<PostResponse>();
+        for (var i = 0; i < 5; i++)
+        {
+            posts.Add(await CreateAsync(authorId, PostTypes.Carousel));
+        }
+
+        var recent = await new GetRecentPostsHandler(_posts).Handle(new Contracts.GetRecentPosts(authorId, 3), Ct);
+
+        Assert.Equal(
+            posts.AsEnumerable().Reverse().Take(3).Select(post => new PostSummary(post.PostId, authorId, post.PostUrl, PostTypes.Carousel, post.CreatedOn)),
+            recent);
+    }
+}

@@ -1,0 +1,303 @@
+using CsCheck;
+using Feed.SharedKernel.Paging;
+using Feed.Social.Follows;
+
+namespace Feed.Social.Tests.Stores;
+
+/// <summary>
+/// What every <see cref="IFollowStore"/> adapter must do. Each adapter's test class derives from this
+/// and supplies the store; tests use fresh user ids, so a store may be shared between them.
+/// </summary>
+public abstract class FollowStoreContract
+{
+    protected static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private protected abstract IFollowStore CreateStore();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IEnumerable<FollowEntry> NewestFirst(IEnumerable<FollowEntry> entries) =>
+        entries.OrderBy(entry => new SequenceKey(entry.FollowedOn, entry.UserId));
+
+    private static async Task<List<FollowEntry>> ReadAllPagesAsync(
+        Func<Cursor?, int, ValueTask<IReadOnlyList<FollowEntry>>> read, Func<int> nextLimit)
+    {
+        var all = new List<FollowEntry>();
+        Cursor? cursor = null;
+        for (var pages = 1; ; pages++)
+        {
+            // A cursor that fails to move on would page forever; no test here needs this many pages.
+            Assert.True(pages <= 10_000, "paging never reached an empty page");
+            var limit = nextLimit();
+            var page = await read(cursor, limit);
+            Assert.True(page.Count <= limit, $"a page held {page.Count} entries for limit {limit}");
+            if (page.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(page);
+            cursor = new Cursor(page[^1].FollowedOn, page[^1].UserId);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_follow_changes_and_counts_one()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var change = await store.FollowAsync(follower, followee, Epoch, Ct);
+
+        Assert.Equal(new FollowChange(true, 1), change);
+        Assert.True(await store.IsFollowingAsync(follower, followee, Ct));
+        Assert.Equal(1, await store.CountFollowersAsync(followee, Ct));
+        Assert.Equal([new FollowEntry(follower, Epoch)], await store.ListFollowersAsync(followee, null, 10, Ct));
+        Assert.Equal([new FollowEntry(followee, Epoch)], await store.ListFolloweesAsync(follower, null, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Following_is_one_way()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await store.FollowAsync(follower, followee, Epoch, Ct);
+
+        Assert.False(await store.IsFollowingAsync(followee, follower, Ct));
+        Assert.Equal(0, await store.CountFollowersAsync(follower, Ct));
+        Assert.Empty(await store.ListFollowersAsync(follower, null, 10, Ct));
+        Assert.Empty(await store.ListFolloweesAsync(followee, null, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Following_again_changes_nothing_and_keeps_the_first_date()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        await store.FollowAsync(follower, followee, Epoch, Ct);
+
+        var again = await store.FollowAsync(follower, followee, Epoch.AddHours(1), Ct);
+
+        Assert.Equal(new FollowChange(false, 1), again);
+        Assert.Equal([new FollowEntry(follower, Epoch)], await store.ListFollowersAsync(followee, null, 10, Ct));
+        Assert.Equal([new FollowEntry(followee, Epoch)], await store.ListFolloweesAsync(follower, null, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Unfollow_removes_both_rows_once()
+    {
+        var store = CreateStore();
+        var (follower, other, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await store.FollowAsync(follower, followee, Epoch, Ct);
+        await store.FollowAsync(other, followee, Epoch.AddSeconds(1), Ct);
+
+        var first = await store.UnfollowAsync(follower, followee, Ct);
+        var second = await store.UnfollowAsync(follower, followee, Ct);
+
+        Assert.Equal(new FollowChange(true, 1), first);
+        Assert.Equal(new FollowChange(false, 1), second);
+        Assert.False(await store.IsFollowingAsync(follower, followee, Ct));
+        Assert.Equal([new FollowEntry(other, Epoch.AddSeconds(1))], await store.ListFollowersAsync(followee, null, 10, Ct));
+        Assert.Empty(await store.ListFolloweesAsync(follower, null, 10, Ct));
+        Assert.Empty(await store.ListAllFolloweeIdsAsync(follower, Ct));
+    }
+
+    [Fact]
+    public async Task Unfollowing_someone_never_followed_changes_nothing()
+    {
+        var store = CreateStore();
+        var followee = Guid.NewGuid();
+
+        Assert.Equal(new FollowChange(false, 0), await store.UnfollowAsync(Guid.NewGuid(), followee, Ct));
+        Assert.Equal(0, await store.CountFollowersAsync(followee, Ct));
+    }
+
+    [Fact]
+    public async Task A_follow_after_an_unfollow_is_new_again_with_its_new_date()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        await store.FollowAsync(follower, followee, Epoch, Ct);
+        await store.UnfollowAsync(follower, followee, Ct);
+
+        var again = await store.FollowAsync(follower, followee, Epoch.AddDays(1), Ct);
+
+        Assert.Equal(new FollowChange(true, 1), again);
+        Assert.Equal([new FollowEntry(follower, Epoch.AddDays(1))], await store.ListFollowersAsync(followee, null, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Counts_report_the_followee_count_after_each_change()
+    {
+        var store = CreateStore();
+        var followee = Guid.NewGuid();
+        var followers = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+
+        var counts = new List<long>();
+        foreach (var follower in followers)
+        {
+            counts.Add((await store.FollowAsync(follower, followee, Epoch, Ct)).FolloweeFollowerCount);
+        }
+
+        counts.Add((await store.UnfollowAsync(followers[0], followee, Ct)).FolloweeFollowerCount);
+
+        Assert.Equal([1, 2, 3, 4, 3], counts);
+        Assert.Equal(3, await store.CountFollowersAsync(followee, Ct));
+        Assert.Equal(0, await store.CountFollowersAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task Followers_page_newest_first_with_ties_broken_by_follower_id()
+    {
+        var store = CreateStore();
+        var followee = Guid.NewGuid();
+        var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(i / 4))).ToArray();
+        foreach (var entry in entries)
+        {
+            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Ct);
+        }
+
+        var paged = await ReadAllPagesAsync((cursor, limit) => store.ListFollowersAsync(followee, cursor, limit, Ct), () => 2);
+
+        Assert.Equal(NewestFirst(entries), paged);
+    }
+
+    [Fact]
+    public async Task Followees_page_newest_first_with_ties_broken_by_followee_id()
+    {
+        var store = CreateStore();
+        var follower = Guid.NewGuid();
+        var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(i / 3))).ToArray();
+        foreach (var entry in entries)
+        {
+            await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Ct);
+        }
+
+        var paged = await ReadAllPagesAsync((cursor, limit) => store.ListFolloweesAsync(follower, cursor, limit, Ct), () => 4);
+
+        Assert.Equal(NewestFirst(entries), paged);
+    }
+
+    [Fact]
+    public async Task List_takes_at_most_limit_entries_strictly_after_the_cursor()
+    {
+        var store = CreateStore();
+        var followee = Guid.NewGuid();
+        var entries = Enumerable.Range(0, 4).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddSeconds(i))).ToArray();
+        foreach (var entry in entries)
+        {
+            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Ct);
+        }
+
+        var first = await store.ListFollowersAsync(followee, null, 3, Ct);
+        var rest = await store.ListFollowersAsync(followee, new Cursor(entries[2].FollowedOn, entries[2].UserId), 3, Ct);
+
+        Assert.Equal([entries[3], entries[2], entries[1]], first);
+        Assert.Equal([entries[1], entries[0]], rest);
+    }
+
+    [Fact]
+    public async Task All_followee_ids_are_returned_however_many()
+    {
+        var store = CreateStore();
+        var follower = Guid.NewGuid();
+        var followees = Enumerable.Range(0, 250).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var (followee, i) in followees.Select((id, i) => (id, i)))
+        {
+            await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i % 5), Ct);
+        }
+
+        await store.FollowAsync(Guid.NewGuid(), followees[0], Epoch, Ct);
+
+        var ids = await store.ListAllFolloweeIdsAsync(follower, Ct);
+
+        Assert.Equal(followees.Order(), ids.Order());
+        Assert.Empty(await store.ListAllFolloweeIdsAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_follows_of_one_pair_count_once()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var changes = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
+            Task.Run(async () => await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i), Ct), Ct)));
+
+        Assert.Single(changes, change => change.Changed);
+        Assert.All(changes, change => Assert.Equal(1, change.FolloweeFollowerCount));
+        Assert.Equal(1, await store.CountFollowersAsync(followee, Ct));
+        Assert.Single(await store.ListFollowersAsync(followee, null, 100, Ct));
+        Assert.Single(await store.ListFolloweesAsync(follower, null, 100, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_unfollows_of_one_pair_remove_once()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        await store.FollowAsync(follower, followee, Epoch, Ct);
+
+        var changes = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ =>
+            Task.Run(async () => await store.UnfollowAsync(follower, followee, Ct), Ct)));
+
+        Assert.Single(changes, change => change.Changed);
+        Assert.Equal(0, await store.CountFollowersAsync(followee, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_follows_by_many_followers_each_count_and_report_distinct_counts()
+    {
+        var store = CreateStore();
+        var followee = Guid.NewGuid();
+        var followers = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToArray();
+
+        var changes = await Task.WhenAll(followers.Select(follower =>
+            Task.Run(async () => await store.FollowAsync(follower, followee, Epoch, Ct), Ct)));
+
+        Assert.All(changes, change => Assert.True(change.Changed));
+        // Each follow saw the count right after itself: 1..100, each exactly once.
+        Assert.Equal(Enumerable.Range(1, 100).Select(n => (long)n), changes.Select(change => change.FolloweeFollowerCount).Order());
+        Assert.Equal(100, await store.CountFollowersAsync(followee, Ct));
+    }
+
+    [Fact]
+    public async Task Paging_followers_and_followees_with_random_limits_returns_each_once_in_order()
+    {
+        var store = CreateStore();
+        var gen = Gen.Select(
+            Gen.Int[0, 4].Array[0, 50],
+            Gen.Int[1, 10].Array[1, 6]);
+
+        await gen.SampleAsync(
+            async (offsets, limits) =>
+            {
+                var followee = Guid.NewGuid();
+                var follower = Guid.NewGuid();
+                var followers = offsets.Select(offset => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(offset))).ToArray();
+                var followees = offsets.Select(offset => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(offset))).ToArray();
+                foreach (var entry in followers)
+                {
+                    await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Ct);
+                }
+
+                foreach (var entry in followees)
+                {
+                    await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Ct);
+                }
+
+                var page = 0;
+                var pagedFollowers = await ReadAllPagesAsync(
+                    (cursor, limit) => store.ListFollowersAsync(followee, cursor, limit, Ct), () => limits[page++ % limits.Length]);
+                page = 0;
+                var pagedFollowees = await ReadAllPagesAsync(
+                    (cursor, limit) => store.ListFolloweesAsync(follower, cursor, limit, Ct), () => limits[page++ % limits.Length]);
+
+                Assert.Equal(NewestFirst(followers), pagedFollowers);
+                Assert.Equal(NewestFirst(followees), pagedFollowees);
+                Assert.Equal(followers.Length, await store.CountFollowersAsync(followee, Ct));
+            },
+            iter: 200);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Feed.Users.Tests;
+
+/// <summary>Builds users with unique usernames and emails, so store tests can share one store.</summary>
+internal static class UserFactory
+{
+    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
+    private static int _sequence;
+
+    public static string UniqueUsername(string prefix = "u") =>
+        $"{prefix}{Interlocked.Increment(ref _sequence)}_{Guid.NewGuid().ToString("N")[..8]}";
+
+    public static User NewUser(string? username = null, string? email = null)
+    {
+        username ??= UniqueUsername();
+        var createdOn = Start.AddMilliseconds(Interlocked.Increment(ref _sequence));
+        return new User(
+            Guid.CreateVersion7(createdOn),
+            username,
+            "Ada",
+            "Lovelace",
+            email ?? $"{username}@example.com",
+            "hash-of-" + username,
+            "London",
+            "+44 20 7946 0000",
+            36,
+            IsInfluencer: false,
+            createdOn,
+            createdOn);
+    }
+}

@@ -5,6 +5,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Feed.Timeline;
 
@@ -18,7 +19,8 @@ public static class TimelineModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddSingleton<ITimelineStore, InMemoryTimelineStore>();
+        // TryAdd: a storage adapter registered earlier (PostgreSQL) takes the place of the in-memory one.
+        services.TryAddSingleton<ITimelineStore, InMemoryTimelineStore>();
         services.AddScoped<FanOutPost>();
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
         return services;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Validation;
@@ -13,8 +14,15 @@ internal static class GetTimelineEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/timeline", async (string? limit, string? cursor, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetTimeline(user.GetUserId(), PagingRules.ParseLimit(limit), cursor), cancellationToken)))
+        endpoints.MapGet(
+                "/api/timeline",
+                async (
+                    [Description("Page size, 1 to 100; 20 when absent.")] string? limit,
+                    [Description("The next_cursor of the previous page; absent for the first page.")] string? cursor,
+                    ClaimsPrincipal user,
+                    ISender sender,
+                    CancellationToken cancellationToken) =>
+                    TypedResults.Ok(await sender.Send(new GetTimeline(user.GetUserId(), PagingRules.ParseLimit(limit), cursor), cancellationToken)))
             .RequireAuthorization()
             .WithName("GetTimeline")
             .WithTags("Timeline")

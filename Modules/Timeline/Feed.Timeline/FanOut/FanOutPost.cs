@@ -1,0 +1,41 @@
+using Feed.Social.Contracts;
+using Feed.Users.Contracts;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.FanOut;
+
+/// <summary>
+/// Delivers a saved post: an influencer's post gets one influencer_posts row and is pulled at read
+/// time; an ordinary author's post is pushed as one timeline row per follower, a batch of followers
+/// per write. Every write is idempotent, so running this again for the same post is harmless (which
+/// a retrying background runner will rely on).
+/// </summary>
+internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options)
+{
+    public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
+    {
+        var entry = post.ToEntry();
+        var authors = await sender.Send(new GetUserSummaries([post.AuthorId]), cancellationToken);
+        if (authors.TryGetValue(post.AuthorId, out var author) && author.IsInfluencer)
+        {
+            await store.AddInfluencerPostAsync(entry, cancellationToken);
+            return;
+        }
+
+        var batchSize = options.Value.FanOutBatchSize;
+        string? cursor = null;
+        do
+        {
+            var batch = await sender.Send(new GetFollowerBatch(post.AuthorId, cursor, batchSize), cancellationToken);
+            if (batch.FollowerIds.Count == 0)
+            {
+                break;
+            }
+
+            await store.AddTimelineRowsAsync(batch.FollowerIds, entry, cancellationToken);
+            cursor = batch.NextCursor;
+        }
+        while (cursor is not null);
+    }
+}

@@ -1,0 +1,17 @@
+using Feed.Social.Contracts;
+using Feed.Timeline.FanOut;
+using Mediator;
+
+namespace Feed.Timeline.Posts;
+
+/// <summary>Keeps the post for hydration, then delivers it (inline for now; a background outbox later).</summary>
+internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
+{
+    public async ValueTask Handle(PostCreated notification, CancellationToken cancellationToken)
+    {
+        var created = notification.Post;
+        var post = new TimelinePost(created.PostId, created.AuthorId, created.PostUrl, created.PostType, created.CreatedOn);
+        await store.SavePostAsync(post, cancellationToken);
+        await fanOut.RunAsync(post, cancellationToken);
+    }
+}

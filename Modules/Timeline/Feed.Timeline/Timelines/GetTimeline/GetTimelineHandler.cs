@@ -1,0 +1,68 @@
+using Feed.SharedKernel.Paging;
+using Feed.Social.Contracts;
+using Feed.Timeline.Contracts;
+using Feed.Users.Contracts;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Timelines.GetTimeline;
+
+/// <summary>
+/// Reads the hybrid timeline: the reader's pushed rows merged with the posts pulled from the
+/// followees that have influencer_posts, grouped as the design describes.
+/// </summary>
+internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options)
+    : IQueryHandler<GetTimeline, TimelinePage>
+{
+    public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
+    {
+        var limit = PageSize.Resolve(query.Limit);
+        SequenceKey? after = Cursor.DecodeOrNull(query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
+
+        // Pull every followee that has influencer_posts, not only current influencers: a demoted
+        // influencer's older posts exist only there, while their newer ones arrive as rows.
+        var followees = await sender.Send(new GetFolloweeIds(query.UserId), cancellationToken);
+        var pulled = followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(followees, cancellationToken);
+
+        var settings = options.Value;
+        var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize))
+        {
+            new TimelineRowSource(store, query.UserId, after),
+        };
+        foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
+        {
+            sources.Add(new InfluencerGroupSource(store, group, after, settings.PostsPerInfluencer));
+        }
+
+        var merged = await TimelineMerge.ReadPageAsync(sources, limit, store, cancellationToken);
+        var usernames = await GetUsernamesAsync(merged.Posts, cancellationToken);
+
+        var items = new TimelineItem[merged.Posts.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var post = merged.Posts[i];
+            // An author unknown to Users (should not happen) still shows; the name is just empty.
+            var username = usernames.TryGetValue(post.AuthorId, out var author) ? author.Username : string.Empty;
+            items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
+        }
+
+        return new TimelinePage(items, merged.Next?.ToCursor().Encode());
+    }
+
+    /// <summary>One Users query per page, for the page's distinct authors.</summary>
+    private async ValueTask<IReadOnlyDictionary<Guid, UserSummary>> GetUsernamesAsync(IReadOnlyList<TimelinePost> posts, CancellationToken cancellationToken)
+    {
+        if (posts.Count == 0)
+        {
+            return new Dictionary<Guid, UserSummary>();
+        }
+
+        var authorIds = new HashSet<Guid>();
+        foreach (var post in posts)
+        {
+            authorIds.Add(post.AuthorId);
+        }
+
+        return await sender.Send(new GetUserSummaries(authorIds), cancellationToken);
+    }
+}

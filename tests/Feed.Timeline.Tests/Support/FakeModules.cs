@@ -1,0 +1,110 @@
+using Feed.Social.Contracts;
+using Feed.Users.Contracts;
+using Mediator;
+
+namespace Feed.Timeline.Tests.Support;
+
+/// <summary>
+/// Stands in for the Users and Social modules behind the mediator: a follow graph and user summaries,
+/// answering exactly the contract queries the Timeline module sends, and counting them.
+/// </summary>
+internal sealed class FakeModules : ISender
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, List<Guid>> _followers = [];
+    private readonly Dictionary<Guid, UserSummary> _users = [];
+
+    public int UserSummaryQueries { get; private set; }
+
+    public List<GetFollowerBatch> FollowerBatchQueries { get; } = [];
+
+    public Guid AddUser(string username, bool isInfluencer = false)
+    {
+        var userId = Guid.NewGuid();
+        lock (_gate)
+        {
+            _users[userId] = new UserSummary(userId, username, isInfluencer);
+        }
+
+        return userId;
+    }
+
+    public void SetInfluencer(Guid userId, bool isInfluencer)
+    {
+        lock (_gate)
+        {
+            _users[userId] = _users[userId] with { IsInfluencer = isInfluencer };
+        }
+    }
+
+    public void Follow(Guid followerId, Guid followeeId)
+    {
+        lock (_gate)
+        {
+            if (!_followers.TryGetValue(followeeId, out var followers))
+            {
+                _followers[followeeId] = followers = [];
+            }
+
+            if (!followers.Contains(followerId))
+            {
+                followers.Add(followerId);
+            }
+        }
+    }
+
+    public ValueTask<TResponse> Send<TResponse>(IQuery<TResponse> query, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            object response = query switch
+            {
+                GetFolloweeIds followees => (IReadOnlyList<Guid>)_followers
+                    .Where(pair => pair.Value.Contains(followees.FollowerId))
+                    .Select(pair => pair.Key)
+                    .ToList(),
+                GetUserSummaries summaries => Summaries(summaries),
+                GetFollowerBatch batch => FollowerBatch(batch),
+                _ => throw new NotSupportedException($"The Timeline module does not send {query.GetType().Name}."),
+            };
+            return ValueTask.FromResult((TResponse)response);
+        }
+    }
+
+    private Dictionary<Guid, UserSummary> Summaries(GetUserSummaries query)
+    {
+        UserSummaryQueries++;
+        return query.UserIds.Where(_users.ContainsKey).Distinct().ToDictionary(id => id, id => _users[id]);
+    }
+
+    private FollowerBatch FollowerBatch(GetFollowerBatch query)
+    {
+        FollowerBatchQueries.Add(query);
+        var followers = _followers.TryGetValue(query.FolloweeId, out var list) ? list : [];
+        var start = query.Cursor is null ? 0 : int.Parse(query.Cursor, System.Globalization.CultureInfo.InvariantCulture);
+        var batch = followers.Skip(start).Take(query.BatchSize).ToList();
+        var next = start + batch.Count < followers.Count ? (start + batch.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new FollowerBatch(batch, next);
+    }
+
+    public ValueTask<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public ValueTask<TResponse> Send<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public ValueTask<object?> Send(object message, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamQuery<TResponse> query, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamRequest<TResponse> request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamCommand<TResponse> command, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<object?> CreateStream(object message, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+}

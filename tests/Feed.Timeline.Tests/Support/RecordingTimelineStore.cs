@@ -1,0 +1,72 @@
+using Feed.SharedKernel.Paging;
+
+namespace Feed.Timeline.Tests.Support;
+
+/// <summary>Wraps a store and records the range reads, to check how the merge talks to the store.</summary>
+internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineStore
+{
+    public List<(Guid UserId, SequenceKey? After, int Limit)> RowReads { get; } = [];
+
+    public List<(Guid[] InfluencerIds, SequenceKey? After, int LimitPerInfluencer)> InfluencerReads { get; } = [];
+
+    public int PostLookups { get; private set; }
+
+    public ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
+        inner.SavePostAsync(post, cancellationToken);
+
+    public ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        lock (RowReads)
+        {
+            PostLookups++;
+        }
+
+        return inner.GetPostsAsync(postIds, cancellationToken);
+    }
+
+    public ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
+        inner.AddTimelineRowsAsync(userIds, entry, cancellationToken);
+
+    public ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken)
+    {
+        lock (RowReads)
+        {
+            RowReads.Add((userId, after, limit));
+        }
+
+        return inner.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
+    }
+
+    public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
+        inner.AddInfluencerPostAsync(entry, cancellationToken);
+
+    public ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
+        IReadOnlyCollection<Guid> influencerIds,
+        SequenceKey? after,
+        int limitPerInfluencer,
+        CancellationToken cancellationToken)
+    {
+        lock (RowReads)
+        {
+            InfluencerReads.Add((influencerIds.ToArray(), after, limitPerInfluencer));
+        }
+
+        return inner.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken) =>
+        inner.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
+
+    public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>
+        inner.RemovePostAsync(authorId, postId, cancellationToken);
+
+    public void Reset()
+    {
+        lock (RowReads)
+        {
+            RowReads.Clear();
+            InfluencerReads.Clear();
+            PostLookups = 0;
+        }
+    }
+}

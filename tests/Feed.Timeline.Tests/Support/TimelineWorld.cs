@@ -1,0 +1,107 @@
+using Feed.SharedKernel.Paging;
+using Feed.Timeline.Contracts;
+using Feed.Timeline.InMemory;
+using Feed.Timeline.Timelines.GetTimeline;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Tests.Support;
+
+/// <summary>
+/// A timeline store filled directly the way fan-out would fill it (rows for pushed posts,
+/// influencer_posts for pulled ones), plus the other modules, and a reader to page through it.
+/// </summary>
+internal sealed class TimelineWorld
+{
+    public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public TimelineWorld()
+    {
+        Store = new RecordingTimelineStore(new InMemoryTimelineStore());
+        Reader = Modules.AddUser("reader");
+    }
+
+    public RecordingTimelineStore Store { get; }
+
+    public FakeModules Modules { get; } = new();
+
+    public Guid Reader { get; }
+
+    public static DateTimeOffset At(long millis) => Epoch.AddMilliseconds(millis);
+
+    /// <summary>A post delivered as timeline rows to the given users.</summary>
+    public async Task<TimelinePost> PushAsync(Guid authorId, long millis, IReadOnlyCollection<Guid> to, Guid? postId = null)
+    {
+        var post = await SaveAsync(authorId, millis, postId);
+        await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
+        return post;
+    }
+
+    /// <summary>A post delivered as an influencer_posts row.</summary>
+    public async Task<TimelinePost> PublishAsInfluencerAsync(Guid authorId, long millis, Guid? postId = null)
+    {
+        var post = await SaveAsync(authorId, millis, postId);
+        await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+        return post;
+    }
+
+    public async Task<TimelinePost> SaveAsync(Guid authorId, long millis, Guid? postId = null)
+    {
+        var post = new TimelinePost(postId ?? Guid.NewGuid(), authorId, $"https://cdn.example/{Guid.NewGuid():N}.jpg", "image", At(millis));
+        await Store.SavePostAsync(post, TestContext.Current.CancellationToken);
+        return post;
+    }
+
+    public Task DeleteAsync(TimelinePost post) =>
+        Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken).AsTask();
+
+    public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
+    {
+        var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
+        var handler = new GetTimelineHandler(Modules, Store, options);
+        return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
+    public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)
+    {
+        var pages = new List<TimelinePage>();
+        string? cursor = null;
+        do
+        {
+            var page = await ReadAsync(limit, cursor, groupSize, postsPerInfluencer);
+            pages.Add(page);
+            cursor = page.NextCursor;
+            Assert.True(pages.Count <= maxPages, "Paging did not end.");
+        }
+        while (cursor is not null);
+
+        return pages;
+    }
+
+    /// <summary>The paging guarantee: full pages but the last, null cursor exactly on the last, no empty page after a cursor.</summary>
+    public static List<Guid> AssertWellFormed(List<TimelinePage> pages, int limit)
+    {
+        for (var i = 0; i < pages.Count - 1; i++)
+        {
+            Assert.Equal(limit, pages[i].Items.Count);
+            Assert.NotNull(pages[i].NextCursor);
+        }
+
+        var last = pages[^1];
+        Assert.Null(last.NextCursor);
+        Assert.InRange(last.Items.Count, pages.Count == 1 ? 0 : 1, limit);
+
+        var all = pages.SelectMany(page => page.Items).ToList();
+        var keys = all.Select(item => new SequenceKey(item.CreatedOn, item.PostId)).ToList();
+        for (var i = 1; i < keys.Count; i++)
+        {
+            Assert.True(keys[i - 1] < keys[i], $"Item {i} is out of order or repeated.");
+        }
+
+        return all.Select(item => item.PostId).ToList();
+    }
+
+    /// <summary>The brute-force answer: every given post, in page order.</summary>
+    public static List<Guid> InPageOrder(IEnumerable<TimelinePost> posts) =>
+        posts.OrderBy(post => post.Key).Select(post => post.PostId).ToList();
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using CsCheck;
+using Feed.Timeline.Tests.Support;
+
+namespace Feed.Timeline.Tests;
+
+/// <summary>
+/// The paging guarantee against a brute-force model: for random follow graphs, influencer sets,
+/// group sizes, per-influencer fetch sizes, page sizes, timestamp ties and deletions, paging the
+/// whole timeline returns every visible post exactly once, newest first; every page but the last
+/// is full; next_cursor is null exactly on the last page.
+/// </summary>
+public sealed class TimelinePagingProperties
+{
+    /// <summary>How an author's posts reach timelines.</summary>
+    public enum AuthorKind
+    {
+        /// <summary>Pushed: one timeline row per follower.</summary>
+        Ordinary,
+
+        /// <summary>Pulled: influencer_posts only.</summary>
+        Influencer,
+
+        /// <summary>Crossed the threshold one way or the other: some posts pushed, some pulled.</summary>
+        Switched,
+    }
+
+    /// <param name="Author">Index into the scenario's authors (modulo their number).</param>
+    /// <param name="Millis">Offset from a base time; a small range makes many posts share a millisecond.</param>
+    /// <param name="Route">0..9: for switched authors below 5 means pushed; 9 also writes the other route (a duplicate).</param>
+    public sealed record PostSpec(int Author, int Millis, int Route, bool Deleted, Guid PostId);
+
+    /// <param name="Followed">Authors the reader follows (the first ones).</param>
+    /// <param name="Unfollowed">Authors the reader does not follow (their posts must never show).</param>
+    public sealed record Scenario(int Followed, int Unfollowed, AuthorKind[] Kinds, int GroupSize, int PostsPerInfluencer, int Limit, PostSpec[] Posts);
+
+    private static readonly Gen<PostSpec> PostGen = Gen.Select(
+        Gen.Int[0, 9], Gen.Int[0, 6], Gen.Int[0, 9], Gen.Int[0, 4], Gen.Guid,
+        (author, millis, route, deleted, postId) => new PostSpec(author, millis, route, deleted == 0, postId));
+
+    private static readonly Gen<Scenario> ScenarioGen = Gen.Select(
+        Gen.Int[0, 7],
+        Gen.Int[0, 2],
+        Gen.Enum<AuthorKind>().Array[10],
+        Gen.Int[1, 5],
+        Gen.Int[1, 6],
+        Gen.Int[1, 10],
+        PostGen.Array[0, 60],
+        (followed, unfollowed, kinds, groupSize, perInfluencer, limit, posts) =>
+            new Scenario(followed, unfollowed, kinds, groupSize, perInfluencer, limit, posts));
+
+    private static readonly JsonSerializerOptions PrintOptions = new() { WriteIndented = false };
+
+    [Fact]
+    public async Task Paging_a_merged_timeline_returns_every_visible_post_once_in_order_with_full_pages()
+    {
+        await ScenarioGen.SampleAsync(
+            async scenario =>
+            {
+                var (expected, world) = await BuildAsync(scenario);
+
+                var pages = await world.ReadAllAsync(scenario.Limit, scenario.GroupSize, scenario.PostsPerInfluencer, maxPages: expected.Count + 2);
+
+                Assert.Equal(expected, TimelineWorld.AssertWellFormed(pages, scenario.Limit));
+            },
+            iter: 1500,
+            print: scenario => JsonSerializer.Serialize(scenario, PrintOptions));
+    }
+
+    [Fact]
+    public async Task Every_page_can_be_reread_from_its_cursor()
+    {
+        // A cursor is a position, not a session: reading the same cursor twice gives the same page.
+        await ScenarioGen.SampleAsync(
+            async scenario =>
+            {
+                var (_, world) = await BuildAsync(scenario);
+                var pages = await world.ReadAllAsync(scenario.Limit, scenario.GroupSize, scenario.PostsPerInfluencer);
+                string? cursor = null;
+                foreach (var page in pages)
+                {
+                    var again = await world.ReadAsync(scenario.Limit, cursor, scenario.GroupSize, scenario.PostsPerInfluencer);
+                    Assert.Equal(page.Items, again.Items);
+                    Assert.Equal(page.NextCursor, again.NextCursor);
+                    cursor = page.NextCursor;
+                }
+            },
+            iter: 300,
+            print: scenario => JsonSerializer.Serialize(scenario, PrintOptions));
+    }
+
+    /// <summary>Fills the store the way fan-out would and returns the model: visible posts in page order.</summary>
+    private static async Task<(List<Guid> Expected, TimelineWorld World)> BuildAsync(Scenario scenario)
+    {
+        var world = new TimelineWorld();
+        var bystander = world.Modules.AddUser("bystander");
+        var authorCount = scenario.Followed + scenario.Unfollowed;
+        var authors = Enumerable.Range(0, authorCount)
+            .Select(i => world.Modules.AddUser($"author_{i}", isInfluencer: scenario.Kinds[i] == AuthorKind.Influencer))
+            .ToArray();
+        for (var i = 0; i < authorCount; i++)
+        {
+            world.Modules.Follow(bystander, authors[i]);
+            if (i < scenario.Followed)
+            {
+                world.Modules.Follow(world.Reader, authors[i]);
+            }
+        }
+
+        var visible = new List<TimelinePost>();
+        var deleted = new List<TimelinePost>();
+        foreach (var spec in scenario.Posts.DistinctBy(spec => spec.PostId))
+        {
+            if (authorCount == 0)
+            {
+                break;
+            }
+
+            var authorIndex = spec.Author % authorCount;
+            var author = authors[authorIndex];
+            var followed = authorIndex < scenario.Followed;
+            var post = await world.SaveAsync(author, spec.Millis, spec.PostId);
+            var pushed = scenario.Kinds[authorIndex] switch
+            {
+                AuthorKind.Ordinary => true,
+                AuthorKind.Influencer => false,
+                _ => spec.Route < 5,
+            };
+            var alsoOtherRoute = spec.Route == 9;
+            if (pushed || alsoOtherRoute)
+            {
+                // Fan-out writes rows for the author's followers only.
+                await world.Store.AddTimelineRowsAsync(followed ? [world.Reader, bystander] : [bystander], post.ToEntry(), TestContext.Current.CancellationToken);
+            }
+
+            if (!pushed || alsoOtherRoute)
+            {
+                await world.Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+            }
+
+            if (spec.Deleted)
+            {
+                deleted.Add(post);
+            }
+            else if (followed)
+            {
+                visible.Add(post);
+            }
+        }
+
+        foreach (var post in deleted)
+        {
+            await world.DeleteAsync(post);
+        }
+
+        return (TimelineWorld.InPageOrder(visible), world);
+    }
+}

@@ -19,7 +19,8 @@ public static class TestServers
     /// <summary>Creates an empty database of its own for one test class and returns its connection string.</summary>
     public static async Task<string> CreatePostgresDatabaseAsync(string purpose)
     {
-        var name = $"feed_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}"[..Math.Min(63, 6 + purpose.Length + 33)];
+        var name = $"feed_{Guid.NewGuid():N}_{purpose.ToLowerInvariant()}";
+        name = name.Length > 63 ? name[..63] : name; // PostgreSQL's identifier limit
         await using (var connection = new NpgsqlConnection(PostgresServer))
         {
             await connection.OpenAsync();

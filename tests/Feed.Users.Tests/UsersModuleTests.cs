@@ -1,3 +1,4 @@
+using Feed.Users.InMemory;
 using Feed.Users.Profiles.SearchUsers;
 using Feed.Users.Registration.RegisterUser;
 using FluentValidation;
@@ -18,10 +19,11 @@ public sealed class UsersModuleTests
     }
 
     [Fact]
-    public void Registers_one_shared_store_and_the_validators()
+    public void Registers_one_shared_in_memory_store_by_default_and_the_validators()
     {
         using var services = Build();
 
+        Assert.IsType<InMemoryUserStore>(services.GetRequiredService<IUserStore>());
         Assert.Same(services.GetRequiredService<IUserStore>(), services.GetRequiredService<IUserStore>());
         Assert.IsType<RegisterUserValidator>(Assert.Single(services.GetServices<IValidator<RegisterUser>>()));
         Assert.IsType<SearchUsersValidator>(Assert.Single(services.GetServices<IValidator<SearchUsers>>()));

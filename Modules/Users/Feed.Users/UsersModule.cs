@@ -1,12 +1,15 @@
+using Feed.SharedKernel.Storage;
 using Feed.Users.Authentication;
 using Feed.Users.Authentication.IssueToken;
 using Feed.Users.InMemory;
+using Feed.Users.Postgres;
 using Feed.Users.Profiles.GetOwnProfile;
 using Feed.Users.Profiles.GetPublicProfile;
 using Feed.Users.Profiles.SearchUsers;
 using Feed.Users.Profiles.UpdateOwnProfile;
 using Feed.Users.Registration.RegisterUser;
 using FluentValidation;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -28,7 +31,17 @@ public static class UsersModule
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IUserStore, InMemoryUserStore>();
+        // The adapter is chosen once, at start-up, by the same setting that registers the storage.
+        if (configuration.UsesPostgres())
+        {
+            services.ConfigureMarten(UserDocumentMapping.Configure);
+            services.TryAddSingleton<IUserStore, MartenUserStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IUserStore, InMemoryUserStore>();
+        }
+
         services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.TryAddSingleton<PasswordHashes>();
         services.AddValidatorsFromAssembly(typeof(UsersModule).Assembly, includeInternalTypes: true);

@@ -54,8 +54,7 @@ public sealed class PostgresUsersDatabase : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         // Throws TestServers' message when FEED_TEST_POSTGRES is missing: these tests fail, never skip.
-        // At least 25 characters: TestServers (as of d8fe657) cuts shorter names one character past their end.
-        ConnectionString = await TestServers.CreatePostgresDatabaseAsync("users_postgres_user_store");
+        ConnectionString = await TestServers.CreatePostgresDatabaseAsync("users");
         _users = await UsersOnPostgres.StartAsync(ConnectionString);
     }
 

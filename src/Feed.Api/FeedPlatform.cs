@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Storage;
 using Feed.SharedKernel.Validation;
@@ -23,6 +24,7 @@ internal static class FeedPlatform
         });
 
         services.AddFeedStorage(configuration);
+        services.AddFeedOutbox(configuration);
         services.AddFeedProblems();
         services.ConfigureHttpJsonOptions(options =>
         {

@@ -1,0 +1,96 @@
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Postgresql.Tables;
+
+namespace Feed.SharedKernel.Outbox;
+
+/// <summary>
+/// The outbox on PostgreSQL: one <c>outbox</c> table. Stores insert into it inside their own
+/// transaction (<see cref="InsertAsync"/>), so a change and its announcement commit together.
+/// </summary>
+public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider time) : IOutboxStore
+{
+    public static Table Table()
+    {
+        var table = new Table("outbox");
+        table.AddColumn("message_id", "uuid").AsPrimaryKey();
+        table.AddColumn("type", "text").NotNull();
+        table.AddColumn("payload", "text").NotNull();
+        table.AddColumn("created_on", "timestamptz").NotNull();
+        table.AddColumn("due_on", "timestamptz").NotNull();
+        table.AddColumn("locked_until", "timestamptz");
+        table.AddColumn("attempts", "integer").NotNull().DefaultValueByExpression("0");
+        table.AddColumn("last_error", "text");
+        table.Indexes.Add(new IndexDefinition("ix_outbox_due_on") { Columns = ["due_on", "created_on"] });
+        return table;
+    }
+
+    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO outbox (message_id, type, payload, created_on, due_on) VALUES ($1, $2, $3, $4, $4)",
+            connection,
+            transaction);
+        insert.Parameters.Add(new NpgsqlParameter { Value = message.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        insert.Parameters.Add(new NpgsqlParameter { Value = message.Type });
+        insert.Parameters.Add(new NpgsqlParameter { Value = message.Payload });
+        insert.Parameters.Add(new NpgsqlParameter { Value = message.CreatedOn, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<PendingOutboxMessage>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // SKIP LOCKED lets several service instances dispatch side by side without taking the same message.
+        await using var claim = dataSource.CreateCommand(
+            """
+            UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+            WHERE message_id IN (
+                SELECT message_id FROM outbox
+                WHERE due_on <= $2 AND (locked_until IS NULL OR locked_until <= $2)
+                ORDER BY due_on, created_on
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED)
+            RETURNING message_id, type, payload, created_on, attempts
+            """);
+        claim.Parameters.Add(new NpgsqlParameter { Value = now + lease, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = max });
+
+        var claimed = new List<PendingOutboxMessage>();
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new PendingOutboxMessage(
+                new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)),
+                reader.GetInt32(4)));
+        }
+
+        // Oldest first: a post's creation is announced before its deletion.
+        claimed.Sort((left, right) => left.Message.CreatedOn.CompareTo(right.Message.CreatedOn));
+        return claimed;
+    }
+
+    public async ValueTask CompleteAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var delete = dataSource.CreateCommand("DELETE FROM outbox WHERE message_id = $1");
+        delete.Parameters.Add(new NpgsqlParameter { Value = messageId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask RetryLaterAsync(Guid messageId, DateTimeOffset dueOn, string error, CancellationToken cancellationToken)
+    {
+        await using var retry = dataSource.CreateCommand(
+            "UPDATE outbox SET due_on = $2, locked_until = NULL, last_error = $3 WHERE message_id = $1");
+        retry.Parameters.Add(new NpgsqlParameter { Value = messageId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        retry.Parameters.Add(new NpgsqlParameter { Value = dueOn, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        retry.Parameters.Add(new NpgsqlParameter { Value = error });
+        await retry.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM outbox");
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -3,11 +3,21 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Feed.SharedKernel.Outbox;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Feed.IntegrationTests.Infrastructure;
 
 /// <summary>A registered, logged-in user talking to the API, plus the JSON settings of the contract.</summary>
-public sealed record FeedUser(Guid UserId, string Username, HttpClient Http);
+public sealed record FeedUser(Guid UserId, string Username, HttpClient Http)
+{
+    /// <summary>The host this user talks to (to wait for its background work).</summary>
+    public WebApplicationFactory<Program>? Host { get; init; }
+
+    /// <summary>Waits until everything this user's requests announced has been delivered.</summary>
+    public Task SettledAsync() => Host is null ? Task.CompletedTask : Host.WhenOutboxIdleAsync();
+}
 
 public static class FeedClient
 {
@@ -44,8 +54,15 @@ public static class FeedClient
 
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!["access_token"]!.GetValue<string>());
-        return new FeedUser(userId, username, client);
+        return new FeedUser(userId, username, client) { Host = factory };
     }
+
+    /// <summary>
+    /// Waits until the outbox is empty: every announced change (a post's fan-out, a follow's
+    /// influencer promotion) has reached its handlers. Delivery is asynchronous by design.
+    /// </summary>
+    public static Task WhenOutboxIdleAsync(this WebApplicationFactory<Program> factory) =>
+        factory.Services.GetRequiredService<OutboxDispatcher>().WhenIdleAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
     public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>())!;

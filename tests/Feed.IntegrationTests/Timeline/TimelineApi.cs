@@ -31,6 +31,7 @@ internal static class TimelineApi
             query.Add($"cursor={Uri.EscapeDataString(cursor)}");
         }
 
+        await user.SettledAsync(); // fan-out is delivered in the background
         var response = await user.Http.GetTimelineAsync(query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.ReadJsonAsync();
@@ -77,6 +78,7 @@ internal static class TimelineApi
 
     public static async Task<bool> IsInfluencerAsync(this FeedApiFactory factory, FeedUser user)
     {
+        await factory.WhenOutboxIdleAsync(); // promotion follows the follow in the background
         var profile = await (await factory.CreateClient().GetAsync(new Uri($"/api/users/{user.UserId}", UriKind.Relative), Ct)).ReadJsonAsync();
         return profile["is_influencer"]!.GetValue<bool>();
     }

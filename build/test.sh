@@ -10,5 +10,10 @@ feed_services_start
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Feed.sln -c Release -nologo -clp:ErrorsOnly
-# Every test project in the solution (Microsoft.Testing.Platform, see global.json).
+# Every test project in the solution (Microsoft.Testing.Platform, see global.json): the store
+# contract suites run against both the in-memory adapters and the real PostgreSQL and Redis.
 dotnet test --solution Feed.sln -c Release --no-build --no-progress
+
+# The whole HTTP suite once more, with every host on PostgreSQL + Redis: same behaviour from every adapter.
+echo "== HTTP suite on PostgreSQL + Redis"
+FEED_TEST_STORES=postgres-redis dotnet test --project tests/Feed.IntegrationTests -c Release --no-build --no-progress

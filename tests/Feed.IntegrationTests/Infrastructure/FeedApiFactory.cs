@@ -1,3 +1,4 @@
+using Feed.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -5,9 +6,11 @@ using Microsoft.Extensions.Configuration;
 namespace Feed.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real host, in process, on the in-memory stores, with the influencer threshold lowered to 3.
-/// <see cref="WithSettings"/> overrides configuration the way environment variables would
-/// (e.g. <c>Feed:Timeline:InfluencerGroupSize</c>).
+/// The real host, in process, with the influencer threshold lowered to 3. By default it runs on the
+/// in-memory stores; with <c>FEED_TEST_STORES=postgres-redis</c> (set by build/test.sh for a second
+/// run of this suite) every factory gets a fresh PostgreSQL database and a Redis key space of its own,
+/// so the whole HTTP behaviour is proven on both store sets. <see cref="WithSettings"/> overrides
+/// configuration the way environment variables would.
 /// </summary>
 public sealed class FeedApiFactory : WebApplicationFactory<Program>
 {
@@ -21,18 +24,44 @@ public sealed class FeedApiFactory : WebApplicationFactory<Program>
 
     private FeedApiFactory(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
+    public static bool OnRealStores =>
+        string.Equals(Environment.GetEnvironmentVariable("FEED_TEST_STORES"), "postgres-redis", StringComparison.Ordinal);
+
     public static FeedApiFactory WithSettings(IReadOnlyDictionary<string, string?> settings) => new(settings);
+
+    /// <summary>Settings that put a host on a fresh PostgreSQL database and its own Redis key space.</summary>
+    public static async Task<Dictionary<string, string?>> RealStoreSettingsAsync(int cacheSize = 800) => new()
+    {
+        ["Feed:Storage:Provider"] = "Postgres",
+        ["ConnectionStrings:Postgres"] = await TestServers.CreatePostgresDatabaseAsync("api"),
+        ["Feed:Timeline:Cache"] = "Redis",
+        ["ConnectionStrings:Redis"] = TestServers.RedisServer,
+        ["Feed:Timeline:CacheKeyPrefix"] = $"feed-test-{Guid.NewGuid():N}:",
+        ["Feed:Timeline:CacheSize"] = cacheSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration((_, configuration) =>
+        var settings = new Dictionary<string, string?>
         {
-            configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            ["Feed:Users:InfluencerFollowerThreshold"] = "3",
+        };
+
+        // Explicit settings choose their own stores; otherwise the suite's store set applies.
+        if (OnRealStores && !_settings.ContainsKey("Feed:Storage:Provider"))
+        {
+            foreach (var (key, value) in RealStoreSettingsAsync().GetAwaiter().GetResult())
             {
-                ["Feed:Users:InfluencerFollowerThreshold"] = "3",
-            });
-            configuration.AddInMemoryCollection(_settings);
-        });
+                settings[key] = value;
+            }
+        }
+
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
     }
 }

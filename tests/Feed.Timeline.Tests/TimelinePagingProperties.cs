@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CsCheck;
+using Feed.Timeline.InMemory;
 using Feed.Timeline.Tests.Support;
 
 namespace Feed.Timeline.Tests;
@@ -8,9 +9,10 @@ namespace Feed.Timeline.Tests;
 /// The paging guarantee against a brute-force model: for random follow graphs, influencer sets,
 /// group sizes, per-influencer fetch sizes, page sizes, timestamp ties and deletions, paging the
 /// whole timeline returns every visible post exactly once, newest first; every page but the last
-/// is full; next_cursor is null exactly on the last page.
+/// is full; next_cursor is null exactly on the last page. Runs on the in-memory store here; an
+/// adapter's test class derives from this to run the same properties on its store.
 /// </summary>
-public sealed class TimelinePagingProperties
+public class TimelinePagingProperties
 {
     /// <summary>How an author's posts reach timelines.</summary>
     public enum AuthorKind
@@ -51,6 +53,18 @@ public sealed class TimelinePagingProperties
 
     private static readonly JsonSerializerOptions PrintOptions = new() { WriteIndented = false };
 
+    /// <summary>Scenarios checked by the paging property; a store behind a network affords fewer.</summary>
+    protected virtual long PagingIterations => 1500;
+
+    /// <summary>Scenarios checked by the re-read property.</summary>
+    protected virtual long RereadIterations => 300;
+
+    /// <summary>
+    /// The store a scenario fills (wrapped by its world). It may be one store shared by all scenarios,
+    /// even running concurrently: each scenario's users and posts have new random ids.
+    /// </summary>
+    private protected virtual ITimelineStore CreateStore() => new InMemoryTimelineStore();
+
     [Fact]
     public async Task Paging_a_merged_timeline_returns_every_visible_post_once_in_order_with_full_pages()
     {
@@ -63,7 +77,7 @@ public sealed class TimelinePagingProperties
 
                 Assert.Equal(expected, TimelineWorld.AssertWellFormed(pages, scenario.Limit));
             },
-            iter: 1500,
+            iter: PagingIterations,
             print: scenario => JsonSerializer.Serialize(scenario, PrintOptions));
     }
 
@@ -85,14 +99,14 @@ public sealed class TimelinePagingProperties
                     cursor = page.NextCursor;
                 }
             },
-            iter: 300,
+            iter: RereadIterations,
             print: scenario => JsonSerializer.Serialize(scenario, PrintOptions));
     }
 
     /// <summary>Fills the store the way fan-out would and returns the model: visible posts in page order.</summary>
-    private static async Task<(List<Guid> Expected, TimelineWorld World)> BuildAsync(Scenario scenario)
+    private async Task<(List<Guid> Expected, TimelineWorld World)> BuildAsync(Scenario scenario)
     {
-        var world = new TimelineWorld();
+        var world = new TimelineWorld(CreateStore());
         var bystander = world.Modules.AddUser("bystander");
         var authorCount = scenario.Followed + scenario.Unfollowed;
         var authors = Enumerable.Range(0, authorCount)

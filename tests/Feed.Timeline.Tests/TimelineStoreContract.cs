@@ -130,6 +130,62 @@ public abstract class TimelineStoreContract
         Assert.Empty(await store.GetTimelineRowsAsync(user, older.Key, 10, Ct));
     }
 
+    /// <summary>
+    /// The merge orders ties with <see cref="Guid.CompareTo(Guid)"/>, so a store must order and
+    /// compare ids exactly that way. Each id is zero but for one byte, placed first or last in each
+    /// group of the written form, or a high bit: a store comparing the little-endian byte array,
+    /// signed bytes or signed groups, or text in another collation, gets some pair the other way round.
+    /// </summary>
+    [Fact]
+    public async Task Ties_are_ordered_and_paged_like_guid_compare_to_whichever_byte_differs()
+    {
+        var store = CreateStore();
+        var user = Guid.NewGuid();
+        var influencer = Guid.NewGuid();
+        Guid[] ids =
+        [
+            new("00000000-0000-0000-0000-000000000001"), new("00000000-0000-0000-0000-000000000080"),
+            new("00000000-0000-0000-0000-010000000000"), new("00000000-0000-0000-0001-000000000000"),
+            new("00000000-0000-0000-0100-000000000000"), new("00000000-0000-0000-8000-000000000000"),
+            new("00000000-0000-0001-0000-000000000000"), new("00000000-0000-0100-0000-000000000000"),
+            new("00000000-0001-0000-0000-000000000000"), new("00000000-0100-0000-0000-000000000000"),
+            new("00000001-0000-0000-0000-000000000000"), new("01000000-0000-0000-0000-000000000000"),
+            new("7fffffff-ffff-ffff-ffff-ffffffffffff"), new("80000000-0000-0000-0000-000000000000"),
+        ];
+        foreach (var id in ids.Reverse())
+        {
+            var entry = Post(influencer, 5, id).ToEntry();
+            await store.AddTimelineRowsAsync([user], entry, Ct);
+            await store.AddInfluencerPostAsync(entry, Ct);
+        }
+
+        var expected = ids.OrderDescending().ToList();
+        Assert.Equal(expected, (await store.GetTimelineRowsAsync(user, null, 100, Ct)).Select(row => row.PostId));
+        Assert.Equal(expected, (await store.GetInfluencerPostsAsync([influencer], null, 100, Ct))[influencer].Select(entry => entry.PostId));
+
+        // One at a time from each cursor: the "strictly after" comparison must agree with the order.
+        var pagedRows = new List<Guid>();
+        var pagedInfluencerPosts = new List<Guid>();
+        SequenceKey? cursor = null;
+        for (var i = 0; i <= ids.Length; i++)
+        {
+            var rows = await store.GetTimelineRowsAsync(user, cursor, 1, Ct);
+            var posts = await store.GetInfluencerPostsAsync([influencer], cursor, 1, Ct);
+            if (rows.Count == 0)
+            {
+                Assert.True(!posts.TryGetValue(influencer, out var none) || none.Count == 0);
+                break;
+            }
+
+            pagedRows.Add(rows[0].PostId);
+            pagedInfluencerPosts.Add(Assert.Single(posts[influencer]).PostId);
+            cursor = rows[0].Key;
+        }
+
+        Assert.Equal(expected, pagedRows);
+        Assert.Equal(expected, pagedInfluencerPosts);
+    }
+
     [Fact]
     public async Task Timeline_rows_are_limited()
     {

@@ -1,7 +1,10 @@
+using Feed.SharedKernel.Storage;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
+using Feed.Timeline.Postgres;
 using Feed.Timeline.Timelines.GetTimeline;
 using FluentValidation;
+using Marten;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +22,17 @@ public static class TimelineModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // TryAdd: a storage adapter registered earlier (PostgreSQL) takes the place of the in-memory one.
-        services.TryAddSingleton<ITimelineStore, InMemoryTimelineStore>();
+        // The adapter is chosen once, at start-up, by the same setting that registers the storage.
+        if (configuration.UsesPostgres())
+        {
+            services.ConfigureMarten(TimelineTables.Configure);
+            services.TryAddSingleton<ITimelineStore, PostgresTimelineStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<ITimelineStore, InMemoryTimelineStore>();
+        }
+
         services.AddScoped<FanOutPost>();
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
         return services;

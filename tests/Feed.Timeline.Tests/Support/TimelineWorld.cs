@@ -15,8 +15,13 @@ internal sealed class TimelineWorld
     public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public TimelineWorld()
+        : this(new InMemoryTimelineStore())
     {
-        Store = new RecordingTimelineStore(new InMemoryTimelineStore());
+    }
+
+    public TimelineWorld(ITimelineStore store)
+    {
+        Store = new RecordingTimelineStore(store);
         Reader = Modules.AddUser("reader");
     }
 

@@ -1,0 +1,273 @@
+using Feed.SharedKernel.Paging;
+using Npgsql;
+
+namespace Feed.Timeline.Postgres;
+
+/// <summary>
+/// The timeline tables (<see cref="TimelineTables"/>) in PostgreSQL, through the host's one pooled
+/// <see cref="NpgsqlDataSource"/>. Every method is one statement (one round trip, atomic), and every
+/// partition read is one backward range scan of the primary key, already in page order.
+/// </summary>
+/// <remarks>
+/// Page order is (created_on DESC, post_id DESC), which is what <see cref="SequenceKey"/> compares:
+/// PostgreSQL orders uuids byte by byte in their written form, the same order as
+/// <see cref="Guid.CompareTo(Guid)"/>, so "strictly after the cursor" is the row comparison
+/// <c>(created_on, post_id) &lt; (cursor)</c>, which the index serves as a range bound.
+/// </remarks>
+internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITimelineStore
+{
+    private const string SavePostSql = $"""
+        INSERT INTO {TimelineTables.Posts} (post_id, author_id, post_url, post_type, created_on)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (post_id) DO UPDATE SET
+            author_id = excluded.author_id, post_url = excluded.post_url,
+            post_type = excluded.post_type, created_on = excluded.created_on
+        """;
+
+    private const string GetPostsSql = $"""
+        SELECT post_id, author_id, post_url, post_type, created_on
+        FROM {TimelineTables.Posts}
+        WHERE post_id = ANY($1)
+        """;
+
+    // One statement for the whole batch, not one INSERT per row. Measured against binary COPY into a
+    // temporary table followed by INSERT ... SELECT (PostgreSQL 15 on loopback, 2 shared cores):
+    // 100 users 0.9 ms vs 1.6-2.9 ms, 1,000 users 4.1 ms vs 6.3-6.9 ms, 5,000 users 20-22 ms vs
+    // 21-24 ms, 20,000 users 67-75 ms vs 74-80 ms. The index inserts dominate at every size, and COPY
+    // adds three round trips and a table creation, so unnest is as fast or faster.
+    private const string AddTimelineRowsSql = $"""
+        INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
+        SELECT user_id, $2, $3, $4 FROM unnest($1::uuid[]) AS user_id
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string TimelineRowsSql = $"""
+        SELECT created_on, post_id, author_id
+        FROM {TimelineTables.Timeline}
+        WHERE user_id = $1
+        ORDER BY created_on DESC, post_id DESC
+        LIMIT $2
+        """;
+
+    // The range reads and the delete are internal so the tests can check their query plans.
+    internal const string TimelineRowsAfterSql = $"""
+        SELECT created_on, post_id, author_id
+        FROM {TimelineTables.Timeline}
+        WHERE user_id = $1 AND (created_on, post_id) < ($3, $4)
+        ORDER BY created_on DESC, post_id DESC
+        LIMIT $2
+        """;
+
+    private const string AddInfluencerPostSql = $"""
+        INSERT INTO {TimelineTables.InfluencerPosts} (influencer_id, created_on, post_id)
+        VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING
+        """;
+
+    // Like a CQL IN query with a per-partition limit: one range scan per influencer, one round trip.
+    private const string InfluencerPostsSql = $"""
+        SELECT influencer.id, post.created_on, post.post_id
+        FROM unnest($1::uuid[]) AS influencer(id)
+        CROSS JOIN LATERAL (
+            SELECT created_on, post_id
+            FROM {TimelineTables.InfluencerPosts}
+            WHERE influencer_id = influencer.id
+            ORDER BY created_on DESC, post_id DESC
+            LIMIT $2) AS post
+        """;
+
+    internal const string InfluencerPostsAfterSql = $"""
+        SELECT influencer.id, post.created_on, post.post_id
+        FROM unnest($1::uuid[]) AS influencer(id)
+        CROSS JOIN LATERAL (
+            SELECT created_on, post_id
+            FROM {TimelineTables.InfluencerPosts}
+            WHERE influencer_id = influencer.id AND (created_on, post_id) < ($3, $4)
+            ORDER BY created_on DESC, post_id DESC
+            LIMIT $2) AS post
+        """;
+
+    private const string AuthorsWithInfluencerPostsSql = $"""
+        SELECT author.id
+        FROM unnest($1::uuid[]) AS author(id)
+        WHERE EXISTS (SELECT 1 FROM {TimelineTables.InfluencerPosts} WHERE influencer_id = author.id)
+        """;
+
+    // The read model's created_on pins the influencer_posts row to one key; when the read model no
+    // longer has the post (a repeated or out-of-order delete) the bounds open to the author's whole
+    // partition and the row is found by its id. Both deletes commit together.
+    internal const string RemovePostSql = $"""
+        WITH removed AS (
+            DELETE FROM {TimelineTables.Posts} WHERE post_id = $2 RETURNING created_on)
+        DELETE FROM {TimelineTables.InfluencerPosts}
+        WHERE influencer_id = $1 AND post_id = $2
+            AND created_on BETWEEN COALESCE((SELECT created_on FROM removed), '-infinity')
+                               AND COALESCE((SELECT created_on FROM removed), 'infinity')
+        """;
+
+    public async ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SavePostSql);
+        command.Parameters.Add(Value(post.PostId));
+        command.Parameters.Add(Value(post.AuthorId));
+        command.Parameters.Add(Value(post.PostUrl));
+        command.Parameters.Add(Value(post.PostType));
+        command.Parameters.Add(Value(post.CreatedOn.ToUniversalTime()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, TimelinePost>(postIds.Count);
+        if (postIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = dataSource.CreateCommand(GetPostsSql);
+        command.Parameters.Add(Value(postIds.Distinct().ToArray()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var post = new TimelinePost(
+                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4));
+            found[post.PostId] = post;
+        }
+
+        return found;
+    }
+
+    public async ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return;
+        }
+
+        // Sorted: rows go into the index in key order, and two writers of the same post (a retried
+        // fan-out beside the original) take their row locks in the same order, so they cannot deadlock.
+        var users = userIds.Distinct().Order().ToArray();
+        await using var command = dataSource.CreateCommand(AddTimelineRowsSql);
+        command.Parameters.Add(Value(users));
+        command.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
+        command.Parameters.Add(Value(entry.PostId));
+        command.Parameters.Add(Value(entry.AuthorId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(after is null ? TimelineRowsSql : TimelineRowsAfterSql);
+        command.Parameters.Add(Value(userId));
+        command.Parameters.Add(Value(limit));
+        AddCursor(command, after);
+        var rows = new List<TimelineEntry>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new TimelineEntry(new SequenceKey(reader.GetFieldValue<DateTimeOffset>(0), reader.GetGuid(1)), reader.GetGuid(2)));
+        }
+
+        return rows;
+    }
+
+    public async ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(AddInfluencerPostSql);
+        command.Parameters.Add(Value(entry.AuthorId));
+        command.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
+        command.Parameters.Add(Value(entry.PostId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
+        IReadOnlyCollection<Guid> influencerIds,
+        SequenceKey? after,
+        int limitPerInfluencer,
+        CancellationToken cancellationToken)
+    {
+        if (influencerIds.Count == 0 || limitPerInfluencer <= 0)
+        {
+            return new Dictionary<Guid, IReadOnlyList<TimelineEntry>>();
+        }
+
+        await using var command = dataSource.CreateCommand(after is null ? InfluencerPostsSql : InfluencerPostsAfterSql);
+        command.Parameters.Add(Value(influencerIds.Distinct().ToArray()));
+        command.Parameters.Add(Value(limitPerInfluencer));
+        AddCursor(command, after);
+        var read = new Dictionary<Guid, List<TimelineEntry>>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var influencerId = reader.GetGuid(0);
+                if (!read.TryGetValue(influencerId, out var posts))
+                {
+                    read[influencerId] = posts = [];
+                }
+
+                posts.Add(new TimelineEntry(new SequenceKey(reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2)), influencerId));
+            }
+        }
+
+        // SQL promises no order across the joined rows without a final ORDER BY (which would add a
+        // sort over the whole result); each influencer's few rows are put in page order here instead.
+        var result = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(read.Count);
+        foreach (var (influencerId, posts) in read)
+        {
+            posts.Sort(static (left, right) => left.Key.CompareTo(right.Key));
+            result[influencerId] = posts;
+        }
+
+        return result;
+    }
+
+    public async ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
+    {
+        if (authorIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(AuthorsWithInfluencerPostsSql);
+        command.Parameters.Add(Value(authorIds.Distinct().ToArray()));
+        var pulled = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pulled.Add(reader.GetGuid(0));
+            }
+        }
+
+        // In the caller's order, as the in-memory store answers.
+        return [.. authorIds.Distinct().Where(pulled.Contains)];
+    }
+
+    public async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RemovePostSql);
+        command.Parameters.Add(Value(authorId));
+        command.Parameters.Add(Value(postId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Binds the cursor as parameters $3 (created_on) and $4 (post_id) of a range read that has one.</summary>
+    private static void AddCursor(NpgsqlCommand command, SequenceKey? after)
+    {
+        if (after is { } cursor)
+        {
+            command.Parameters.Add(Value(cursor.At.ToUniversalTime()));
+            command.Parameters.Add(Value(cursor.Id));
+        }
+    }
+
+    // A typed positional parameter: no boxing, and PostgreSQL knows its type (Guid[] → uuid[],
+    // DateTimeOffset → timestamptz, which Npgsql writes only from a UTC offset).
+    private static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
+}

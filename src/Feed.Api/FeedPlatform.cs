@@ -6,7 +6,10 @@ using Feed.SharedKernel.Storage;
 using Feed.SharedKernel.Validation;
 using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
 
 namespace Feed.Api;
 
@@ -51,7 +54,19 @@ internal static class FeedPlatform
             document.Info.Description = "Instagram-style home timelines: users, posts, follows and a merged, paged timeline.";
             return Task.CompletedTask;
         }));
-        services.AddHealthChecks();
+        // Liveness of what the chosen configuration depends on. The cache is optional: Redis down
+        // degrades the service (reads fall back to PostgreSQL) but does not make it unhealthy.
+        var health = services.AddHealthChecks();
+        if (configuration.UsesPostgres())
+        {
+            health.AddNpgSql(provider => provider.GetRequiredService<NpgsqlDataSource>(), name: "postgres");
+        }
+
+        if (string.Equals(configuration["Feed:Timeline:Cache"], "Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            health.AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded);
+        }
+
         return services;
     }
 }

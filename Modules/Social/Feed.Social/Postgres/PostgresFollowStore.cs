@@ -14,8 +14,10 @@ namespace Feed.Social.Postgres;
 /// </summary>
 internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollowStore
 {
-    private static readonly Partition FollowersPartition = new("followers", "followee_id", "follower_id");
-    private static readonly Partition FollowingPartition = new("following", "follower_id", "followee_id");
+    internal const string ReadFollowerCount = "SELECT follower_count FROM follower_counts WHERE user_id = $1";
+
+    internal static readonly Partition FollowersPartition = new("followers", "followee_id", "follower_id");
+    internal static readonly Partition FollowingPartition = new("following", "follower_id", "followee_id");
 
     public async ValueTask<FollowChange> FollowAsync(
         Guid followerId, Guid followeeId, DateTimeOffset followedOn, Func<long, OutboxMessage> announce, CancellationToken cancellationToken)
@@ -135,7 +137,7 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollow
 
     public async ValueTask<long> CountFollowersAsync(Guid followeeId, CancellationToken cancellationToken)
     {
-        await using var select = dataSource.CreateCommand("SELECT follower_count FROM follower_counts WHERE user_id = $1").WithUuid(followeeId);
+        await using var select = dataSource.CreateCommand(ReadFollowerCount).WithUuid(followeeId);
         return (long?)await select.ExecuteScalarAsync(cancellationToken) ?? 0;
     }
 
@@ -159,7 +161,7 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollow
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand("SELECT follower_count FROM follower_counts WHERE user_id = $1", connection, transaction)
+        await using var select = new NpgsqlCommand(ReadFollowerCount, connection, transaction)
             .WithUuid(userId);
         return (long?)await select.ExecuteScalarAsync(cancellationToken) ?? 0;
     }
@@ -169,7 +171,7 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollow
     /// <paramref name="RowColumn"/>: one backward range scan of the primary key (key, created_on, row),
     /// the cursor a row-value bound on it, ties broken by the row id like SequenceKey.
     /// </summary>
-    private sealed record Partition(string Table, string KeyColumn, string RowColumn)
+    internal sealed record Partition(string Table, string KeyColumn, string RowColumn)
     {
         public string ReadFirst { get; } =
             $"SELECT {RowColumn}, created_on FROM {Table} WHERE {KeyColumn} = $1 ORDER BY created_on DESC, {RowColumn} DESC LIMIT $2";

@@ -13,6 +13,20 @@ internal sealed class PostgresPostStore(NpgsqlDataSource dataSource) : IPostStor
 {
     private const string Columns = "post_id, user_id, post_url, post_type, created_on, updated_on";
 
+    // The row-value comparison is one range condition on the primary key (user_id, created_on, post_id),
+    // walked backwards: newest first, ties broken by post_id like SequenceKey, no sort.
+    internal const string ReadById = $"SELECT {Columns} FROM posts WHERE post_id = $1";
+
+    internal const string ReadFirst =
+        $"SELECT {Columns} FROM posts WHERE user_id = $1 ORDER BY created_on DESC, post_id DESC LIMIT $2";
+
+    internal const string ReadAfterCursor =
+        $"""
+        SELECT {Columns} FROM posts
+        WHERE user_id = $1 AND (created_on, post_id) < ($2, $3)
+        ORDER BY created_on DESC, post_id DESC LIMIT $4
+        """;
+
     public async ValueTask AddAsync(Post post, OutboxMessage announcement, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -42,7 +56,7 @@ internal sealed class PostgresPostStore(NpgsqlDataSource dataSource) : IPostStor
 
     public async ValueTask<Post?> GetAsync(Guid postId, CancellationToken cancellationToken)
     {
-        await using var select = dataSource.CreateCommand($"SELECT {Columns} FROM posts WHERE post_id = $1").WithUuid(postId);
+        await using var select = dataSource.CreateCommand(ReadById).WithUuid(postId);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadPost(reader) : null;
     }
@@ -72,24 +86,9 @@ internal sealed class PostgresPostStore(NpgsqlDataSource dataSource) : IPostStor
     public async ValueTask<IReadOnlyList<Post>> ListByAuthorAsync(Guid userId, Cursor? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-
-        // The row-value comparison is one range condition on the primary key (user_id, created_on, post_id),
-        // walked backwards: newest first, ties broken by post_id like SequenceKey, no sort.
         await using var select = after is { } cursor
-            ? dataSource.CreateCommand(
-                    $"""
-                    SELECT {Columns} FROM posts
-                    WHERE user_id = $1 AND (created_on, post_id) < ($2, $3)
-                    ORDER BY created_on DESC, post_id DESC LIMIT $4
-                    """)
-                .WithUuid(userId)
-                .WithTimestamp(cursor.At)
-                .WithUuid(cursor.Id)
-                .WithInteger(limit)
-            : dataSource.CreateCommand(
-                    $"SELECT {Columns} FROM posts WHERE user_id = $1 ORDER BY created_on DESC, post_id DESC LIMIT $2")
-                .WithUuid(userId)
-                .WithInteger(limit);
+            ? dataSource.CreateCommand(ReadAfterCursor).WithUuid(userId).WithTimestamp(cursor.At).WithUuid(cursor.Id).WithInteger(limit)
+            : dataSource.CreateCommand(ReadFirst).WithUuid(userId).WithInteger(limit);
 
         var posts = new List<Post>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Problems;
+using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Social.InMemory;
 using Feed.Social.Posts;
@@ -57,7 +58,7 @@ public sealed class PostHandlerTests : IDisposable
         Assert.Equal(7, post.PostId.Version);
         Assert.Equal(PostResponse.From((await _posts.GetAsync(post.PostId, Ct))!), post);
         var message = Assert.Single(await _social.PendingMessagesAsync());
-        Assert.Equal(("social.post_created", expectedAt, 7), (message.Type, message.CreatedOn, message.MessageId.Version));
+        Assert.Equal(("social.post_created", _clock.Now, 7), (message.Type, message.CreatedOn, message.MessageId.Version));
         Assert.NotEqual(post.PostId, message.MessageId);
         var created = Assert.IsType<PostCreated>(Assert.Single(await _social.TakeAnnouncedAsync()));
         Assert.Equal(new PostSummary(post.PostId, authorId, post.PostUrl, PostTypes.Video, expectedAt), created.Post);
@@ -84,6 +85,21 @@ public sealed class PostHandlerTests : IDisposable
 
         Assert.Null(await _posts.GetAsync(post.PostId, Ct));
         Assert.Equal(new PostDeleted(post.PostId, authorId), Assert.Single(await _social.TakeAnnouncedAsync()));
+    }
+
+    [Fact]
+    public async Task A_delete_within_the_posts_millisecond_is_stamped_after_its_creation_so_the_outbox_delivers_it_second()
+    {
+        var authorId = _mediator.AddUser();
+        var post = await CreateHandler().Handle(new CreatePost(authorId, "https://cdn.example.com/a.jpg", PostTypes.Image), Ct);
+        _clock.Advance(TimeSpan.FromTicks(10));
+
+        await DeleteHandler().Handle(new DeletePost(post.PostId, authorId), Ct);
+
+        var messages = await _social.PendingMessagesAsync();
+        Assert.Equal(["social.post_created", "social.post_deleted"], messages.Select(message => message.Type));
+        Assert.True(messages[0].CreatedOn < messages[1].CreatedOn);
+        Assert.Equal(post.CreatedOn, _clock.GetUtcNowMilliseconds());
     }
 
     [Fact]

@@ -28,6 +28,8 @@ internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, Ou
 
         // The store stores the announcement with the follow (only if it is new), carrying the count
         // after it: the follow's consequences (backfill, influencer switch) survive crashes and disconnects.
+        // Stamped at full precision so an unfollow in the same millisecond is still delivered after it.
+        var announcedOn = time.GetUtcNow();
         var followedOn = time.GetUtcNowMilliseconds();
         var messageId = time.NewId();
         await follows.FollowAsync(
@@ -35,7 +37,7 @@ internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, Ou
             command.UserId,
             followedOn,
             followerCount => announcements.Wrap(
-                new UserFollowed(command.FollowerId, command.UserId, followedOn, followerCount), messageId, followedOn),
+                new UserFollowed(command.FollowerId, command.UserId, followedOn, followerCount), messageId, announcedOn),
             cancellationToken);
         return Unit.Value;
     }

@@ -17,13 +17,13 @@ internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, 
         await sender.RequireUserAsync(command.UserId, cancellationToken);
 
         // Announced only when a follow was removed, in the same atomic step, with the count after it.
-        var unfollowedOn = time.GetUtcNowMilliseconds();
+        var announcedOn = time.GetUtcNow();
         var messageId = time.NewId();
         await follows.UnfollowAsync(
             command.FollowerId,
             command.UserId,
             followerCount => announcements.Wrap(
-                new UserUnfollowed(command.FollowerId, command.UserId, followerCount), messageId, unfollowedOn),
+                new UserUnfollowed(command.FollowerId, command.UserId, followerCount), messageId, announcedOn),
             cancellationToken);
         return Unit.Value;
     }

@@ -17,7 +17,7 @@ internal sealed class DeletePostHandler(IPostStore posts, OutboxMessageTypes ann
         }
 
         // A concurrent delete may have won; the store keeps the announcement only with the delete that removed the post.
-        var deleted = announcements.Wrap(new PostDeleted(post.PostId, post.UserId), time.NewId(), time.GetUtcNowMilliseconds());
+        var deleted = announcements.Wrap(new PostDeleted(post.PostId, post.UserId), time.NewId(), time.GetUtcNow());
         _ = await posts.DeleteAsync(command.PostId, deleted, cancellationToken) ?? throw NotFound(command.PostId);
         return Unit.Value;
     }

@@ -1,3 +1,6 @@
+using Feed.SharedKernel.Outbox;
+using Feed.SharedKernel.Storage;
+using Feed.Social.Contracts;
 using Feed.Social.Follows;
 using Feed.Social.Follows.FollowUser;
 using Feed.Social.Follows.ListFollowers;
@@ -9,7 +12,9 @@ using Feed.Social.Posts.CreatePost;
 using Feed.Social.Posts.DeletePost;
 using Feed.Social.Posts.GetPost;
 using Feed.Social.Posts.ListUserPosts;
+using Feed.Social.Postgres;
 using FluentValidation;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,9 +29,31 @@ public static class SocialModule
 {
     public static IServiceCollection AddSocial(this IServiceCollection services, IConfiguration configuration)
     {
-        // In-memory adapters hold the data for the life of the process; a PostgreSQL adapter replaces them.
-        services.TryAddSingleton<IPostStore, InMemoryPostStore>();
-        services.TryAddSingleton<IFollowStore, InMemoryFollowStore>();
+        // Chosen once: PostgreSQL keeps the data (its tables created or migrated at start-up);
+        // the in-memory adapters hold it for the life of the process.
+        if (configuration.UsesPostgres())
+        {
+            services.ConfigureMarten(options =>
+            {
+                foreach (var table in SocialTables.All())
+                {
+                    options.Storage.ExtendedSchemaObjects.Add(table);
+                }
+            });
+            services.TryAddSingleton<IPostStore, PostgresPostStore>();
+            services.TryAddSingleton<IFollowStore, PostgresFollowStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IPostStore, InMemoryPostStore>();
+            services.TryAddSingleton<IFollowStore, InMemoryFollowStore>();
+        }
+
+        // What Social announces travels through the outbox under these names (stable: stored messages keep them).
+        services.AddOutboxMessage<PostCreated>("social.post_created");
+        services.AddOutboxMessage<PostDeleted>("social.post_deleted");
+        services.AddOutboxMessage<UserFollowed>("social.user_followed");
+        services.AddOutboxMessage<UserUnfollowed>("social.user_unfollowed");
         services.AddValidatorsFromAssembly(typeof(SocialModule).Assembly, includeInternalTypes: true);
         return services;
     }

@@ -209,6 +209,7 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
 
     private async Task<bool> IsInfluencerAsync(Guid userId)
     {
+        await _factory.WhenOutboxIdleAsync(); // Users hears of the follow through the outbox, in the background
         var profile = await (await _factory.CreateClient().GetAsync($"/api/users/{userId}", Ct)).ReadJsonAsync();
         return profile["is_influencer"]!.GetValue<bool>();
     }

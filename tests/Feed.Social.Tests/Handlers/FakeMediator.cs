@@ -6,13 +6,11 @@ namespace Feed.Social.Tests.Handlers;
 
 /// <summary>
 /// Stands in for the host's mediator in handler tests: answers <see cref="GetUserSummaries"/> from
-/// a fixed set of users and records every published notification.
+/// a fixed set of users. (Social announces through the outbox, never by publishing directly.)
 /// </summary>
-internal sealed class FakeMediator : ISender, IPublisher
+internal sealed class FakeMediator : ISender
 {
     private readonly ConcurrentDictionary<Guid, UserSummary> _users = new();
-
-    public ConcurrentQueue<object> Published { get; } = new();
 
     public int UserQueries { get; private set; }
 
@@ -60,17 +58,4 @@ internal sealed class FakeMediator : ISender, IPublisher
 
     public IAsyncEnumerable<object?> CreateStream(object message, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
-
-    public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
-        where TNotification : INotification
-    {
-        Published.Enqueue(notification);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask Publish(object notification, CancellationToken cancellationToken = default)
-    {
-        Published.Enqueue(notification);
-        return ValueTask.CompletedTask;
-    }
 }

@@ -11,22 +11,37 @@ using Feed.Social.InMemory;
 
 namespace Feed.Social.Tests.Handlers;
 
-public sealed class FollowHandlerTests
+public sealed class FollowHandlerTests : IDisposable
 {
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly InMemoryFollowStore _follows = new();
+    private readonly SocialInMemory _social;
+    private readonly IFollowStore _follows;
     private readonly FakeMediator _mediator = new();
+
+    public FollowHandlerTests()
+    {
+        _social = new SocialInMemory(_clock);
+        _follows = _social.Follows;
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    public void Dispose() => _social.Dispose();
+
     private async Task FollowAsync(Guid follower, Guid followee)
     {
-        await new FollowUserHandler(_follows, _mediator, _mediator, _clock).Handle(new FollowUser(follower, followee), Ct);
+        await new FollowUserHandler(_follows, _mediator, _social.MessageTypes, _clock).Handle(new FollowUser(follower, followee), Ct);
         _clock.Advance(TimeSpan.FromSeconds(1));
     }
 
     private async Task UnfollowAsync(Guid follower, Guid followee) =>
-        await new UnfollowUserHandler(_follows, _mediator, _mediator).Handle(new UnfollowUser(follower, followee), Ct);
+        await new UnfollowUserHandler(_follows, _mediator, _social.MessageTypes, _clock).Handle(new UnfollowUser(follower, followee), Ct);
+
+    [Fact]
+    public void The_in_memory_storage_choice_selects_the_in_memory_store()
+    {
+        Assert.IsType<InMemoryFollowStore>(_follows);
+    }
 
     [Fact]
     public async Task A_new_follow_is_announced_once_with_the_count_after_it()
@@ -40,8 +55,26 @@ public sealed class FollowHandlerTests
 
         Assert.Equal(
             [new UserFollowed(carol, bob, followedOn.AddSeconds(-1), 1), new UserFollowed(alice, bob, followedOn, 2)],
-            _mediator.Published);
+            await _social.TakeAnnouncedAsync());
         Assert.True(await _follows.IsFollowingAsync(alice, bob, Ct));
+    }
+
+    [Fact]
+    public async Task Follow_announcements_are_outbox_messages_stamped_with_a_fresh_time_ordered_id_and_the_time()
+    {
+        var (alice, bob) = (_mediator.AddUser(), _mediator.AddUser());
+        var followedOn = _clock.Now;
+
+        await FollowAsync(alice, bob);
+        var unfollowedOn = _clock.Now;
+        await UnfollowAsync(alice, bob);
+
+        var messages = await _social.PendingMessagesAsync();
+        Assert.Equal(
+            [("social.user_followed", followedOn), ("social.user_unfollowed", unfollowedOn)],
+            messages.Select(message => (message.Type, message.CreatedOn)));
+        Assert.All(messages, message => Assert.Equal(7, message.MessageId.Version));
+        Assert.NotEqual(messages[0].MessageId, messages[1].MessageId);
     }
 
     [Fact]
@@ -53,7 +86,7 @@ public sealed class FollowHandlerTests
         await Assert.ThrowsAsync<NotFoundException>(() => FollowAsync(alice, unknown));
 
         Assert.False(await _follows.IsFollowingAsync(alice, unknown, Ct));
-        Assert.Empty(_mediator.Published);
+        Assert.Empty(await _social.TakeAnnouncedAsync());
     }
 
     [Fact]
@@ -62,13 +95,13 @@ public sealed class FollowHandlerTests
         var (alice, bob, carol) = (_mediator.AddUser(), _mediator.AddUser(), _mediator.AddUser());
         await FollowAsync(alice, bob);
         await FollowAsync(carol, bob);
-        _mediator.Published.Clear();
+        await _social.TakeAnnouncedAsync();
 
         await UnfollowAsync(alice, bob);
         await UnfollowAsync(alice, bob);
         await UnfollowAsync(bob, carol);
 
-        Assert.Equal([new UserUnfollowed(alice, bob, 1)], _mediator.Published);
+        Assert.Equal([new UserUnfollowed(alice, bob, 1)], await _social.TakeAnnouncedAsync());
     }
 
     [Fact]
@@ -139,7 +172,8 @@ public sealed class FollowHandlerTests
         foreach (var follower in followers)
         {
             // Same instant for all: the walk must rely on the follower id to move on.
-            await _follows.FollowAsync(follower, followee, _clock.Now, Ct);
+            await _follows.FollowAsync(follower, followee, _clock.Now, count => _social.MessageTypes.Wrap(
+                new UserFollowed(follower, followee, _clock.Now, count), Guid.CreateVersion7(), _clock.Now), Ct);
         }
 
         var handler = new GetFollowerBatchHandler(_follows);

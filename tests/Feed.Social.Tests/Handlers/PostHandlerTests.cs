@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Problems;
+using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Social.InMemory;
 using Feed.Social.Posts;
@@ -11,35 +12,55 @@ using Feed.Social.Posts.ListUserPosts;
 
 namespace Feed.Social.Tests.Handlers;
 
-public sealed class PostHandlerTests
+public sealed class PostHandlerTests : IDisposable
 {
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1234567));
-    private readonly InMemoryPostStore _posts = new();
+    private readonly SocialInMemory _social;
+    private readonly IPostStore _posts;
     private readonly FakeMediator _mediator = new();
+
+    public PostHandlerTests()
+    {
+        _social = new SocialInMemory(_clock);
+        _posts = _social.Posts;
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    public void Dispose() => _social.Dispose();
+
+    private CreatePostHandler CreateHandler() => new(_posts, _social.MessageTypes, _clock);
+
+    private DeletePostHandler DeleteHandler() => new(_posts, _social.MessageTypes, _clock);
+
     private async Task<PostResponse> CreateAsync(Guid authorId, string type = PostTypes.Image)
     {
-        var post = await new CreatePostHandler(_posts, _mediator, _clock)
-            .Handle(new CreatePost(authorId, $"https://cdn.example.com/{Guid.NewGuid():N}", type), Ct);
+        var post = await CreateHandler().Handle(new CreatePost(authorId, $"https://cdn.example.com/{Guid.NewGuid():N}", type), Ct);
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         return post;
     }
 
     [Fact]
-    public async Task Create_saves_the_post_at_millisecond_precision_and_announces_it()
+    public void The_in_memory_storage_choice_selects_the_in_memory_store()
+    {
+        Assert.IsType<InMemoryPostStore>(_posts);
+    }
+
+    [Fact]
+    public async Task Create_saves_the_post_at_millisecond_precision_with_its_announcement()
     {
         var authorId = _mediator.AddUser();
 
-        var post = await new CreatePostHandler(_posts, _mediator, _clock)
-            .Handle(new CreatePost(authorId, "https://cdn.example.com/a.mp4", PostTypes.Video), Ct);
+        var post = await CreateHandler().Handle(new CreatePost(authorId, "https://cdn.example.com/a.mp4", PostTypes.Video), Ct);
 
         var expectedAt = DateTimeOffset.FromUnixTimeMilliseconds(_clock.Now.ToUnixTimeMilliseconds());
         Assert.Equal(new PostResponse(post.PostId, authorId, "https://cdn.example.com/a.mp4", PostTypes.Video, expectedAt, expectedAt), post);
         Assert.Equal(7, post.PostId.Version);
         Assert.Equal(PostResponse.From((await _posts.GetAsync(post.PostId, Ct))!), post);
-        var created = Assert.IsType<PostCreated>(Assert.Single(_mediator.Published));
+        var message = Assert.Single(await _social.PendingMessagesAsync());
+        Assert.Equal(("social.post_created", _clock.Now, 7), (message.Type, message.CreatedOn, message.MessageId.Version));
+        Assert.NotEqual(post.PostId, message.MessageId);
+        var created = Assert.IsType<PostCreated>(Assert.Single(await _social.TakeAnnouncedAsync()));
         Assert.Equal(new PostSummary(post.PostId, authorId, post.PostUrl, PostTypes.Video, expectedAt), created.Post);
     }
 
@@ -58,34 +79,49 @@ public sealed class PostHandlerTests
     {
         var authorId = _mediator.AddUser();
         var post = await CreateAsync(authorId);
-        _mediator.Published.Clear();
+        await _social.TakeAnnouncedAsync();
 
-        await new DeletePostHandler(_posts, _mediator).Handle(new DeletePost(post.PostId, authorId), Ct);
+        await DeleteHandler().Handle(new DeletePost(post.PostId, authorId), Ct);
 
         Assert.Null(await _posts.GetAsync(post.PostId, Ct));
-        Assert.Equal(new PostDeleted(post.PostId, authorId), Assert.Single(_mediator.Published));
+        Assert.Equal(new PostDeleted(post.PostId, authorId), Assert.Single(await _social.TakeAnnouncedAsync()));
+    }
+
+    [Fact]
+    public async Task A_delete_within_the_posts_millisecond_is_stamped_after_its_creation_so_the_outbox_delivers_it_second()
+    {
+        var authorId = _mediator.AddUser();
+        var post = await CreateHandler().Handle(new CreatePost(authorId, "https://cdn.example.com/a.jpg", PostTypes.Image), Ct);
+        _clock.Advance(TimeSpan.FromTicks(10));
+
+        await DeleteHandler().Handle(new DeletePost(post.PostId, authorId), Ct);
+
+        var messages = await _social.PendingMessagesAsync();
+        Assert.Equal(["social.post_created", "social.post_deleted"], messages.Select(message => message.Type));
+        Assert.True(messages[0].CreatedOn < messages[1].CreatedOn);
+        Assert.Equal(post.CreatedOn, _clock.GetUtcNowMilliseconds());
     }
 
     [Fact]
     public async Task Someone_else_cannot_delete_a_post()
     {
         var post = await CreateAsync(_mediator.AddUser());
-        _mediator.Published.Clear();
+        await _social.TakeAnnouncedAsync();
 
         await Assert.ThrowsAsync<ForbiddenException>(async () =>
-            await new DeletePostHandler(_posts, _mediator).Handle(new DeletePost(post.PostId, _mediator.AddUser()), Ct));
+            await DeleteHandler().Handle(new DeletePost(post.PostId, _mediator.AddUser()), Ct));
 
         Assert.NotNull(await _posts.GetAsync(post.PostId, Ct));
-        Assert.Empty(_mediator.Published);
+        Assert.Empty(await _social.TakeAnnouncedAsync());
     }
 
     [Fact]
     public async Task Deleting_an_unknown_post_is_not_found_and_announces_nothing()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new DeletePostHandler(_posts, _mediator).Handle(new DeletePost(Guid.NewGuid(), Guid.NewGuid()), Ct));
+            await DeleteHandler().Handle(new DeletePost(Guid.NewGuid(), Guid.NewGuid()), Ct));
 
-        Assert.Empty(_mediator.Published);
+        Assert.Empty(await _social.TakeAnnouncedAsync());
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using CsCheck;
+using System.Globalization;
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Follows;
 
@@ -6,13 +8,37 @@ namespace Feed.Social.Tests.Stores;
 
 /// <summary>
 /// What every <see cref="IFollowStore"/> adapter must do. Each adapter's test class derives from this
-/// and supplies the store; tests use fresh user ids, so a store may be shared between them.
+/// and supplies the store and a way to find what it stored in its outbox; tests use fresh user and
+/// message ids, so a store may be shared between them.
 /// </summary>
 public abstract class FollowStoreContract
 {
     protected static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private protected abstract IFollowStore CreateStore();
+
+    /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
+    private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
+
+    /// <summary>An announcement naming the follower count it was built from (its payload), with a fresh id.</summary>
+    private static OutboxMessage Announce(long followerCount) => Announcement(Guid.NewGuid(), followerCount);
+
+    private static OutboxMessage Announcement(Guid messageId, long followerCount) =>
+        new(messageId, "test.follow_changed", followerCount.ToString(CultureInfo.InvariantCulture), Epoch);
+
+    private async Task<List<OutboxMessage>> FoundAsync(IEnumerable<Guid> messageIds)
+    {
+        var found = new List<OutboxMessage>();
+        foreach (var messageId in messageIds)
+        {
+            if (await FindAnnouncementAsync(messageId) is { } message)
+            {
+                found.Add(message);
+            }
+        }
+
+        return found;
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -47,7 +73,7 @@ public abstract class FollowStoreContract
         var store = CreateStore();
         var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
 
-        var change = await store.FollowAsync(follower, followee, Epoch, Ct);
+        var change = await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
         Assert.Equal(new FollowChange(true, 1), change);
         Assert.True(await store.IsFollowingAsync(follower, followee, Ct));
@@ -57,12 +83,73 @@ public abstract class FollowStoreContract
     }
 
     [Fact]
+    public async Task A_new_follow_stores_its_announcement_built_from_the_count_after_it()
+    {
+        var store = CreateStore();
+        var (first, second, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (firstId, secondId) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await store.FollowAsync(first, followee, Epoch, count => Announcement(firstId, count), Ct);
+        await store.FollowAsync(second, followee, Epoch, count => Announcement(secondId, count), Ct);
+
+        Assert.Equal(Announcement(firstId, 1), await FindAnnouncementAsync(firstId));
+        Assert.Equal(Announcement(secondId, 2), await FindAnnouncementAsync(secondId));
+    }
+
+    [Fact]
+    public async Task Following_again_stores_no_announcement()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
+        var againId = Guid.NewGuid();
+
+        var again = await store.FollowAsync(follower, followee, Epoch.AddHours(1), count => Announcement(againId, count), Ct);
+
+        Assert.False(again.Changed);
+        Assert.Null(await FindAnnouncementAsync(againId));
+    }
+
+    [Fact]
+    public async Task An_unfollow_stores_its_announcement_with_the_count_after_it_only_when_it_removed_a_follow()
+    {
+        var store = CreateStore();
+        var (follower, other, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
+        await store.FollowAsync(other, followee, Epoch, Announce, Ct);
+        var (removingId, repeatedId, neverId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+
+        await store.UnfollowAsync(follower, followee, count => Announcement(removingId, count), Ct);
+        await store.UnfollowAsync(follower, followee, count => Announcement(repeatedId, count), Ct);
+        await store.UnfollowAsync(followee, follower, count => Announcement(neverId, count), Ct);
+
+        Assert.Equal(Announcement(removingId, 1), await FindAnnouncementAsync(removingId));
+        Assert.Null(await FindAnnouncementAsync(repeatedId));
+        Assert.Null(await FindAnnouncementAsync(neverId));
+    }
+
+    [Fact]
+    public async Task A_failing_announcement_leaves_no_follow_behind()
+    {
+        var store = CreateStore();
+        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await store.FollowAsync(follower, followee, Epoch, _ => throw new InvalidOperationException("no announcement"), Ct));
+
+        Assert.False(await store.IsFollowingAsync(follower, followee, Ct));
+        Assert.Equal(0, await store.CountFollowersAsync(followee, Ct));
+        Assert.Empty(await store.ListFolloweesAsync(follower, null, 10, Ct));
+        Assert.Equal(new FollowChange(true, 1), await store.FollowAsync(follower, followee, Epoch, Announce, Ct));
+    }
+
+    [Fact]
     public async Task Following_is_one_way()
     {
         var store = CreateStore();
         var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
 
-        await store.FollowAsync(follower, followee, Epoch, Ct);
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
         Assert.False(await store.IsFollowingAsync(followee, follower, Ct));
         Assert.Equal(0, await store.CountFollowersAsync(follower, Ct));
@@ -75,9 +162,9 @@ public abstract class FollowStoreContract
     {
         var store = CreateStore();
         var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
-        await store.FollowAsync(follower, followee, Epoch, Ct);
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
-        var again = await store.FollowAsync(follower, followee, Epoch.AddHours(1), Ct);
+        var again = await store.FollowAsync(follower, followee, Epoch.AddHours(1), Announce, Ct);
 
         Assert.Equal(new FollowChange(false, 1), again);
         Assert.Equal([new FollowEntry(follower, Epoch)], await store.ListFollowersAsync(followee, null, 10, Ct));
@@ -89,11 +176,11 @@ public abstract class FollowStoreContract
     {
         var store = CreateStore();
         var (follower, other, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        await store.FollowAsync(follower, followee, Epoch, Ct);
-        await store.FollowAsync(other, followee, Epoch.AddSeconds(1), Ct);
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
+        await store.FollowAsync(other, followee, Epoch.AddSeconds(1), Announce, Ct);
 
-        var first = await store.UnfollowAsync(follower, followee, Ct);
-        var second = await store.UnfollowAsync(follower, followee, Ct);
+        var first = await store.UnfollowAsync(follower, followee, Announce, Ct);
+        var second = await store.UnfollowAsync(follower, followee, Announce, Ct);
 
         Assert.Equal(new FollowChange(true, 1), first);
         Assert.Equal(new FollowChange(false, 1), second);
@@ -109,7 +196,7 @@ public abstract class FollowStoreContract
         var store = CreateStore();
         var followee = Guid.NewGuid();
 
-        Assert.Equal(new FollowChange(false, 0), await store.UnfollowAsync(Guid.NewGuid(), followee, Ct));
+        Assert.Equal(new FollowChange(false, 0), await store.UnfollowAsync(Guid.NewGuid(), followee, Announce, Ct));
         Assert.Equal(0, await store.CountFollowersAsync(followee, Ct));
     }
 
@@ -118,10 +205,10 @@ public abstract class FollowStoreContract
     {
         var store = CreateStore();
         var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
-        await store.FollowAsync(follower, followee, Epoch, Ct);
-        await store.UnfollowAsync(follower, followee, Ct);
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
+        await store.UnfollowAsync(follower, followee, Announce, Ct);
 
-        var again = await store.FollowAsync(follower, followee, Epoch.AddDays(1), Ct);
+        var again = await store.FollowAsync(follower, followee, Epoch.AddDays(1), Announce, Ct);
 
         Assert.Equal(new FollowChange(true, 1), again);
         Assert.Equal([new FollowEntry(follower, Epoch.AddDays(1))], await store.ListFollowersAsync(followee, null, 10, Ct));
@@ -137,10 +224,10 @@ public abstract class FollowStoreContract
         var counts = new List<long>();
         foreach (var follower in followers)
         {
-            counts.Add((await store.FollowAsync(follower, followee, Epoch, Ct)).FolloweeFollowerCount);
+            counts.Add((await store.FollowAsync(follower, followee, Epoch, Announce, Ct)).FolloweeFollowerCount);
         }
 
-        counts.Add((await store.UnfollowAsync(followers[0], followee, Ct)).FolloweeFollowerCount);
+        counts.Add((await store.UnfollowAsync(followers[0], followee, Announce, Ct)).FolloweeFollowerCount);
 
         Assert.Equal([1, 2, 3, 4, 3], counts);
         Assert.Equal(3, await store.CountFollowersAsync(followee, Ct));
@@ -155,7 +242,7 @@ public abstract class FollowStoreContract
         var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(i / 4))).ToArray();
         foreach (var entry in entries)
         {
-            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Ct);
+            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);
         }
 
         var paged = await ReadAllPagesAsync((cursor, limit) => store.ListFollowersAsync(followee, cursor, limit, Ct), () => 2);
@@ -171,12 +258,34 @@ public abstract class FollowStoreContract
         var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(i / 3))).ToArray();
         foreach (var entry in entries)
         {
-            await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Ct);
+            await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Announce, Ct);
         }
 
         var paged = await ReadAllPagesAsync((cursor, limit) => store.ListFolloweesAsync(follower, cursor, limit, Ct), () => 4);
 
         Assert.Equal(NewestFirst(entries), paged);
+    }
+
+    [Fact]
+    public async Task Ties_on_created_on_order_by_the_whole_user_id_most_significant_byte_first()
+    {
+        var store = CreateStore();
+        var (followee, follower) = (Guid.NewGuid(), Guid.NewGuid());
+        var ids = ByteOrderIds.Create();
+        foreach (var id in ids.Reverse())
+        {
+            await store.FollowAsync(id, followee, Epoch, Announce, Ct);
+            await store.FollowAsync(follower, id, Epoch, Announce, Ct);
+        }
+
+        var followers = await ReadAllPagesAsync((cursor, limit) => store.ListFollowersAsync(followee, cursor, limit, Ct), () => 1);
+        var followees = await ReadAllPagesAsync((cursor, limit) => store.ListFolloweesAsync(follower, cursor, limit, Ct), () => 1);
+
+        // SequenceKey (Guid.CompareTo) order: the textual order, first byte most significant.
+        var expected = ids.OrderByDescending(id => id.ToString(), StringComparer.Ordinal).ToArray();
+        Assert.Equal(expected, followers.Select(entry => entry.UserId));
+        Assert.Equal(expected, followees.Select(entry => entry.UserId));
+        Assert.Equal(expected, await store.ListAllFolloweeIdsAsync(follower, Ct));
     }
 
     [Fact]
@@ -187,7 +296,7 @@ public abstract class FollowStoreContract
         var entries = Enumerable.Range(0, 4).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddSeconds(i))).ToArray();
         foreach (var entry in entries)
         {
-            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Ct);
+            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);
         }
 
         var first = await store.ListFollowersAsync(followee, null, 3, Ct);
@@ -205,10 +314,10 @@ public abstract class FollowStoreContract
         var followees = Enumerable.Range(0, 250).Select(_ => Guid.NewGuid()).ToArray();
         foreach (var (followee, i) in followees.Select((id, i) => (id, i)))
         {
-            await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i % 5), Ct);
+            await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i % 5), Announce, Ct);
         }
 
-        await store.FollowAsync(Guid.NewGuid(), followees[0], Epoch, Ct);
+        await store.FollowAsync(Guid.NewGuid(), followees[0], Epoch, Announce, Ct);
 
         var ids = await store.ListAllFolloweeIdsAsync(follower, Ct);
 
@@ -222,10 +331,13 @@ public abstract class FollowStoreContract
         var store = CreateStore();
         var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
 
-        var changes = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
-            Task.Run(async () => await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i), Ct), Ct)));
+        var messageIds = Enumerable.Range(0, 64).Select(_ => Guid.NewGuid()).ToArray();
+
+        var changes = await Task.WhenAll(messageIds.Select((messageId, i) =>
+            Task.Run(async () => await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i), count => Announcement(messageId, count), Ct), Ct)));
 
         Assert.Single(changes, change => change.Changed);
+        Assert.Equal([Announcement(messageIds[Array.FindIndex(changes, change => change.Changed)], 1)], await FoundAsync(messageIds));
         Assert.All(changes, change => Assert.Equal(1, change.FolloweeFollowerCount));
         Assert.Equal(1, await store.CountFollowersAsync(followee, Ct));
         Assert.Single(await store.ListFollowersAsync(followee, null, 100, Ct));
@@ -237,12 +349,15 @@ public abstract class FollowStoreContract
     {
         var store = CreateStore();
         var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
-        await store.FollowAsync(follower, followee, Epoch, Ct);
+        await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
-        var changes = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ =>
-            Task.Run(async () => await store.UnfollowAsync(follower, followee, Ct), Ct)));
+        var messageIds = Enumerable.Range(0, 64).Select(_ => Guid.NewGuid()).ToArray();
+
+        var changes = await Task.WhenAll(messageIds.Select(messageId =>
+            Task.Run(async () => await store.UnfollowAsync(follower, followee, count => Announcement(messageId, count), Ct), Ct)));
 
         Assert.Single(changes, change => change.Changed);
+        Assert.Equal([Announcement(messageIds[Array.FindIndex(changes, change => change.Changed)], 0)], await FoundAsync(messageIds));
         Assert.Equal(0, await store.CountFollowersAsync(followee, Ct));
     }
 
@@ -254,7 +369,7 @@ public abstract class FollowStoreContract
         var followers = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToArray();
 
         var changes = await Task.WhenAll(followers.Select(follower =>
-            Task.Run(async () => await store.FollowAsync(follower, followee, Epoch, Ct), Ct)));
+            Task.Run(async () => await store.FollowAsync(follower, followee, Epoch, Announce, Ct), Ct)));
 
         Assert.All(changes, change => Assert.True(change.Changed));
         // Each follow saw the count right after itself: 1..100, each exactly once.
@@ -279,12 +394,12 @@ public abstract class FollowStoreContract
                 var followees = offsets.Select(offset => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(offset))).ToArray();
                 foreach (var entry in followers)
                 {
-                    await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Ct);
+                    await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);
                 }
 
                 foreach (var entry in followees)
                 {
-                    await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Ct);
+                    await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Announce, Ct);
                 }
 
                 var page = 0;

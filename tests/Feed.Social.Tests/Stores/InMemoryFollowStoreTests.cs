@@ -1,9 +1,20 @@
+using Feed.SharedKernel.Outbox;
 using Feed.Social.Follows;
 using Feed.Social.InMemory;
 
 namespace Feed.Social.Tests.Stores;
 
-public sealed class InMemoryFollowStoreTests : FollowStoreContract
+public sealed class InMemoryFollowStoreTests : FollowStoreContract, IDisposable
 {
-    private protected override IFollowStore CreateStore() => new InMemoryFollowStore();
+    private readonly OutboxSignal _signal = new();
+    private readonly InMemoryOutbox _outbox;
+
+    public InMemoryFollowStoreTests() => _outbox = new InMemoryOutbox(TimeProvider.System, _signal);
+
+    private protected override IFollowStore CreateStore() => new InMemoryFollowStore(_outbox);
+
+    private protected override async ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) =>
+        (await _outbox.PendingAsync()).SingleOrDefault(message => message.MessageId == messageId);
+
+    public void Dispose() => _signal.Dispose();
 }

@@ -1,9 +1,20 @@
+using Feed.SharedKernel.Outbox;
 using Feed.Social.InMemory;
 using Feed.Social.Posts;
 
 namespace Feed.Social.Tests.Stores;
 
-public sealed class InMemoryPostStoreTests : PostStoreContract
+public sealed class InMemoryPostStoreTests : PostStoreContract, IDisposable
 {
-    private protected override IPostStore CreateStore() => new InMemoryPostStore();
+    private readonly OutboxSignal _signal = new();
+    private readonly InMemoryOutbox _outbox;
+
+    public InMemoryPostStoreTests() => _outbox = new InMemoryOutbox(TimeProvider.System, _signal);
+
+    private protected override IPostStore CreateStore() => new InMemoryPostStore(_outbox);
+
+    private protected override async ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) =>
+        (await _outbox.PendingAsync()).SingleOrDefault(message => message.MessageId == messageId);
+
+    public void Dispose() => _signal.Dispose();
 }

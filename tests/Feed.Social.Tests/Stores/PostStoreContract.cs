@@ -1,4 +1,5 @@
 using CsCheck;
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Posts;
 
@@ -6,13 +7,20 @@ namespace Feed.Social.Tests.Stores;
 
 /// <summary>
 /// What every <see cref="IPostStore"/> adapter must do. Each adapter's test class derives from this
-/// and supplies the store; tests use fresh author ids, so a store may be shared between them.
+/// and supplies the store and a way to find what it stored in its outbox; tests use fresh author,
+/// post and message ids, so a store may be shared between them.
 /// </summary>
 public abstract class PostStoreContract
 {
     protected static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private protected abstract IPostStore CreateStore();
+
+    /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
+    private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
+
+    private static OutboxMessage NewAnnouncement() =>
+        new(Guid.NewGuid(), "test.post_changed", $$"""{"n":"{{Guid.NewGuid():N}}"}""", Epoch.AddMilliseconds(Random.Shared.Next(1000)));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -49,9 +57,80 @@ public abstract class PostStoreContract
         var store = CreateStore();
         var post = NewPost(Guid.NewGuid(), Epoch.AddMilliseconds(123), type: PostTypes.Carousel) with { UpdatedOn = Epoch.AddSeconds(5) };
 
-        await store.AddAsync(post, Ct);
+        await store.AddAsync(post, NewAnnouncement(), Ct);
 
         Assert.Equal(post, await store.GetAsync(post.PostId, Ct));
+    }
+
+    [Fact]
+    public async Task Add_stores_the_announcement_with_the_post()
+    {
+        var store = CreateStore();
+        var post = NewPost(Guid.NewGuid(), Epoch);
+        var announcement = NewAnnouncement();
+
+        await store.AddAsync(post, announcement, Ct);
+
+        Assert.Equal(post, await store.GetAsync(post.PostId, Ct));
+        Assert.Equal(announcement, await FindAnnouncementAsync(announcement.MessageId));
+    }
+
+    [Fact]
+    public async Task Adding_a_taken_post_id_fails_and_stores_neither_the_post_nor_its_announcement()
+    {
+        var store = CreateStore();
+        var authorId = Guid.NewGuid();
+        var first = NewPost(authorId, Epoch);
+        await store.AddAsync(first, NewAnnouncement(), Ct);
+        var clash = NewPost(authorId, Epoch.AddSeconds(1), first.PostId);
+        var announcement = NewAnnouncement();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.AddAsync(clash, announcement, Ct));
+
+        Assert.Null(await FindAnnouncementAsync(announcement.MessageId));
+        Assert.Equal(first, await store.GetAsync(first.PostId, Ct));
+        Assert.Equal([first], await store.ListByAuthorAsync(authorId, null, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Delete_stores_its_announcement_only_when_it_removed_the_post()
+    {
+        var store = CreateStore();
+        var post = NewPost(Guid.NewGuid(), Epoch);
+        await store.AddAsync(post, NewAnnouncement(), Ct);
+        var (removing, repeated, unknown) = (NewAnnouncement(), NewAnnouncement(), NewAnnouncement());
+
+        Assert.Equal(post, await store.DeleteAsync(post.PostId, removing, Ct));
+        Assert.Null(await store.DeleteAsync(post.PostId, repeated, Ct));
+        Assert.Null(await store.DeleteAsync(Guid.NewGuid(), unknown, Ct));
+
+        Assert.Equal(removing, await FindAnnouncementAsync(removing.MessageId));
+        Assert.Null(await FindAnnouncementAsync(repeated.MessageId));
+        Assert.Null(await FindAnnouncementAsync(unknown.MessageId));
+    }
+
+    [Fact]
+    public async Task Concurrent_deletes_of_one_post_remove_and_announce_once()
+    {
+        var store = CreateStore();
+        var post = NewPost(Guid.NewGuid(), Epoch);
+        await store.AddAsync(post, NewAnnouncement(), Ct);
+        var announcements = Enumerable.Range(0, 32).Select(_ => NewAnnouncement()).ToArray();
+
+        var removed = await Task.WhenAll(announcements.Select(announcement =>
+            Task.Run(async () => await store.DeleteAsync(post.PostId, announcement, Ct), Ct)));
+
+        Assert.Equal(post, Assert.Single(removed, deleted => deleted is not null));
+        var stored = new List<OutboxMessage>();
+        foreach (var announcement in announcements)
+        {
+            if (await FindAnnouncementAsync(announcement.MessageId) is { } found)
+            {
+                stored.Add(found);
+            }
+        }
+
+        Assert.Equal([announcements[Array.IndexOf(removed, post)]], stored);
     }
 
     [Fact]
@@ -69,14 +148,14 @@ public abstract class PostStoreContract
         var authorId = Guid.NewGuid();
         var kept = NewPost(authorId, Epoch);
         var deleted = NewPost(authorId, Epoch.AddMilliseconds(1));
-        await store.AddAsync(kept, Ct);
-        await store.AddAsync(deleted, Ct);
+        await store.AddAsync(kept, NewAnnouncement(), Ct);
+        await store.AddAsync(deleted, NewAnnouncement(), Ct);
 
-        Assert.Equal(deleted, await store.DeleteAsync(deleted.PostId, Ct));
+        Assert.Equal(deleted, await store.DeleteAsync(deleted.PostId, NewAnnouncement(), Ct));
 
         Assert.Null(await store.GetAsync(deleted.PostId, Ct));
         Assert.Equal([kept], await store.ListByAuthorAsync(authorId, null, 10, Ct));
-        Assert.Null(await store.DeleteAsync(deleted.PostId, Ct));
+        Assert.Null(await store.DeleteAsync(deleted.PostId, NewAnnouncement(), Ct));
     }
 
     [Fact]
@@ -84,7 +163,7 @@ public abstract class PostStoreContract
     {
         var store = CreateStore();
 
-        Assert.Null(await store.DeleteAsync(Guid.NewGuid(), Ct));
+        Assert.Null(await store.DeleteAsync(Guid.NewGuid(), NewAnnouncement(), Ct));
     }
 
     [Fact]
@@ -95,10 +174,10 @@ public abstract class PostStoreContract
         var older = NewPost(authorId, Epoch);
         var newest = NewPost(authorId, Epoch.AddMinutes(2));
         var middle = NewPost(authorId, Epoch.AddMinutes(1));
-        await store.AddAsync(older, Ct);
-        await store.AddAsync(newest, Ct);
-        await store.AddAsync(middle, Ct);
-        await store.AddAsync(NewPost(Guid.NewGuid(), Epoch.AddMinutes(1)), Ct);
+        await store.AddAsync(older, NewAnnouncement(), Ct);
+        await store.AddAsync(newest, NewAnnouncement(), Ct);
+        await store.AddAsync(middle, NewAnnouncement(), Ct);
+        await store.AddAsync(NewPost(Guid.NewGuid(), Epoch.AddMinutes(1)), NewAnnouncement(), Ct);
 
         Assert.Equal([newest, middle, older], await store.ListByAuthorAsync(authorId, null, 10, Ct));
     }
@@ -119,7 +198,7 @@ public abstract class PostStoreContract
         var posts = Enumerable.Range(0, 5).Select(i => NewPost(authorId, Epoch.AddSeconds(i))).ToArray();
         foreach (var post in posts)
         {
-            await store.AddAsync(post, Ct);
+            await store.AddAsync(post, NewAnnouncement(), Ct);
         }
 
         var first = await store.ListByAuthorAsync(authorId, null, 2, Ct);
@@ -142,12 +221,30 @@ public abstract class PostStoreContract
         var after = NewPost(authorId, sameInstant.AddMilliseconds(1));
         foreach (var post in tied.Append(before).Append(after))
         {
-            await store.AddAsync(post, Ct);
+            await store.AddAsync(post, NewAnnouncement(), Ct);
         }
 
         var paged = await ReadAllPagesAsync(store, authorId, () => 3);
 
         Assert.Equal([after, .. tied.OrderByDescending(post => post.PostId), before], paged);
+    }
+
+    [Fact]
+    public async Task Ties_on_created_on_order_by_the_whole_post_id_most_significant_byte_first()
+    {
+        var store = CreateStore();
+        var authorId = Guid.NewGuid();
+        var posts = ByteOrderIds.Create().Select(id => NewPost(authorId, Epoch, id)).ToArray();
+        foreach (var post in posts.Reverse())
+        {
+            await store.AddAsync(post, NewAnnouncement(), Ct);
+        }
+
+        var paged = await ReadAllPagesAsync(store, authorId, () => 1);
+
+        // SequenceKey (Guid.CompareTo) order: the textual order, first byte most significant.
+        Assert.Equal(posts.OrderByDescending(post => post.PostId.ToString(), StringComparer.Ordinal).Select(post => post.PostId), paged.Select(post => post.PostId));
+        Assert.Equal(NewestFirst(posts), paged);
     }
 
     [Fact]
@@ -158,11 +255,11 @@ public abstract class PostStoreContract
         var posts = Enumerable.Range(0, 4).Select(i => NewPost(authorId, Epoch.AddSeconds(i))).ToArray();
         foreach (var post in posts)
         {
-            await store.AddAsync(post, Ct);
+            await store.AddAsync(post, NewAnnouncement(), Ct);
         }
 
         var first = await store.ListByAuthorAsync(authorId, null, 2, Ct);
-        await store.DeleteAsync(first[^1].PostId, Ct);
+        await store.DeleteAsync(first[^1].PostId, NewAnnouncement(), Ct);
         var next = await store.ListByAuthorAsync(authorId, new Cursor(first[^1].CreatedOn, first[^1].PostId), 10, Ct);
 
         Assert.Equal([posts[1], posts[0]], next);
@@ -175,7 +272,7 @@ public abstract class PostStoreContract
         var authorId = Guid.NewGuid();
         var posts = Enumerable.Range(0, 200).Select(i => NewPost(authorId, Epoch.AddMilliseconds(i % 7))).ToArray();
 
-        await Task.WhenAll(posts.Select(post => Task.Run(async () => await store.AddAsync(post, Ct), Ct)));
+        await Task.WhenAll(posts.Select(post => Task.Run(async () => await store.AddAsync(post, NewAnnouncement(), Ct), Ct)));
 
         Assert.Equal(NewestFirst(posts), await store.ListByAuthorAsync(authorId, null, 1000, Ct));
     }
@@ -196,7 +293,7 @@ public abstract class PostStoreContract
                 var posts = offsets.Select(offset => NewPost(authorId, Epoch.AddMilliseconds(offset))).ToArray();
                 foreach (var post in posts)
                 {
-                    await store.AddAsync(post, Ct);
+                    await store.AddAsync(post, NewAnnouncement(), Ct);
                 }
 
                 var pageNumber = 0;

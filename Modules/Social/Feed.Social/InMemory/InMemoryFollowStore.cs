@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Follows;
 
@@ -5,9 +6,9 @@ namespace Feed.Social.InMemory;
 
 /// <summary>
 /// Follows in process memory: the <c>followers</c> and <c>following</c> partitions, changed
-/// together under one lock so a follow, its reverse row and the count never disagree.
+/// together under one lock so a follow, its reverse row, the count and the announcement never disagree.
 /// </summary>
-internal sealed class InMemoryFollowStore : IFollowStore
+internal sealed class InMemoryFollowStore(InMemoryOutbox outbox) : IFollowStore
 {
     private readonly Lock _gate = new();
 
@@ -17,35 +18,45 @@ internal sealed class InMemoryFollowStore : IFollowStore
     // follower_id → whom it follows; the row id is the followee.
     private readonly Dictionary<Guid, NewestFirstPartition<FollowEntry>> _following = [];
 
-    public ValueTask<FollowChange> FollowAsync(Guid followerId, Guid followeeId, DateTimeOffset followedOn, CancellationToken cancellationToken)
+    public ValueTask<FollowChange> FollowAsync(
+        Guid followerId, Guid followeeId, DateTimeOffset followedOn, Func<long, OutboxMessage> announce, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            var followers = PartitionOf(_followers, followeeId);
-            var changed = followers.TryAdd(followerId, followedOn, new FollowEntry(followerId, followedOn));
-            if (changed)
+            var existing = _followers.GetValueOrDefault(followeeId);
+            if (existing is not null && existing.Contains(followerId))
             {
-                PartitionOf(_following, followerId).TryAdd(followeeId, followedOn, new FollowEntry(followeeId, followedOn));
+                return ValueTask.FromResult(new FollowChange(false, existing.Count));
             }
 
-            return ValueTask.FromResult(new FollowChange(changed, followers.Count));
+            // Built before anything changes: a failure here leaves no half-made follow behind.
+            var announcement = announce((existing?.Count ?? 0) + 1);
+            var followers = PartitionOf(_followers, followeeId);
+            followers.TryAdd(followerId, followedOn, new FollowEntry(followerId, followedOn));
+            PartitionOf(_following, followerId).TryAdd(followeeId, followedOn, new FollowEntry(followeeId, followedOn));
+            outbox.Enqueue(announcement);
+            return ValueTask.FromResult(new FollowChange(true, followers.Count));
         }
     }
 
-    public ValueTask<FollowChange> UnfollowAsync(Guid followerId, Guid followeeId, CancellationToken cancellationToken)
+    public ValueTask<FollowChange> UnfollowAsync(
+        Guid followerId, Guid followeeId, Func<long, OutboxMessage> announce, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            var changed = _followers.TryGetValue(followeeId, out var followers) && followers.TryRemove(followerId, out _);
-            if (changed)
+            if (!_followers.TryGetValue(followeeId, out var followers) || !followers.Contains(followerId))
             {
-                var following = _following[followerId];
-                following.TryRemove(followeeId, out _);
-                DropIfEmpty(_following, followerId, following);
-                DropIfEmpty(_followers, followeeId, followers!);
+                return ValueTask.FromResult(new FollowChange(false, followers?.Count ?? 0));
             }
 
-            return ValueTask.FromResult(new FollowChange(changed, followers?.Count ?? 0));
+            var announcement = announce(followers.Count - 1);
+            followers.TryRemove(followerId, out _);
+            var following = _following[followerId];
+            following.TryRemove(followeeId, out _);
+            DropIfEmpty(_following, followerId, following);
+            DropIfEmpty(_followers, followeeId, followers);
+            outbox.Enqueue(announcement);
+            return ValueTask.FromResult(new FollowChange(true, followers.Count));
         }
     }
 

@@ -1,16 +1,20 @@
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Posts;
 
 namespace Feed.Social.InMemory;
 
-/// <summary>Posts in process memory: a by-id lookup beside one newest-first partition per author.</summary>
-internal sealed class InMemoryPostStore : IPostStore
+/// <summary>
+/// Posts in process memory: a by-id lookup beside one newest-first partition per author. A change
+/// and its announcement are made under one lock, so no reader sees one without the other.
+/// </summary>
+internal sealed class InMemoryPostStore(InMemoryOutbox outbox) : IPostStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Post> _byId = [];
     private readonly Dictionary<Guid, NewestFirstPartition<Post>> _byAuthor = [];
 
-    public ValueTask AddAsync(Post post, CancellationToken cancellationToken)
+    public ValueTask AddAsync(Post post, OutboxMessage announcement, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -26,6 +30,7 @@ internal sealed class InMemoryPostStore : IPostStore
             }
 
             partition.TryAdd(post.PostId, post.CreatedOn, post);
+            outbox.Enqueue(announcement);
         }
 
         return ValueTask.CompletedTask;
@@ -39,7 +44,7 @@ internal sealed class InMemoryPostStore : IPostStore
         }
     }
 
-    public ValueTask<Post?> DeleteAsync(Guid postId, CancellationToken cancellationToken)
+    public ValueTask<Post?> DeleteAsync(Guid postId, OutboxMessage announcement, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -55,6 +60,7 @@ internal sealed class InMemoryPostStore : IPostStore
                 _byAuthor.Remove(post.UserId);
             }
 
+            outbox.Enqueue(announcement);
             return ValueTask.FromResult<Post?>(post);
         }
     }

@@ -1,4 +1,4 @@
-using Feed.SharedKernel.Problems;
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Social.Users;
@@ -19,23 +19,26 @@ internal sealed class FollowUserValidator : AbstractValidator<FollowUser>
     }
 }
 
-internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, IPublisher publisher, TimeProvider time)
+internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, OutboxMessageTypes announcements, TimeProvider time)
     : ICommandHandler<FollowUser>
 {
     public async ValueTask<Unit> Handle(FollowUser command, CancellationToken cancellationToken)
     {
         await sender.RequireUserAsync(command.UserId, cancellationToken);
 
+        // The store stores the announcement with the follow (only if it is new), carrying the count
+        // after it: the follow's consequences (backfill, influencer switch) survive crashes and disconnects.
+        // Stamped at full precision so an unfollow in the same millisecond is still delivered after it.
+        var announcedOn = time.GetUtcNow();
         var followedOn = time.GetUtcNowMilliseconds();
-        var change = await follows.FollowAsync(command.FollowerId, command.UserId, followedOn, cancellationToken);
-        if (change.Changed)
-        {
-            // Saved: the follow's consequences (backfill, influencer switch) must not be dropped on a client disconnect.
-            await publisher.Publish(
-                new UserFollowed(command.FollowerId, command.UserId, followedOn, change.FolloweeFollowerCount),
-                CancellationToken.None);
-        }
-
+        var messageId = time.NewId();
+        await follows.FollowAsync(
+            command.FollowerId,
+            command.UserId,
+            followedOn,
+            followerCount => announcements.Wrap(
+                new UserFollowed(command.FollowerId, command.UserId, followedOn, followerCount), messageId, announcedOn),
+            cancellationToken);
         return Unit.Value;
     }
 }

@@ -1,3 +1,5 @@
+using Feed.SharedKernel.Outbox;
+using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Social.Users;
 using Mediator;
@@ -7,21 +9,22 @@ namespace Feed.Social.Follows.UnfollowUser;
 /// <summary><paramref name="FollowerId"/> (the authenticated user) stops following <paramref name="UserId"/>.</summary>
 internal sealed record UnfollowUser(Guid FollowerId, Guid UserId) : ICommand;
 
-internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, IPublisher publisher)
+internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, OutboxMessageTypes announcements, TimeProvider time)
     : ICommandHandler<UnfollowUser>
 {
     public async ValueTask<Unit> Handle(UnfollowUser command, CancellationToken cancellationToken)
     {
         await sender.RequireUserAsync(command.UserId, cancellationToken);
 
-        var change = await follows.UnfollowAsync(command.FollowerId, command.UserId, cancellationToken);
-        if (change.Changed)
-        {
-            await publisher.Publish(
-                new UserUnfollowed(command.FollowerId, command.UserId, change.FolloweeFollowerCount),
-                CancellationToken.None);
-        }
-
+        // Announced only when a follow was removed, in the same atomic step, with the count after it.
+        var announcedOn = time.GetUtcNow();
+        var messageId = time.NewId();
+        await follows.UnfollowAsync(
+            command.FollowerId,
+            command.UserId,
+            followerCount => announcements.Wrap(
+                new UserUnfollowed(command.FollowerId, command.UserId, followerCount), messageId, announcedOn),
+            cancellationToken);
         return Unit.Value;
     }
 }

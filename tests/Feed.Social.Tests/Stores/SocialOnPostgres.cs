@@ -1,0 +1,107 @@
+using Feed.SharedKernel.Outbox;
+using Feed.SharedKernel.Storage;
+using Feed.Social.Follows;
+using Feed.Social.Posts;
+using Feed.Testing;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Feed.Social.Tests.Stores;
+
+/// <summary>
+/// The Social module wired to a PostgreSQL database exactly as the host wires it (storage chosen by
+/// configuration, <c>AddFeedStorage</c>, <c>AddFeedOutbox</c> then <c>AddSocial</c>), with the schema
+/// applied as start-up applies it. Each instance is one "process": disposing it and starting another is a restart.
+/// </summary>
+internal sealed class SocialOnPostgres : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private SocialOnPostgres(ServiceProvider services) => _services = services;
+
+    public IPostStore Posts => _services.GetRequiredService<IPostStore>();
+
+    public IFollowStore Follows => _services.GetRequiredService<IFollowStore>();
+
+    public OutboxMessageTypes MessageTypes => _services.GetRequiredService<OutboxMessageTypes>();
+
+    public IDocumentStore Documents => _services.GetRequiredService<IDocumentStore>();
+
+    public static async Task<SocialOnPostgres> StartAsync(string connectionString)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{StorageOptions.SectionName}:Provider"] = nameof(StorageProvider.Postgres),
+                [$"ConnectionStrings:{StorageOptions.PostgresConnectionStringName}"] = connectionString,
+            })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddFeedStorage(configuration)
+            .AddFeedOutbox(configuration)
+            .AddSocial(configuration)
+            .BuildServiceProvider();
+        await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return new SocialOnPostgres(services);
+    }
+
+    /// <summary>The <c>outbox</c> row with this id, or null: what the dispatcher would deliver.</summary>
+    public async ValueTask<OutboxMessage?> FindOutboxMessageAsync(Guid messageId)
+    {
+        await using var select = _services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("SELECT message_id, type, payload, created_on FROM outbox WHERE message_id = $1");
+        select.Parameters.Add(new NpgsqlParameter { Value = messageId });
+        await using var reader = await select.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
+    /// <summary>Every <c>outbox</c> row of one message type whose payload mentions <paramref name="id"/>.</summary>
+    public async ValueTask<IReadOnlyList<OutboxMessage>> OutboxMessagesAboutAsync(string type, Guid id)
+    {
+        await using var select = _services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("SELECT message_id, type, payload, created_on FROM outbox WHERE type = $1 AND strpos(payload, $2) > 0 ORDER BY created_on");
+        select.Parameters.Add(new NpgsqlParameter { Value = type });
+        select.Parameters.Add(new NpgsqlParameter { Value = id.ToString() });
+        var found = new List<OutboxMessage>();
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            found.Add(new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return found;
+    }
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>One fresh database per test class, shared by its tests (they use fresh ids).</summary>
+public sealed class PostgresSocialDatabase : IAsyncLifetime
+{
+    private SocialOnPostgres? _social;
+
+    internal string ConnectionString { get; private set; } = "";
+
+    internal SocialOnPostgres Social => _social ?? throw new InvalidOperationException("The database is not ready.");
+
+    public async ValueTask InitializeAsync()
+    {
+        // Throws TestServers' message when FEED_TEST_POSTGRES is missing: these tests fail, never skip.
+        ConnectionString = await TestServers.CreatePostgresDatabaseAsync("social");
+        _social = await SocialOnPostgres.StartAsync(ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_social is not null)
+        {
+            await _social.DisposeAsync();
+        }
+    }
+}

@@ -1,7 +1,6 @@
 using Feed.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 
 namespace Feed.IntegrationTests.Infrastructure;
 
@@ -62,6 +61,11 @@ public sealed class FeedApiFactory : WebApplicationFactory<Program>
             settings[key] = value;
         }
 
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        // UseSetting, not ConfigureAppConfiguration: modules pick their stores from configuration
+        // while services are registered, before the latter would be applied.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

@@ -29,7 +29,7 @@ internal sealed record BenchmarkSettings
 
     public required int InfluencerPostRuns { get; init; }
 
-    public int ReadConcurrency { get; init; } = 8;
+    public required int ReadConcurrency { get; init; }
 
     public int ReadPageSize { get; init; } = 20;
 
@@ -83,7 +83,8 @@ internal sealed record BenchmarkSettings
             InfluencerPostRuns = quick ? 15 : 40,
             ReadRounds = 3,
             ReadWarmUp = TimeSpan.FromSeconds(quick ? 1 : 3),
-            ReadDuration = TimeSpan.FromSeconds(quick ? 5 : 20),
+            ReadDuration = TimeSpan.FromSeconds(Option(args, "--read-seconds") is { } seconds ? int.Parse(seconds, CultureInfo.InvariantCulture) : quick ? 5 : 20),
+            ReadConcurrency = Option(args, "--concurrency") is { } concurrency ? int.Parse(concurrency, CultureInfo.InvariantCulture) : 8,
         };
     }
 

@@ -9,7 +9,7 @@ internal sealed record GraphSpec
     public int Seed { get; init; } = 20240501;
 
     /// <summary>All accounts, including the special ones below.</summary>
-    public int Users { get; init; } = 100_000;
+    public int Users { get; init; } = 120_000;
 
     /// <summary>Exponent of the follower-count power law, P(followers ≥ x) ∝ x^-(α-1).</summary>
     public double PowerLawExponent { get; init; } = 2.3;

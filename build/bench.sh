@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 source build/services.sh
 trap feed_services_stop EXIT
 feed_services_start
+# The benchmark reads the servers' CPU time through their pid files.
+export FEED_PG_DATA FEED_SERVICES_DIR
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Feed.Api -c Release -nologo -clp:ErrorsOnly

@@ -5,7 +5,7 @@ using HdrHistogram;
 namespace Feed.Benchmarks.Load;
 
 /// <summary>What one load run measured: completed requests, failures, and each request's latency (ns).</summary>
-internal sealed record LoadRun(string Target, long Requests, long Errors, TimeSpan Duration, LongHistogram Latency)
+internal sealed record LoadRun(string Target, long Requests, long Errors, TimeSpan Duration, LongHistogram Latency, CpuUse? Cpu = null)
 {
     public double RequestsPerSecond => Requests / Duration.TotalSeconds;
 }
@@ -40,6 +40,7 @@ internal static class ClosedLoopLoad
         int concurrency,
         TimeSpan warmUp,
         TimeSpan duration,
+        CpuMeter? cpu,
         CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
@@ -52,6 +53,16 @@ internal static class ClosedLoopLoad
             workers[worker] = Task.Run(() => WorkAsync(client, path, identities, first, concurrency, measureFrom, measureTo, cancellationToken), cancellationToken);
         }
 
+        // CPU of every part over the measured window only.
+        CpuUse? cpuUse = null;
+        if (cpu is not null)
+        {
+            await Task.Delay(warmUp, cancellationToken);
+            var atStart = cpu.Snapshot();
+            await Task.Delay(duration, cancellationToken);
+            cpuUse = CpuMeter.Between(atStart, cpu.Snapshot());
+        }
+
         var latency = NewHistogram();
         var errors = 0L;
         foreach (var result in await Task.WhenAll(workers))
@@ -60,7 +71,7 @@ internal static class ClosedLoopLoad
             errors += result.Errors;
         }
 
-        return new LoadRun(target, latency.TotalCount, errors, duration, latency);
+        return new LoadRun(target, latency.TotalCount, errors, duration, latency, cpuUse);
     }
 
     public static LongHistogram NewHistogram() => new(MaxLatencyNs, 3);

@@ -39,6 +39,8 @@ internal sealed record FanOutResult(
     IReadOnlyList<double> CeilingPerSRuns,
     long TimelineRowsVerified,
     int CachedTimelinesChecked,
+    IReadOnlyDictionary<string, double>? CpuMsPer1000Entries,
+    double? OtherTenantsCores,
     string Method);
 
 internal sealed record InfluencerPostResult(
@@ -74,6 +76,9 @@ internal sealed record ReadResult(
     long Errors,
     IReadOnlyList<double> RpsRounds,
     IReadOnlyList<double> BaselineRpsRounds,
+    IReadOnlyDictionary<string, double>? CpuMsPerRequest,
+    IReadOnlyDictionary<string, double>? BaselineCpuMsPerRequest,
+    double? OtherTenantsCores,
     string Method);
 
 internal sealed record PushVsHybridResult(

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Feed.Benchmarks.Graph;
 using Feed.Benchmarks.Hosting;
+using Feed.Benchmarks.Load;
 using Npgsql;
 using NpgsqlTypes;
 using StackExchange.Redis;
@@ -29,6 +30,7 @@ internal sealed class BenchContext(
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly HttpClient _client = new() { BaseAddress = api.Address, Timeout = TimeSpan.FromMinutes(2) };
+    private readonly CpuMeter _cpu = NewCpuMeter(api);
     private int _postNumber;
 
     public BenchmarkSettings Settings { get; } = settings;
@@ -45,6 +47,9 @@ internal sealed class BenchContext(
     public IReadOnlyDictionary<string, string> HostEnvironment { get; } = hostEnvironment;
 
     public TextWriter Log { get; } = log;
+
+    /// <summary>CPU of the API ("api"), PostgreSQL, Redis and this process ("client"); null where /proc is missing.</summary>
+    public CpuMeter? Cpu => CpuMeter.Available ? _cpu : null;
 
     public AuthenticationHeaderValue Bearer(int user) =>
         new("Bearer", tokens.For(Graph.UserIds[user], SocialGraph.Username(user)));
@@ -134,6 +139,13 @@ internal sealed class BenchContext(
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static CpuMeter NewCpuMeter(HostProcess api)
+    {
+        var meter = new CpuMeter();
+        meter.Add("api", api.ProcessId);
+        return meter;
+    }
 
     private sealed record PostBody(Guid PostId, DateTimeOffset CreatedOn);
 

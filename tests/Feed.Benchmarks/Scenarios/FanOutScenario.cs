@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Feed.Benchmarks.Graph;
+using Feed.Benchmarks.Load;
 using Feed.Benchmarks.Reporting;
 using Npgsql;
 using NpgsqlTypes;
@@ -58,15 +59,24 @@ internal static class FanOutScenario
         var postMs = new List<double>();
         var firstBatchMs = new List<double>();
         var posts = new List<CreatedPost>();
+        var cpuPer1000 = new List<IReadOnlyDictionary<string, double>>();
+        var otherCores = new List<double>();
         for (var run = 0; run < context.Settings.FanOutRuns; run++)
         {
             var ceiling = await ZaddPassAsync(context.Redis, keys, batchSize);
             ceilings.Add(ceiling);
 
             await context.WaitForDeliveryAsync(null, TimeSpan.FromMinutes(5), cancellationToken);
+            var cpuBefore = context.Cpu?.Snapshot();
             var post = await context.PostAsync(author, cancellationToken);
             var (firstRowAt, deliveredAt) = await context.WaitForDeliveryAsync((firstFollower, post), TimeSpan.FromMinutes(10), cancellationToken);
             posts.Add(post);
+            if (cpuBefore is not null)
+            {
+                var cpu = CpuMeter.Between(cpuBefore, context.Cpu!.Snapshot());
+                cpuPer1000.Add(cpu.MillisecondsPer(followers.Length / 1000.0));
+                otherCores.Add(cpu.OthersCores);
+            }
 
             var visibleMs = Stopwatch.GetElapsedTime(post.SentAt, deliveredAt).TotalMilliseconds;
             var pacedMs = Stopwatch.GetElapsedTime(firstRowAt!.Value, deliveredAt).TotalMilliseconds;
@@ -111,6 +121,8 @@ internal static class FanOutScenario
             ceilings,
             rows.Values.Sum(),
             cachedChecked,
+            Statistics.MedianByPart(cpuPer1000),
+            otherCores.Count == 0 ? null : Math.Round(Statistics.Median(otherCores), 2),
             $"median of {posts.Count} posts; each entry = 1 PostgreSQL timeline row + 1 Redis sorted-set entry; ceiling = pipelined ZADD, batches of {batchSize}, alternating with the posts");
     }
 

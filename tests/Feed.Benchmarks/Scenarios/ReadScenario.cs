@@ -33,6 +33,7 @@ internal static class ReadScenario
             "/health",
             Path.Combine(settings.OutputDirectory, "logs"),
             cancellationToken);
+        context.Cpu?.Add("baseline", baseline.ProcessId);
         using var apiClient = ClosedLoopLoad.CreateClient(context.Api.Address, settings.ReadConcurrency);
         using var baselineClient = ClosedLoopLoad.CreateClient(baseline.Address, settings.ReadConcurrency);
         var apiPath = new Uri($"/api/timeline?limit={settings.ReadPageSize}", UriKind.Relative);
@@ -54,6 +55,7 @@ internal static class ReadScenario
                     settings.ReadConcurrency,
                     settings.ReadWarmUp,
                     settings.ReadDuration,
+                    context.Cpu,
                     cancellationToken);
                 (onBaseline ? baselineRuns : apiRuns).Add(run);
                 await context.Log.WriteLineAsync(
@@ -62,6 +64,7 @@ internal static class ReadScenario
             }
         }
 
+        context.Cpu?.Remove("baseline");
         var api = Combine("api", apiRuns);
         var ceiling = Combine("baseline", baselineRuns);
         var rps = Statistics.Median([.. apiRuns.Select(run => run.RequestsPerSecond)]);
@@ -91,6 +94,9 @@ internal static class ReadScenario
             api.Errors,
             [.. apiRuns.Select(run => run.RequestsPerSecond)],
             [.. baselineRuns.Select(run => run.RequestsPerSecond)],
+            CpuPerRequest(apiRuns, "baseline"),
+            CpuPerRequest(baselineRuns, "api"),
+            apiRuns.Concat(baselineRuns).Any(run => run.Cpu is null) ? null : Math.Round(Statistics.Median([.. apiRuns.Concat(baselineRuns).Select(run => run.Cpu!.OthersCores)]), 2),
             $"closed loop, {settings.ReadConcurrency} concurrent keep-alive connections, {settings.ReadRounds} alternating rounds of {settings.ReadDuration.TotalSeconds:F0} s (+{settings.ReadWarmUp.TotalSeconds:F0} s warm-up) per host; rps = median round; percentiles over all API requests");
         return (result, api, ceiling);
     }
@@ -115,6 +121,23 @@ internal static class ReadScenario
         {
             throw new InvalidOperationException($"{shortPages} readers got fewer than {pageSize} posts: the seeded timelines are too short.");
         }
+    }
+
+    /// <summary>CPU ms per request of each part (the idle other host left out), median over the rounds.</summary>
+    private static Dictionary<string, double>? CpuPerRequest(List<LoadRun> runs, string idleHost)
+    {
+        if (runs.Any(run => run.Cpu is null))
+        {
+            return null;
+        }
+
+        var perRound = runs.Select(run =>
+        {
+            var parts = run.Cpu!.MillisecondsPer(run.Requests);
+            parts.Remove(idleHost);
+            return (IReadOnlyDictionary<string, double>)parts;
+        }).ToList();
+        return Statistics.MedianByPart(perRound);
     }
 
     private static LoadRun Combine(string target, List<LoadRun> runs)

@@ -22,6 +22,7 @@ public static class TimelineModule
         // TryAdd: a storage adapter registered earlier (PostgreSQL) takes the place of the in-memory one.
         services.TryAddSingleton<ITimelineStore, InMemoryTimelineStore>();
         services.AddScoped<FanOutPost>();
+        services.AddTimelineCache(configuration);
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
         return services;
     }

@@ -12,7 +12,7 @@ public sealed class FanOutPostTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static PostCreatedHandler CreatedHandler(TimelineWorld world, int batchSize = 1000) =>
-        new(world.Store, new FanOutPost(world.Modules, world.Store, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
+        new(world.Store, new FanOutPost(world.Modules, world.Store, world.Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
 
     private static PostSummary Summary(Guid authorId, long millis) =>
         new(Guid.NewGuid(), authorId, "https://cdn.example/p.jpg", "image", TimelineWorld.At(millis));
@@ -131,7 +131,7 @@ public sealed class FanOutPostTests
             await CreatedHandler(world).Handle(new PostCreated(post), Ct);
         }
 
-        var deleted = new PostDeletedHandler(world.Store);
+        var deleted = new PostDeletedHandler(world.Store, world.Cache);
         await deleted.Handle(new PostDeleted(pushed.PostId, ordinary), Ct);
         await deleted.Handle(new PostDeleted(pulled.PostId, influencer), Ct);
 

@@ -34,6 +34,7 @@ public static class TimelineModule
         }
 
         services.AddScoped<FanOutPost>();
+        services.AddTimelineCache(configuration);
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
         return services;
     }

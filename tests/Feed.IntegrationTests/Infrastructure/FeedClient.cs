@@ -48,7 +48,13 @@ public static class FeedClient
         var user = await registered.Content.ReadFromJsonAsync<JsonObject>();
         var userId = Guid.Parse(user!["user_id"]!.GetValue<string>());
 
-        var token = await anonymous.PostAsJsonAsync("/api/auth/token", new { username, password = "correct horse battery staple" });
+        return await factory.LoginAsync(userId, username);
+    }
+
+    /// <summary>Takes a token for a registered user (of this host or of an earlier one on the same database).</summary>
+    public static async Task<FeedUser> LoginAsync(this FeedApiFactory factory, Guid userId, string username)
+    {
+        var token = await factory.CreateClient().PostAsJsonAsync("/api/auth/token", new { username, password = "correct horse battery staple" });
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         var body = await token.Content.ReadFromJsonAsync<JsonObject>();
 

@@ -8,24 +8,28 @@ namespace Feed.Timeline.Tests.Support;
 
 /// <summary>
 /// A timeline store filled directly the way fan-out would fill it (rows for pushed posts,
-/// influencer_posts for pulled ones), plus the other modules, and a reader to page through it.
+/// influencer_posts for pulled ones; the store first, then the cache), plus the other modules, and
+/// a reader to page through it. Without a cache given, there is none (as with Cache = None).
 /// </summary>
 internal sealed class TimelineWorld
 {
     public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public TimelineWorld()
-        : this(new InMemoryTimelineStore())
+    public TimelineWorld(ITimelineCache? cache = null)
+        : this(new InMemoryTimelineStore(), cache)
     {
     }
 
-    public TimelineWorld(ITimelineStore store)
+    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null)
     {
         Store = new RecordingTimelineStore(store);
+        Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
     }
 
     public RecordingTimelineStore Store { get; }
+
+    public ITimelineCache Cache { get; }
 
     public FakeModules Modules { get; } = new();
 
@@ -37,7 +41,7 @@ internal sealed class TimelineWorld
     public async Task<TimelinePost> PushAsync(Guid authorId, long millis, IReadOnlyCollection<Guid> to, Guid? postId = null)
     {
         var post = await SaveAsync(authorId, millis, postId);
-        await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
+        await DeliverRowsAsync(to, post);
         return post;
     }
 
@@ -45,8 +49,22 @@ internal sealed class TimelineWorld
     public async Task<TimelinePost> PublishAsInfluencerAsync(Guid authorId, long millis, Guid? postId = null)
     {
         var post = await SaveAsync(authorId, millis, postId);
-        await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+        await DeliverToInfluencerPostsAsync(post);
         return post;
+    }
+
+    /// <summary>Timeline rows for the given users, as fan-out writes them: the store, then the cache.</summary>
+    public async Task DeliverRowsAsync(IReadOnlyCollection<Guid> to, TimelinePost post)
+    {
+        await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
+        await Cache.AddAsync(CachedList.Timeline, to, post.ToEntry(), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>An influencer_posts row, as fan-out writes it: the store, then the cache.</summary>
+    public async Task DeliverToInfluencerPostsAsync(TimelinePost post)
+    {
+        await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+        await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
     }
 
     public async Task<TimelinePost> SaveAsync(Guid authorId, long millis, Guid? postId = null)
@@ -56,13 +74,16 @@ internal sealed class TimelineWorld
         return post;
     }
 
-    public Task DeleteAsync(TimelinePost post) =>
-        Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken).AsTask();
+    public async Task DeleteAsync(TimelinePost post)
+    {
+        await Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
+        await Cache.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
+    }
 
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, options);
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options);
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
 

@@ -9,9 +9,10 @@ namespace Feed.Timeline.FanOut;
 /// Delivers a saved post: an influencer's post gets one influencer_posts row and is pulled at read
 /// time; an ordinary author's post is pushed as one timeline row per follower, a batch of followers
 /// per write. Every write is idempotent, so running this again for the same post is harmless (which
-/// a retrying background runner will rely on).
+/// a retrying background runner will rely on). The store is written first, then the cache (one round
+/// trip per batch, and only to timelines already cached): the cache never holds what the store lacks.
 /// </summary>
-internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options)
+internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
 {
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
@@ -20,6 +21,7 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<
         if (authors.TryGetValue(post.AuthorId, out var author) && author.IsInfluencer)
         {
             await store.AddInfluencerPostAsync(entry, cancellationToken);
+            await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
             return;
         }
 
@@ -34,6 +36,7 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<
             }
 
             await store.AddTimelineRowsAsync(batch.FollowerIds, entry, cancellationToken);
+            await cache.AddAsync(CachedList.Timeline, batch.FollowerIds, entry, cancellationToken);
             cursor = batch.NextCursor;
         }
         while (cursor is not null);

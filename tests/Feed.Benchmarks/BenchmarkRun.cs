@@ -19,6 +19,9 @@ namespace Feed.Benchmarks;
 /// </summary>
 internal static class BenchmarkRun
 {
+    /// <summary>Newest entries kept per cached timeline (the service's default).</summary>
+    private const int CacheSize = 800;
+
     public static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
     {
         var startedOn = DateTimeOffset.UtcNow;
@@ -40,6 +43,7 @@ internal static class BenchmarkRun
             ["Feed__Storage__Provider"] = "Postgres",
             ["Feed__Timeline__Cache"] = "Redis",
             ["Feed__Timeline__CacheKeyPrefix"] = "feed-bench:",
+            ["Feed__Timeline__CacheSize"] = CacheSize.ToString(CultureInfo.InvariantCulture),
             ["Feed__Timeline__FanOutBatchSize"] = settings.FanOutBatchSize.ToString(CultureInfo.InvariantCulture),
             ["Feed__Users__InfluencerFollowerThreshold"] = settings.Graph.InfluencerThreshold.ToString(CultureInfo.InvariantCulture),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -67,7 +71,7 @@ internal static class BenchmarkRun
         await using var database = NpgsqlDataSource.Create(connectionString);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(settings.RedisServer);
         using var context = new BenchContext(settings, graph, api, database, redis, new AccessTokens(auth), environment, log);
-        var warmer = new TimelineCacheWarmer(context, environment["Feed__Timeline__CacheKeyPrefix"]);
+        using var warmer = new TimelineCacheWarmer(context, environment["Feed__Timeline__CacheKeyPrefix"], CacheSize);
 
         var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
         var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);

@@ -10,8 +10,9 @@ namespace Feed.Benchmarks.Micro;
 /// The timeline merge on its own (no I/O): one page cut from <see cref="Sources"/> newest-first
 /// sources whose entries interleave in time, hydrated from an in-memory post read model. Each
 /// source hands out chunks like the store-backed sources (page + 1 first, then growing chunks), so
-/// the merge's horizon logic, re-fetches, duplicate and deletion checks all run. The sources are
-/// created in the measured call (they are per-request objects in the service too).
+/// the merge's horizon logic, re-fetches, duplicate and deletion checks all run; posts are looked up
+/// through <see cref="TimelineReads"/> without a cache. The sources are created in the measured call
+/// (they are per-request objects in the service too).
 /// </summary>
 [MemoryDiagnoser]
 public class TimelineMergeBenchmarks
@@ -19,6 +20,7 @@ public class TimelineMergeBenchmarks
     private const int EntriesPerSource = 400;
     private TimelineEntry[][] _entries = [];
     private InMemoryTimelineStore _store = new();
+    private TimelineReads _reads = new(new InMemoryTimelineStore(), new NoTimelineCache());
 
     /// <summary>The reader's own rows plus one source per influencer group.</summary>
     [Params(1, 4, 16, 64)]
@@ -50,6 +52,8 @@ public class TimelineMergeBenchmarks
             Array.Sort(entries, (left, right) => left.Key.CompareTo(right.Key));
             _entries[source] = entries;
         }
+
+        _reads = new TimelineReads(_store, new NoTimelineCache());
     }
 
     [Benchmark]
@@ -61,7 +65,7 @@ public class TimelineMergeBenchmarks
             sources[i] = new ChunkedSource(_entries[i]);
         }
 
-        var page = await TimelineMerge.ReadPageAsync(sources, PageSize, _store, CancellationToken.None);
+        var page = await TimelineMerge.ReadPageAsync(sources, PageSize, _reads, CancellationToken.None);
         return page.Posts.Count;
     }
 

@@ -42,7 +42,8 @@ internal static class BenchmarkRun
         {
             ["Feed__Storage__Provider"] = "Postgres",
             ["Feed__Timeline__Cache"] = "Redis",
-            ["Feed__Timeline__CacheKeyPrefix"] = "feed-bench:",
+            // A key space of its own per run: a Redis kept from an earlier run must not mix in its lists.
+            ["Feed__Timeline__CacheKeyPrefix"] = $"feed-bench-{startedOn.ToUnixTimeSeconds()}:",
             ["Feed__Timeline__CacheSize"] = CacheSize.ToString(CultureInfo.InvariantCulture),
             ["Feed__Timeline__FanOutBatchSize"] = settings.FanOutBatchSize.ToString(CultureInfo.InvariantCulture),
             ["Feed__Users__InfluencerFollowerThreshold"] = settings.Graph.InfluencerThreshold.ToString(CultureInfo.InvariantCulture),

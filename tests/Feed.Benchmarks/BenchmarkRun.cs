@@ -51,6 +51,12 @@ internal static class BenchmarkRun
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_gcServer"] = "1",
         };
+        foreach (var setting in BenchmarkSettings.Option(Environment.GetCommandLineArgs(), "--host-env")?.Split(',') ?? [])
+        {
+            var (key, value) = (setting.Split('=', 2)[0], setting.Split('=', 2)[1]);
+            apiSettings[key] = value;
+        }
+
         // Both hosts (API and baseline) get exactly this environment.
         var environment = new Dictionary<string, string>(apiSettings)
         {

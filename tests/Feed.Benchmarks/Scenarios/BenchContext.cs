@@ -93,7 +93,7 @@ internal sealed class BenchContext(
     }
 
     /// <summary>
-    /// Watches delivery after a post: polls (every ~2 ms, one round trip) whether the outbox is empty,
+    /// Watches delivery after a post: polls (every ~5 ms, one round trip) whether the outbox is empty,
     /// i.e. every handler of every announcement has finished, and, when <paramref name="firstRow"/>
     /// is given, when that timeline row appeared. Returns both instants (Stopwatch ticks).
     /// </summary>
@@ -132,7 +132,7 @@ internal sealed class BenchContext(
                 }
             }
 
-            await Task.Delay(2, cancellationToken);
+            await Task.Delay(5, cancellationToken);
         }
 
         throw new TimeoutException($"The outbox was not empty after {timeout}: delivery did not finish (see the API log).");

@@ -4,7 +4,8 @@
 # artifacts/bench/results.{json,md,png}. Stops the servers even on failure.
 #   build/bench.sh --quick     the quick sizes (100k-follower fan-out), under 10 minutes on 2 cores
 #   build/bench.sh             the full sizes (1M users, 1M-follower fan-out)
-#   --micro                    also run the BenchmarkDotNet merge micro-benchmarks (short jobs with --quick)
+#   --micro                    with --quick: also run the BenchmarkDotNet merge micro-benchmarks (short jobs);
+#                              the full run always runs them (default jobs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

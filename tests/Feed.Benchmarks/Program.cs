@@ -23,5 +23,6 @@ static async Task<int> RunAllAsync(string[] args, CancellationToken cancellation
 {
     var settings = BenchmarkSettings.Parse(args);
     var exit = await BenchmarkRun.RunAsync(settings, cancellationToken);
-    return exit == 0 && settings.Micro ? MicroBenchmarks.Run(settings.Quick ? ["--quick"] : [], settings.OutputDirectory) : exit;
+    // The micro-benchmarks belong to the full run; a quick run includes them (short jobs) only with --micro.
+    return exit == 0 && (settings.Micro || !settings.Quick) ? MicroBenchmarks.Run(settings.Quick ? ["--quick"] : [], settings.OutputDirectory) : exit;
 }

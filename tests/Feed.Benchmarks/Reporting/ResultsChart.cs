@@ -13,14 +13,15 @@ internal static class ResultsChart
     public static void Save(BenchmarkResults results, HistogramBase apiLatency, HistogramBase baselineLatency, string path)
     {
         var multiplot = new Multiplot();
-        multiplot.AddPlots(3);
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        multiplot.AddPlots(4);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(2, 2);
 
         Ratios(multiplot.GetPlot(0), results);
-        Latency(multiplot.GetPlot(1), results, apiLatency, baselineLatency);
-        Rows(multiplot.GetPlot(2), results);
+        FanOut(multiplot.GetPlot(1), results);
+        Latency(multiplot.GetPlot(2), results, apiLatency, baselineLatency);
+        Rows(multiplot.GetPlot(3), results);
 
-        multiplot.SavePng(path, 1800, 620);
+        multiplot.SavePng(path, 1600, 1100);
     }
 
     private static void Ratios(Plot plot, BenchmarkResults results)
@@ -61,6 +62,35 @@ internal static class ResultsChart
         plot.Axes.SetLimitsY(0, Math.Max(2.4, ratios.Max(ratio => ratio.Value) * 1.15));
         plot.Title("Ratios against ceilings measured in the same run");
         plot.YLabel("ratio");
+    }
+
+    private static void FanOut(Plot plot, BenchmarkResults results)
+    {
+        var fanout = results.Fanout;
+        var bars = new List<Bar>();
+        for (var i = 0; i < fanout.VisibleMsRuns.Count; i++)
+        {
+            bars.Add(new Bar
+            {
+                Position = i,
+                Value = fanout.VisibleMsRuns[i],
+                FillColor = fanout.VisibleMsRuns[i] < 1000 ? Colors.SeaGreen : Colors.IndianRed,
+                Label = $"{fanout.VisibleMsRuns[i]:F0} ms\n{fanout.EntriesPerSRuns[i] / 1000:F0}k/s",
+            });
+        }
+
+        plot.Add.Bars(bars);
+        var target = plot.Add.HorizontalLine(1000);
+        target.LinePattern = LinePattern.Dashed;
+        target.Color = Colors.Black;
+        target.LegendText = "target 1000 ms";
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, bars.Count).Select(i => (double)i)], [.. Enumerable.Range(1, bars.Count).Select(i => $"post {i}")]);
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsY(0, Math.Max(1200, fanout.VisibleMsRuns.Max() * 1.2));
+        plot.Title($"Fan-out to {fanout.Followers:N0} followers: until visible to all (median {fanout.VisibleMs:F0} ms)");
+        plot.YLabel("ms from POST to the last timeline");
+        plot.ShowLegend(Alignment.UpperRight);
     }
 
     private static void Latency(Plot plot, BenchmarkResults results, HistogramBase api, HistogramBase baseline)
@@ -106,8 +136,8 @@ internal static class ResultsChart
         var hybrid = results.PushVsHybrid;
         Bar[] bars =
         [
-            new() { Position = 0, Value = hybrid.PushRows / 1e6, FillColor = Colors.IndianRed, Label = (hybrid.PushRows / 1e6).ToString("F1", CultureInfo.InvariantCulture) + " M" },
-            new() { Position = 1, Value = hybrid.HybridRows / 1e6, FillColor = Colors.SeaGreen, Label = (hybrid.HybridRows / 1e6).ToString("F1", CultureInfo.InvariantCulture) + " M" },
+            new() { Position = 0, Value = hybrid.PushRows / 1e6, FillColor = Colors.IndianRed, Label = hybrid.PushRows.ToString("N0", CultureInfo.InvariantCulture) },
+            new() { Position = 1, Value = hybrid.HybridRows / 1e6, FillColor = Colors.SeaGreen, Label = hybrid.HybridRows.ToString("N0", CultureInfo.InvariantCulture) },
         ];
         plot.Add.Bars(bars);
         plot.Axes.Bottom.SetTicks([0, 1], ["every author pushed", "influencer split"]);

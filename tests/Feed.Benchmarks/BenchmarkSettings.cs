@@ -79,11 +79,11 @@ internal sealed record BenchmarkSettings
             RedisServer = Environment.GetEnvironmentVariable("FEED_TEST_REDIS")
                 ?? throw new InvalidOperationException("FEED_TEST_REDIS is not set: run build/bench.sh, which starts PostgreSQL and Redis."),
             Graph = graph,
-            FanOutRuns = quick ? 3 : 5,
-            InfluencerPostRuns = quick ? 15 : 40,
+            FanOutRuns = quick ? 5 : 7,
+            InfluencerPostRuns = quick ? 25 : 50,
             ReadRounds = 3,
-            ReadWarmUp = TimeSpan.FromSeconds(quick ? 1 : 3),
-            ReadDuration = TimeSpan.FromSeconds(Option(args, "--read-seconds") is { } seconds ? int.Parse(seconds, CultureInfo.InvariantCulture) : quick ? 5 : 20),
+            ReadWarmUp = TimeSpan.FromSeconds(quick ? 2 : 3),
+            ReadDuration = TimeSpan.FromSeconds(Option(args, "--read-seconds") is { } seconds ? int.Parse(seconds, CultureInfo.InvariantCulture) : quick ? 10 : 20),
             ReadConcurrency = Option(args, "--concurrency") is { } concurrency ? int.Parse(concurrency, CultureInfo.InvariantCulture) : 8,
         };
     }

@@ -29,15 +29,7 @@ public sealed class PostgresOutboxStoreTests : OutboxStoreContract
     protected override async Task<(IOutboxStore Store, Func<OutboxMessage, Task> Commit)> CreateAsync()
     {
         var connectionString = await TestServers.CreatePostgresDatabaseAsync("outbox");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Feed:Storage:Provider"] = "Postgres",
-            ["ConnectionStrings:Postgres"] = connectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(Clock);
-        services.AddFeedStorage(configuration).AddFeedOutbox(configuration);
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var provider = await ModuleOnPostgres.StartAsync(connectionString, (services, _) => services, Clock);
         // Applying the schema again (a restart) is harmless.
         await provider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace Feed.Timeline.FanOut;
 /// per write. Every write is idempotent, so running this again for the same post is harmless (which
 /// a retrying background runner will rely on).
 /// </summary>
-internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options)
+internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options, ReaderActivity readers)
 {
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
@@ -33,7 +34,9 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<
                 break;
             }
 
-            await store.AddTimelineRowsAsync(batch.FollowerIds, entry, cancellationToken);
+            // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
+            var activeFollowers = await readers.ActiveAmongAsync(batch.FollowerIds, cancellationToken);
+            await store.AddTimelineRowsAsync(activeFollowers, entry, cancellationToken);
             cursor = batch.NextCursor;
         }
         while (cursor is not null);

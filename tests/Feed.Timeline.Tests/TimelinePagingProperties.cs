@@ -81,6 +81,49 @@ public class TimelinePagingProperties
             print: scenario => JsonSerializer.Serialize(scenario, PrintOptions));
     }
 
+    /// <param name="CacheSize">Small, so that pages run past the cached windows.</param>
+    /// <param name="WarmAt">Before this post the reader pages through once, so later writes meet cached lists.</param>
+    /// <param name="ForgetAt">Before this post every cached key is dropped, as FLUSHDB or eviction would.</param>
+    public sealed record CachedScenario(Scenario Scenario, int CacheSize, int WarmAt, int ForgetAt);
+
+    private static readonly Gen<CachedScenario> CachedScenarioGen = Gen.Select(
+        ScenarioGen, Gen.Int[1, 8], Gen.Int[0, 60], Gen.Int[0, 90],
+        (scenario, cacheSize, warmAt, forgetAt) => new CachedScenario(scenario, cacheSize, warmAt, forgetAt));
+
+    [Fact]
+    public async Task With_a_small_redis_cache_in_front_paging_returns_every_visible_post_once_in_order_with_full_pages()
+    {
+        await CachedScenarioGen.SampleAsync(
+            async cached =>
+            {
+                var scenario = cached.Scenario;
+                using var redis = await RedisTestCache.CreateAsync(cached.CacheSize);
+                var world = new TimelineWorld(redis.Cache);
+                var (expected, _) = await BuildAsync(scenario, world, async index =>
+                {
+                    if (index == cached.WarmAt)
+                    {
+                        await world.ReadAllAsync(scenario.Limit, scenario.GroupSize, scenario.PostsPerInfluencer);
+                    }
+
+                    if (index == cached.ForgetAt)
+                    {
+                        await redis.ForgetEverythingAsync();
+                    }
+                });
+
+                // Cold or partly warm, then warm: the same complete pages.
+                for (var round = 0; round < 2; round++)
+                {
+                    var pages = await world.ReadAllAsync(scenario.Limit, scenario.GroupSize, scenario.PostsPerInfluencer, maxPages: expected.Count + 2);
+                    Assert.Equal(expected, TimelineWorld.AssertWellFormed(pages, scenario.Limit));
+                }
+            },
+            iter: 150,
+            threads: 1,
+            print: cached => JsonSerializer.Serialize(cached, PrintOptions));
+    }
+
     [Fact]
     public async Task Every_page_can_be_reread_from_its_cursor()
     {
@@ -104,9 +147,9 @@ public class TimelinePagingProperties
     }
 
     /// <summary>Fills the store the way fan-out would and returns the model: visible posts in page order.</summary>
-    private async Task<(List<Guid> Expected, TimelineWorld World)> BuildAsync(Scenario scenario)
+    private async Task<(List<Guid> Expected, TimelineWorld World)> BuildAsync(Scenario scenario, TimelineWorld? world = null, Func<int, Task>? beforePost = null)
     {
-        var world = new TimelineWorld(CreateStore());
+        world ??= new TimelineWorld(CreateStore());
         var bystander = world.Modules.AddUser("bystander");
         var authorCount = scenario.Followed + scenario.Unfollowed;
         var authors = Enumerable.Range(0, authorCount)
@@ -123,12 +166,20 @@ public class TimelinePagingProperties
 
         var visible = new List<TimelinePost>();
         var deleted = new List<TimelinePost>();
+        var index = 0;
         foreach (var spec in scenario.Posts.DistinctBy(spec => spec.PostId))
         {
             if (authorCount == 0)
             {
                 break;
             }
+
+            if (beforePost is not null)
+            {
+                await beforePost(index);
+            }
+
+            index++;
 
             var authorIndex = spec.Author % authorCount;
             var author = authors[authorIndex];
@@ -144,12 +195,12 @@ public class TimelinePagingProperties
             if (pushed || alsoOtherRoute)
             {
                 // Fan-out writes rows for the author's followers only.
-                await world.Store.AddTimelineRowsAsync(followed ? [world.Reader, bystander] : [bystander], post.ToEntry(), TestContext.Current.CancellationToken);
+                await world.DeliverRowsAsync(followed ? [world.Reader, bystander] : [bystander], post);
             }
 
             if (!pushed || alsoOtherRoute)
             {
-                await world.Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+                await world.DeliverToInfluencerPostsAsync(post);
             }
 
             if (spec.Deleted)
@@ -160,6 +211,11 @@ public class TimelinePagingProperties
             {
                 visible.Add(post);
             }
+        }
+
+        if (beforePost is not null)
+        {
+            await beforePost(index);
         }
 
         foreach (var post in deleted)

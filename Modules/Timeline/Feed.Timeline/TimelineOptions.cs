@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Feed.Timeline;
 
@@ -6,6 +7,7 @@ namespace Feed.Timeline;
 internal sealed class TimelineOptions
 {
     public const string SectionName = "Feed:Timeline";
+    public const string RedisConnectionStringName = "Redis";
 
     /// <summary>How many pulled influencers share one store read at timeline read time.</summary>
     [Range(1, 1000)]
@@ -18,4 +20,37 @@ internal sealed class TimelineOptions
     /// <summary>How many followers one fan-out step reads and writes rows for.</summary>
     [Range(1, 10000)]
     public int FanOutBatchSize { get; set; } = 1000;
+
+    /// <summary>The timeline cache in front of the store; chosen once, at start-up.</summary>
+    public TimelineCacheProvider Cache { get; set; } = TimelineCacheProvider.None;
+
+    /// <summary>Newest entries kept per cached timeline (and per influencer's cached posts).</summary>
+    [Range(1, 10000)]
+    public int CacheSize { get; set; } = 800;
+
+    /// <summary>Prefix of every cache key, so that several deployments (or tests) can share one Redis.</summary>
+    [Required(AllowEmptyStrings = true)]
+    public string CacheKeyPrefix { get; set; } = "feed:";
+
+    /// <summary><c>ConnectionStrings:Redis</c>; required when <see cref="Cache"/> is Redis.</summary>
+    public string? RedisConnectionString { get; set; }
+}
+
+internal enum TimelineCacheProvider
+{
+    /// <summary>No cache: every read goes to the store.</summary>
+    None,
+
+    /// <summary>Redis sorted sets (StackExchange.Redis) in front of the store.</summary>
+    Redis,
+}
+
+/// <summary>Stops start-up with a message naming the missing setting.</summary>
+internal sealed class TimelineOptionsValidator : IValidateOptions<TimelineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TimelineOptions options) =>
+        options.Cache == TimelineCacheProvider.Redis && string.IsNullOrWhiteSpace(options.RedisConnectionString)
+            ? ValidateOptionsResult.Fail(
+                "Feed:Timeline:Cache is Redis but ConnectionStrings:Redis is not set (environment variable ConnectionStrings__Redis).")
+            : ValidateOptionsResult.Success;
 }

@@ -1,31 +1,47 @@
 using Feed.SharedKernel.Paging;
 using Feed.Timeline.Contracts;
+using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
+using Feed.Timeline.Lifecycle;
+using Feed.Timeline.Posts;
 using Feed.Timeline.Timelines.GetTimeline;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Feed.Timeline.Tests.Support;
 
 /// <summary>
 /// A timeline store filled directly the way fan-out would fill it (rows for pushed posts,
-/// influencer_posts for pulled ones), plus the other modules, and a reader to page through it.
+/// influencer_posts for pulled ones; the store first, then the cache), plus the other modules, and
+/// a reader to page through it. Without a cache given, there is none (as with Cache = None).
+/// The lifecycle parts (fan-out's activity filter, backfills, rebuilds) run on <see cref="Clock"/>;
+/// <see cref="Reader"/> starts active (has just read), everyone else has never read.
 /// </summary>
 internal sealed class TimelineWorld
 {
     public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public TimelineWorld()
-        : this(new InMemoryTimelineStore())
+    public TimelineWorld(ITimelineCache? cache = null)
+        : this(new InMemoryTimelineStore(), cache)
     {
     }
 
-    public TimelineWorld(ITimelineStore store)
+    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null)
     {
         Store = new RecordingTimelineStore(store);
+        Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
+        ActivateAsync(Reader).GetAwaiter().GetResult();
     }
 
+    public FakeTimeProvider Clock { get; } = new(Epoch.AddDays(30));
+
+    public TimelineLifecycleOptions Lifecycle { get; } = new();
+
     public RecordingTimelineStore Store { get; }
+
+    public ITimelineCache Cache { get; }
 
     public FakeModules Modules { get; } = new();
 
@@ -37,7 +53,7 @@ internal sealed class TimelineWorld
     public async Task<TimelinePost> PushAsync(Guid authorId, long millis, IReadOnlyCollection<Guid> to, Guid? postId = null)
     {
         var post = await SaveAsync(authorId, millis, postId);
-        await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
+        await DeliverRowsAsync(to, post);
         return post;
     }
 
@@ -45,8 +61,22 @@ internal sealed class TimelineWorld
     public async Task<TimelinePost> PublishAsInfluencerAsync(Guid authorId, long millis, Guid? postId = null)
     {
         var post = await SaveAsync(authorId, millis, postId);
-        await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+        await DeliverToInfluencerPostsAsync(post);
         return post;
+    }
+
+    /// <summary>Timeline rows for the given users, as fan-out writes them: the store, then the cache.</summary>
+    public async Task DeliverRowsAsync(IReadOnlyCollection<Guid> to, TimelinePost post)
+    {
+        await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
+        await Cache.AddAsync(CachedList.Timeline, to, post.ToEntry(), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>An influencer_posts row, as fan-out writes it: the store, then the cache.</summary>
+    public async Task DeliverToInfluencerPostsAsync(TimelinePost post)
+    {
+        await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
+        await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
     }
 
     public async Task<TimelinePost> SaveAsync(Guid authorId, long millis, Guid? postId = null)
@@ -56,15 +86,41 @@ internal sealed class TimelineWorld
         return post;
     }
 
-    public Task DeleteAsync(TimelinePost post) =>
-        Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken).AsTask();
+    public async Task DeleteAsync(TimelinePost post)
+    {
+        await Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
+        await Cache.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
+    }
 
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, options);
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options, Readers());
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Marks users as having read their timeline now, with no rebuild pending.</summary>
+    public async Task ActivateAsync(params Guid[] users)
+    {
+        var now = Clock.GetUtcNow();
+        foreach (var user in users)
+        {
+            await Store.StartRebuildAsync(user, now, CancellationToken.None);
+            await Store.CompleteRebuildAsync(user, now, CancellationToken.None);
+        }
+    }
+
+    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle));
+
+    public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
+
+    public FanOutPost FanOut(int batchSize = 1000) =>
+        new(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers());
+
+    public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
+
+    public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

@@ -10,9 +10,10 @@ namespace Feed.Timeline.FanOut;
 /// Delivers a saved post: an influencer's post gets one influencer_posts row and is pulled at read
 /// time; an ordinary author's post is pushed as one timeline row per follower, a batch of followers
 /// per write. Every write is idempotent, so running this again for the same post is harmless (which
-/// a retrying background runner will rely on).
+/// a retrying background runner will rely on). The store is written first, then the cache (one round
+/// trip per batch, and only to timelines already cached): the cache never holds what the store lacks.
 /// </summary>
-internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options, ReaderActivity readers)
+internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
 {
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
@@ -21,6 +22,7 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<
         if (authors.TryGetValue(post.AuthorId, out var author) && author.IsInfluencer)
         {
             await store.AddInfluencerPostAsync(entry, cancellationToken);
+            await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
             return;
         }
 
@@ -37,6 +39,7 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, IOptions<
             // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
             var activeFollowers = await readers.ActiveAmongAsync(batch.FollowerIds, cancellationToken);
             await store.AddTimelineRowsAsync(activeFollowers, entry, cancellationToken);
+            await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
             cursor = batch.NextCursor;
         }
         while (cursor is not null);

@@ -5,12 +5,12 @@ using Microsoft.Extensions.Options;
 namespace Feed.Timeline.Lifecycle;
 
 /// <summary>
-/// Takes a deleted post's rows out of its author's followers' timelines, walking the followers in
-/// batches like fan-out, one key lookup per follower. Needs the post's key from the read model, so it
+/// Takes a deleted post's rows out of its author's followers' timelines, stored and cached, walking the
+/// followers in batches like fan-out: one key lookup per follower, one cache round trip per batch. Needs the post's key from the read model, so it
 /// runs before the read model forgets the post. Reads already hide the rows (their post is gone from the
 /// read model); this is cleanup, and idempotent: a repeated run finds no post and does nothing.
 /// </summary>
-internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options)
+internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
 {
     public async ValueTask RemoveAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, IOpt
             }
 
             await store.RemoveTimelineRowsAsync(batch.FollowerIds, entry, cancellationToken);
+            await cache.RemoveAsync(CachedList.Timeline, batch.FollowerIds, entry, cancellationToken);
             cursor = batch.NextCursor;
         }
         while (cursor is not null);

@@ -21,6 +21,7 @@ namespace Feed.Timeline.Lifecycle;
 internal sealed partial class InfluencerStatusChangedHandler(
     ISender sender,
     ITimelineStore store,
+    ITimelineCache cache,
     IOptions<TimelineLifecycleOptions> options,
     ILogger<InfluencerStatusChangedHandler> logger)
     : INotificationHandler<InfluencerStatusChanged>
@@ -39,6 +40,9 @@ internal sealed partial class InfluencerStatusChangedHandler(
             await store.AddInfluencerPostAsync(
                 new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry(), cancellationToken);
         }
+
+        // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the store.
+        await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], cancellationToken);
 
         LogSwitchedToPull(logger, notification.UserId, notification.ChangedOn, recent.Count);
     }

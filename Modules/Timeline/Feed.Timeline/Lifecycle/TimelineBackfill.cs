@@ -10,9 +10,10 @@ namespace Feed.Timeline.Lifecycle;
 /// inactive reader's timeline is rebuilt (every followee). Each author's newest
 /// <see cref="TimelineLifecycleOptions.BackfillSize"/> posts are asked from Social; those already in the
 /// author's influencer_posts reach the reader by pull at read time and get no row. Rows are written
-/// idempotently, so running it again (a retried message, a repeated rebuild) is harmless.
+/// idempotently, so running it again (a retried message, a repeated rebuild) is harmless. The user's
+/// cached timeline is dropped after the write.
 /// </summary>
-internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, IOptions<TimelineLifecycleOptions> options)
+internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options)
 {
     /// <summary>Authors per store write: bounds one statement when a rebuild covers thousands of followees.</summary>
     private const int AuthorsPerWrite = 100;
@@ -41,6 +42,13 @@ internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, IOp
             }
 
             await store.AddTimelineEntriesAsync(userId, entries, cancellationToken);
+        }
+
+        // Backfilled rows are older than what a cached timeline may hold: forget it (after the store
+        // write), so that its next read fills it with them.
+        if (authorIds.Count > 0)
+        {
+            await cache.DropAsync(CachedList.Timeline, [userId], cancellationToken);
         }
     }
 }

@@ -5,15 +5,16 @@ namespace Feed.Timeline.Lifecycle;
 
 /// <summary>
 /// An unfollow (delivered through the outbox, retried until done): the unfollowed author's rows leave
-/// the follower's timeline. Reads already hide them from the moment the unfollow is committed (a read
+/// the follower's timeline, and the follower's cached timeline is dropped (refilled on the next read). Reads already hide them from the moment the unfollow is committed (a read
 /// shows only authors the reader follows), so this is cleanup; pulled posts stop being pulled at once.
 /// </summary>
-internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store, ReaderActivity readers, TimelineBackfill backfill)
+internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
     : INotificationHandler<UserUnfollowed>
 {
     public async ValueTask Handle(UserUnfollowed notification, CancellationToken cancellationToken)
     {
         await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
+        await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
 
         // Followed again since: that follow's backfill may have run before this cleanup and lost its
         // rows to it, so backfill again (checked after the removal, so a later follow's own backfill

@@ -10,9 +10,10 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 
 /// <summary>
 /// Reads the hybrid timeline: the reader's pushed rows merged with the posts pulled from the
-/// followees that have influencer_posts, grouped as the design describes.
+/// followees that have influencer_posts, grouped as the design describes. Row and post reads go
+/// through the timeline cache (<see cref="TimelineReads"/>); the pulled-author lookup goes to the store.
 /// </summary>
-internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, IOptions<TimelineOptions> options, ReaderActivity readers)
+internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
     : IQueryHandler<GetTimeline, TimelinePage>
 {
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
@@ -27,17 +28,18 @@ internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, I
         var pulled = followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(followees, cancellationToken);
 
         var settings = options.Value;
+        var reads = new TimelineReads(store, cache);
         var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize))
         {
-            new TimelineRowSource(store, query.UserId, after),
+            new TimelineRowSource(reads, query.UserId, after),
         };
         foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
         {
-            sources.Add(new InfluencerGroupSource(store, group, after, settings.PostsPerInfluencer));
+            sources.Add(new InfluencerGroupSource(reads, group, after, settings.PostsPerInfluencer));
         }
 
         // Only followed authors show: a row written by a fan-out or backfill racing an unfollow stays hidden.
-        var merged = await TimelineMerge.ReadPageAsync(sources, limit, store, followees.ToHashSet(), cancellationToken);
+        var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, followees.ToHashSet(), cancellationToken);
         var usernames = await GetUsernamesAsync(merged.Posts, cancellationToken);
 
         var items = new TimelineItem[merged.Posts.Count];

@@ -10,16 +10,16 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// </summary>
 internal sealed class InfluencerGroupSource : ITimelineSource
 {
-    private readonly ITimelineStore _store;
+    private readonly TimelineReads _reads;
     private readonly SequenceKey? _after;
     private readonly int _postsPerInfluencer;
     private readonly Lane[] _lanes;
     private readonly List<TimelineEntry> _entries = [];
     private bool _started;
 
-    public InfluencerGroupSource(ITimelineStore store, IReadOnlyList<Guid> influencerIds, SequenceKey? after, int postsPerInfluencer)
+    public InfluencerGroupSource(TimelineReads reads, IReadOnlyList<Guid> influencerIds, SequenceKey? after, int postsPerInfluencer)
     {
-        _store = store;
+        _reads = reads;
         _after = after;
         _postsPerInfluencer = postsPerInfluencer;
         _lanes = new Lane[influencerIds.Count];
@@ -53,7 +53,7 @@ internal sealed class InfluencerGroupSource : ITimelineSource
                 influencerIds[i] = _lanes[i].InfluencerId;
             }
 
-            var posts = await _store.GetInfluencerPostsAsync(influencerIds, _after, _postsPerInfluencer + 1, cancellationToken);
+            var posts = await _reads.GetInfluencerPostsAsync(influencerIds, _after, _postsPerInfluencer + 1, cancellationToken);
             foreach (var lane in _lanes)
             {
                 Accept(lane, _postsPerInfluencer, posts);
@@ -74,7 +74,7 @@ internal sealed class InfluencerGroupSource : ITimelineSource
                 }
             }
 
-            var posts = await _store.GetInfluencerPostsAsync(blocking, Horizon, chunk + 1, cancellationToken);
+            var posts = await _reads.GetInfluencerPostsAsync(blocking, Horizon, chunk + 1, cancellationToken);
             foreach (var lane in _lanes)
             {
                 if (lane.HasMore && lane.Horizon == Horizon)

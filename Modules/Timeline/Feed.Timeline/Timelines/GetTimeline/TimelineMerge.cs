@@ -26,7 +26,7 @@ internal static class TimelineMerge
     public static async ValueTask<MergedTimelinePage> ReadPageAsync(
         IReadOnlyList<ITimelineSource> sources,
         int limit,
-        ITimelineStore store,
+        TimelineReads reads,
         IReadOnlySet<Guid> visibleAuthors,
         CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ internal static class TimelineMerge
                 break;
             }
 
-            var found = await store.GetPostsAsync(unknown, cancellationToken);
+            var found = await reads.GetPostsAsync(unknown, cancellationToken);
             foreach (var postId in unknown)
             {
                 lookedUp.Add(postId);

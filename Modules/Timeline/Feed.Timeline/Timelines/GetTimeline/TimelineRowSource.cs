@@ -3,7 +3,7 @@ using Feed.SharedKernel.Paging;
 namespace Feed.Timeline.Timelines.GetTimeline;
 
 /// <summary>The reader's own <c>timeline</c> rows: the pushed posts of the ordinary authors they follow.</summary>
-internal sealed class TimelineRowSource(ITimelineStore store, Guid userId, SequenceKey? after) : ITimelineSource
+internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, SequenceKey? after) : ITimelineSource
 {
     private readonly List<TimelineEntry> _entries = [];
     private int _chunk;
@@ -23,7 +23,7 @@ internal sealed class TimelineRowSource(ITimelineStore store, Guid userId, Seque
 
         var first = _chunk == 0;
         _chunk = first ? Math.Clamp(wanted, 1, TimelineChunks.MaxChunk) : TimelineChunks.Next(_chunk, wanted);
-        var rows = await store.GetTimelineRowsAsync(userId, first ? after : Horizon, _chunk + 1, cancellationToken);
+        var rows = await reads.GetTimelineRowsAsync(userId, first ? after : Horizon, _chunk + 1, cancellationToken);
 
         HasMore = rows.Count > _chunk;
         var kept = HasMore ? _chunk : rows.Count;

@@ -1,0 +1,101 @@
+using Feed.SharedKernel.Paging;
+
+namespace Feed.Timeline;
+
+/// <summary>
+/// A cache in front of <see cref="ITimelineStore"/> for the hot reads: the newest entries of each
+/// user's <c>timeline</c> and each influencer's <c>influencer_posts</c>, and post details for
+/// hydration. The store is always written first and stays the only source of truth: the cache may
+/// be empty, capped or unreachable, so every read answers "hit" only for what it can vouch for and
+/// a miss sends the caller to the store. No method throws because the cache is unreachable; such
+/// failures are logged and reads count as misses.
+/// </summary>
+internal interface ITimelineCache
+{
+    /// <summary>
+    /// The newest entries kept per cached list. A list filled with fewer entries than this is known
+    /// to be the whole list.
+    /// </summary>
+    int Capacity { get; }
+
+    /// <summary>
+    /// For each owner's list, the cached entries strictly after <paramref name="after"/>, newest
+    /// first, at most <paramref name="limit"/>. A hit holds exactly what the store would answer,
+    /// as far as it goes (see <see cref="CachedRange"/>). Owners absent from the hits are misses;
+    /// when <see cref="CachedRanges.Fill"/> is set, the caller may read their newest
+    /// <see cref="Capacity"/> + 1 entries from the store (after this call) and hand them to
+    /// <see cref="FillAsync"/>.
+    /// </summary>
+    ValueTask<CachedRanges> ReadAsync(CachedList list, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Caches the store's newest entries of the lists a read missed, read from the store after that
+    /// read: up to <see cref="Capacity"/> + 1 per owner, newest first (at most <see cref="Capacity"/>
+    /// are kept; fewer than that means the whole list). Entries written concurrently are kept.
+    /// </summary>
+    ValueTask FillAsync(CachedList list, CacheFill fill, IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>> newest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the store has the entry: adds it to each owner's list that is cached (one round trip
+    /// for the whole batch), keeping the newest <see cref="Capacity"/>. Lists not cached stay absent.
+    /// </summary>
+    ValueTask AddAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>After the store dropped the post: drops its details and its author's influencer_posts entry.</summary>
+    ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
+
+    /// <summary>The cached details of <paramref name="postIds"/>, and which of them are known to be deleted.</summary>
+    ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
+
+    /// <summary>Caches post details read from the store after the <see cref="GetPostsAsync"/> that issued <paramref name="fill"/>; a deleted post is never brought back.</summary>
+    ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the store removed the entry from each owner's list (a deleted post's rows): removes it
+    /// from those lists that are cached (one round trip for the whole batch).
+    /// </summary>
+    ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the store changed these lists other than by adding new entries at their head (a backfill
+    /// of older posts, an unfollow's removal): forgets them, so that their next read fills them from the
+    /// store. A fill that read the store before the change finds its marker gone and is not applied.
+    /// </summary>
+    ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken);
+}
+
+/// <summary>The newest-first lists the cache holds, each shaped like its table's partition.</summary>
+internal enum CachedList
+{
+    /// <summary>A user's <c>timeline</c> rows. Cached rows carry no author (<see cref="Guid.Empty"/>): the design's table has none and reads need only (created_on, post_id).</summary>
+    Timeline,
+
+    /// <summary>An influencer's <c>influencer_posts</c> rows.</summary>
+    InfluencerPosts,
+}
+
+/// <summary>
+/// A cache hit: <see cref="Entries"/> are the list's entries strictly after the requested position,
+/// newest first, as many as asked for or fewer. When fewer, either <see cref="ReachesEnd"/> (the
+/// list has nothing more) or the cached window ran out: the store holds the rest, strictly after
+/// the last entry (or after the requested position when there is none).
+/// </summary>
+internal readonly record struct CachedRange(IReadOnlyList<TimelineEntry> Entries, bool ReachesEnd);
+
+/// <summary>The hits of one cache read, by owner, and the permission to fill the misses (null: leave them to the store).</summary>
+internal sealed record CachedRanges(IReadOnlyDictionary<Guid, CachedRange> Hits, CacheFill? Fill)
+{
+    public static readonly CachedRanges None = new(new Dictionary<Guid, CachedRange>(), null);
+}
+
+/// <summary>
+/// Issued by a cache read, before the caller reads the store: what the cache must still find at
+/// fill time for a fill to be safe. Opaque to callers; <see cref="Expected"/> is per owner.
+/// </summary>
+internal sealed record CacheFill(string Version, IReadOnlyDictionary<Guid, string> Expected);
+
+/// <summary>Cached post details: found ones, ids known to be deleted, and the permission to fill the others (null: do not).</summary>
+internal sealed record CachedPosts(IReadOnlyDictionary<Guid, TimelinePost> Found, IReadOnlySet<Guid> Deleted, CacheFill? Fill)
+{
+    public static readonly CachedPosts None = new(new Dictionary<Guid, TimelinePost>(), new HashSet<Guid>(), null);
+}

@@ -1,0 +1,529 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Feed.SharedKernel.Paging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Redis;
+
+/// <summary>
+/// The timeline cache in Redis. Key layout (prefix <c>Feed:Timeline:CacheKeyPrefix</c>, ids as 32 hex):
+/// <list type="bullet">
+/// <item><c>timeline:{user_id}</c>, <c>influencer-posts:{influencer_id}</c>: sorted sets, score =
+/// created_on (Unix ms), member = post_id; read with ZRANGE REV, equal scores come in descending
+/// member order, which is descending post_id: the store's (created_on, post_id) order. Newest
+/// <c>CacheSize</c> kept; layout details in <see cref="RedisTimelineScripts"/>.</item>
+/// <item><c>post:{post_id}</c>: the post's details (JSON), or "deleted" once it is deleted.</item>
+/// <item><c>timeline-cache:version</c>: the current cache version.</item>
+/// </list>
+/// <para>
+/// Missed writes. A list is filled from the store on a read miss and then kept up to date by
+/// fan-out; a write that fails (Redis down, timeout) leaves it stale. Every list and post records the
+/// cache version it was filled under and is trusted only while that is the current version. A
+/// failed write or a lost connection makes this process distrust the cache: before its next cache
+/// read it sets a new random version (one SET), so everything cached before is refilled on its next
+/// read. Processes also start distrustful (a predecessor may have died with failures unreported).
+/// Fills stay safe under concurrent writes because a reader places a fill marker before it reads
+/// the store, writers add to any list that exists, and the fill applies only if the marker it saw
+/// is still there. Limit: with several processes, another one may serve a list made stale by this
+/// process's failed write until this process reaches Redis again (and renews the version).
+/// </para>
+/// <para>
+/// Outages: commands fail fast (no backlog), failures are logged once per outage and every call
+/// degrades to a miss or a skipped write, so the caller carries on against the store.
+/// </para>
+/// </summary>
+internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
+{
+    private const string EndMember = "end";
+    private const string FilledPrefix = "v:";
+    private const string FillingPrefix = "filling:";
+    private const string DeletedValue = "deleted";
+
+    // Active readers keep their lists (reads refresh the lifetime); inactive users' lists expire.
+    private static readonly long ListSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
+    private static readonly long FillMarkerSeconds = (long)TimeSpan.FromMinutes(1).TotalSeconds;
+    private static readonly TimeSpan PostLifetime = TimeSpan.FromDays(3);
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly int _database;
+    private readonly string _prefix;
+    private readonly RedisKey _versionKey;
+    private readonly ILogger<RedisTimelineCache> _logger;
+    private readonly SemaphoreSlim _renewal = new(1, 1);
+
+    // Failed writes and lost connections so far, and how many of them the current version covers.
+    private long _failures = 1;
+    private long _covered;
+    private int _degraded;
+
+    public RedisTimelineCache(IConnectionMultiplexer redis, IOptions<TimelineOptions> options, ILogger<RedisTimelineCache> logger, int database = -1)
+    {
+        _redis = redis;
+        _database = database;
+        _prefix = options.Value.CacheKeyPrefix;
+        Capacity = options.Value.CacheSize;
+        _versionKey = _prefix + "timeline-cache:version";
+        _logger = logger;
+        _redis.ConnectionFailed += OnConnectionFailed;
+    }
+
+    public int Capacity { get; }
+
+    private IDatabase Database => _redis.GetDatabase(_database);
+
+    public async ValueTask<CachedRanges> ReadAsync(CachedList list, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (ownerIds.Count == 0)
+        {
+            return CachedRanges.None;
+        }
+
+        try
+        {
+            await RenewVersionIfDistrustedAsync();
+            var batch = Database.CreateBatch();
+            var versionRead = batch.StringGetAsync(_versionKey);
+            var position = after is { } at ? Score(at.At) : "+inf";
+            RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
+            var reads = new Task<RedisResult>[ownerIds.Count];
+            for (var i = 0; i < reads.Length; i++)
+            {
+                reads[i] = batch.ScriptEvaluateAsync(
+                    RedisTimelineScripts.Read,
+                    [ListKey(list, ownerIds[i])],
+                    [position, after is null ? 0 : 1, limit, fillMarker, FillMarkerSeconds, ListSeconds]);
+            }
+
+            batch.Execute();
+            await Task.WhenAll([versionRead, .. reads]);
+            var version = await CurrentVersionAsync(versionRead.Result);
+
+            var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
+            var expected = new Dictionary<Guid, string>();
+            for (var i = 0; i < reads.Length; i++)
+            {
+                var parts = (RedisResult[])reads[i].Result!;
+                var marker = parts[0].ToString();
+                if (marker == FilledPrefix + version)
+                {
+                    hits[ownerIds[i]] = ParseRange(list, ownerIds[i], parts, after, limit);
+                }
+                else
+                {
+                    expected[ownerIds[i]] = marker;
+                }
+            }
+
+            Recovered();
+            return new CachedRanges(hits, new CacheFill(version, expected));
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "read", lostWrite: false);
+            return CachedRanges.None;
+        }
+    }
+
+    public async ValueTask FillAsync(CachedList list, CacheFill fill, IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>> newest, CancellationToken cancellationToken)
+    {
+        if (fill.Expected.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var batch = Database.CreateBatch();
+            var fills = new List<Task>(fill.Expected.Count);
+            foreach (var (ownerId, expected) in fill.Expected)
+            {
+                var rows = newest.TryGetValue(ownerId, out var found) ? found : [];
+                var kept = Math.Min(rows.Count, Capacity);
+                var arguments = new RedisValue[5 + (2 * kept)];
+                arguments[0] = expected;
+                arguments[1] = FilledPrefix + fill.Version;
+                arguments[2] = Capacity;
+                arguments[3] = rows.Count <= Capacity ? 1 : 0;
+                arguments[4] = ListSeconds;
+                for (var i = 0; i < kept; i++)
+                {
+                    arguments[5 + (2 * i)] = Score(rows[i].CreatedOn);
+                    arguments[6 + (2 * i)] = Member(rows[i].PostId);
+                }
+
+                fills.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.Fill, [ListKey(list, ownerId)], arguments));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(fills);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            // An unfilled list only stays a miss: nothing becomes stale.
+            Unavailable(exception, "fill", lostWrite: false);
+        }
+    }
+
+    public async ValueTask AddAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        if (ownerIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var batch = Database.CreateBatch();
+            var adds = new List<Task>(ownerIds.Count);
+            RedisValue score = Score(entry.CreatedOn);
+            RedisValue member = Member(entry.PostId);
+            foreach (var ownerId in ownerIds)
+            {
+                adds.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.Add, [ListKey(list, ownerId)], [score, member, Capacity]));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(adds);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
+    public async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = Database.CreateBatch();
+            var fromInfluencerPosts = batch.SortedSetRemoveAsync(ListKey(CachedList.InfluencerPosts, authorId), Member(postId));
+            var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
+            batch.Execute();
+            await Task.WhenAll(fromInfluencerPosts, details);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
+    public async ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (postIds.Count == 0)
+        {
+            return CachedPosts.None;
+        }
+
+        try
+        {
+            await RenewVersionIfDistrustedAsync();
+            var ids = postIds.ToArray();
+            var keys = new RedisKey[ids.Length];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                keys[i] = PostKey(ids[i]);
+            }
+
+            var batch = Database.CreateBatch();
+            var versionRead = batch.StringGetAsync(_versionKey);
+            var valuesRead = batch.StringGetAsync(keys);
+            batch.Execute();
+            await Task.WhenAll(versionRead, valuesRead);
+            var version = await CurrentVersionAsync(versionRead.Result);
+
+            var found = new Dictionary<Guid, TimelinePost>(ids.Length);
+            var deleted = new HashSet<Guid>();
+            var values = valuesRead.Result;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (values[i].IsNull)
+                {
+                    continue;
+                }
+
+                var value = values[i].ToString();
+                if (value == DeletedValue)
+                {
+                    deleted.Add(ids[i]);
+                }
+                else if (TryParseDetails(value) is { } details && details.Version == version)
+                {
+                    found[ids[i]] = new TimelinePost(ids[i], details.AuthorId, details.PostUrl, details.PostType, DateTimeOffset.FromUnixTimeMilliseconds(details.CreatedOn));
+                }
+            }
+
+            Recovered();
+            return new CachedPosts(found, deleted, new CacheFill(version, new Dictionary<Guid, string>()));
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "read", lostWrite: false);
+            return CachedPosts.None;
+        }
+    }
+
+    public async ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken)
+    {
+        if (posts.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var batch = Database.CreateBatch();
+            var fills = new List<Task>(posts.Count);
+            var lifetime = (long)PostLifetime.TotalSeconds;
+            foreach (var post in posts)
+            {
+                var details = new CachedPostDetails(fill.Version, post.AuthorId, post.CreatedOn.ToUnixTimeMilliseconds(), post.PostType, post.PostUrl);
+                var value = JsonSerializer.Serialize(details, CachedPostJson.Default.CachedPostDetails);
+                fills.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.FillPost, [PostKey(post.PostId)], [value, lifetime, DeletedValue]));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(fills);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "fill", lostWrite: false);
+        }
+    }
+
+    public async ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        if (ownerIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Removing an entry keeps a list's window and its "end": what it holds still matches the store.
+            var batch = Database.CreateBatch();
+            var removals = new List<Task>(ownerIds.Count);
+            RedisValue member = Member(entry.PostId);
+            foreach (var ownerId in ownerIds)
+            {
+                removals.Add(batch.SortedSetRemoveAsync(ListKey(list, ownerId), member));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(removals);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
+    public async ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken)
+    {
+        if (ownerIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // One DEL per key (not one multi-key DEL), so that a cluster may hold the keys on any node.
+            var batch = Database.CreateBatch();
+            var drops = new List<Task>(ownerIds.Count);
+            foreach (var ownerId in ownerIds)
+            {
+                drops.Add(batch.KeyDeleteAsync(ListKey(list, ownerId)));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(drops);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            // A list that should have been dropped is stale: the version renewal makes it untrusted.
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _redis.ConnectionFailed -= OnConnectionFailed;
+        _renewal.Dispose();
+    }
+
+    /// <summary>Unix milliseconds as a sorted-set score (exact: far below 2^53).</summary>
+    private static string Score(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>32 lowercase hex: ordinal order of these strings is <see cref="Guid.CompareTo(Guid)"/> order.</summary>
+    private static string Member(Guid id) => id.ToString("N");
+
+    private RedisKey ListKey(CachedList list, Guid ownerId) =>
+        _prefix + (list == CachedList.Timeline ? "timeline:" : "influencer-posts:") + Member(ownerId);
+
+    private RedisKey PostKey(Guid postId) => _prefix + "post:" + Member(postId);
+
+    private static CachedRange ParseRange(CachedList list, Guid ownerId, RedisResult[] parts, SequenceKey? after, int limit)
+    {
+        var authorId = list == CachedList.InfluencerPosts ? ownerId : Guid.Empty;
+        var entries = new List<TimelineEntry>(limit);
+        if (after is { } position)
+        {
+            // Same millisecond as the position: only the members below its post id come after it.
+            var positionMember = Member(position.Id);
+            foreach (var tied in (RedisValue[])parts[1]!)
+            {
+                var member = tied.ToString();
+                if (string.CompareOrdinal(member, positionMember) < 0)
+                {
+                    entries.Add(new TimelineEntry(new SequenceKey(position.At, Guid.ParseExact(member, "N")), authorId));
+                }
+            }
+        }
+
+        var reachesEnd = false;
+        var older = (RedisValue[])parts[2]!;
+        for (var i = 0; i + 1 < older.Length && entries.Count < limit; i += 2)
+        {
+            var member = older[i].ToString();
+            if (member == EndMember)
+            {
+                reachesEnd = true;
+                break;
+            }
+
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(older[i + 1].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture));
+            entries.Add(new TimelineEntry(new SequenceKey(at, Guid.ParseExact(member, "N")), authorId));
+        }
+
+        if (entries.Count > limit)
+        {
+            entries.RemoveRange(limit, entries.Count - limit);
+        }
+
+        return new CachedRange(entries, reachesEnd);
+    }
+
+    /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>
+    private static CachedPostDetails? TryParseDetails(string value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(value, CachedPostJson.Default.CachedPostDetails);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The version read with a batch; when there is none yet (new or flushed Redis), the one now set.</summary>
+    private async ValueTask<string> CurrentVersionAsync(RedisValue read)
+    {
+        if (!read.IsNull)
+        {
+            return read.ToString();
+        }
+
+        var batch = Database.CreateBatch();
+        var set = batch.StringSetAsync(_versionKey, NewVersion(), when: When.NotExists);
+        var get = batch.StringGetAsync(_versionKey);
+        batch.Execute();
+        await Task.WhenAll(set, get);
+        return get.Result.ToString();
+    }
+
+    /// <summary>
+    /// After failed writes or a lost connection, sets a new version before the next read, so that no
+    /// list or post cached before them is trusted again. Failures during the renewal need another one.
+    /// </summary>
+    private async ValueTask RenewVersionIfDistrustedAsync()
+    {
+        if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures))
+        {
+            return;
+        }
+
+        await _renewal.WaitAsync();
+        try
+        {
+            var failures = Interlocked.Read(ref _failures);
+            if (Volatile.Read(ref _covered) == failures)
+            {
+                return;
+            }
+
+            await Database.StringSetAsync(_versionKey, NewVersion());
+            Volatile.Write(ref _covered, failures);
+            LogVersionRenewed();
+        }
+        finally
+        {
+            _renewal.Release();
+        }
+    }
+
+    private static string NewVersion() => Guid.NewGuid().ToString("N");
+
+    private static bool IsUnavailable(Exception exception) => exception is RedisException or RedisTimeoutException;
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref _failures);
+
+    private void Unavailable(Exception exception, string operation, bool lostWrite)
+    {
+        if (lostWrite)
+        {
+            Interlocked.Increment(ref _failures);
+        }
+
+        if (Interlocked.Exchange(ref _degraded, 1) == 0)
+        {
+            LogUnavailable(exception, operation);
+        }
+        else
+        {
+            LogStillUnavailable(operation, exception.Message);
+        }
+    }
+
+    private void Recovered()
+    {
+        if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
+        {
+            LogRecovered();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timeline cache unavailable (Redis {Operation} failed); serving from the store until it is back")]
+    private partial void LogUnavailable(Exception exception, string operation);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Timeline cache still unavailable (Redis {Operation} failed: {Reason})")]
+    private partial void LogStillUnavailable(string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache available again")]
+    private partial void LogRecovered();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache version renewed: lists and posts cached before it are refilled from the store on their next read")]
+    private partial void LogVersionRenewed();
+}
+
+/// <summary>A post's cached details and the cache version they were cached under.</summary>
+internal sealed record CachedPostDetails(
+    [property: JsonPropertyName("v")] string Version,
+    [property: JsonPropertyName("a")] Guid AuthorId,
+    [property: JsonPropertyName("t")] long CreatedOn,
+    [property: JsonPropertyName("k")] string PostType,
+    [property: JsonPropertyName("u")] string PostUrl);
+
+[JsonSerializable(typeof(CachedPostDetails))]
+internal sealed partial class CachedPostJson : JsonSerializerContext;

@@ -1,0 +1,141 @@
+namespace Feed.Timeline.Redis;
+
+/// <summary>
+/// The Lua scripts of <see cref="RedisTimelineCache"/>. Each touches one key, so each is atomic
+/// for its list and works on a cluster too. A list is a sorted set: entries (score = created_on in
+/// Unix ms, member = post id as 32 lowercase hex), one marker at +inf ("v:&lt;version&gt;" once
+/// filled, "filling:&lt;id&gt;" while a reader fills it) and, when the set holds the whole list,
+/// the member "end" at -inf. Trimming keeps the marker and the newest capacity entries, removing
+/// the oldest ones by rank, and "end" with them: older entries are then no longer all cached.
+/// </summary>
+internal static class RedisTimelineScripts
+{
+    /// <summary>
+    /// Reads a list strictly after a position, or places a fill marker when the list is absent.
+    /// KEYS[1] list; ARGV: [1] position score ("+inf" for the first page), [2] "1" when a position is
+    /// given, [3] count, [4] fill marker to place, [5] its lifetime (s), [6] list lifetime (s).
+    /// Returns {marker} for an unfilled list, else {marker, members tied with the position (descending),
+    /// older member/score pairs (descending, "end" last when reached)}.
+    /// </summary>
+    public const string Read = """
+        local marker = redis.call('ZRANGE', KEYS[1], '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
+        if not marker then
+          redis.call('ZADD', KEYS[1], '+inf', ARGV[4])
+          redis.call('EXPIRE', KEYS[1], ARGV[5])
+          return {ARGV[4]}
+        end
+        if string.sub(marker, 1, 2) ~= 'v:' then
+          return {marker}
+        end
+        redis.call('EXPIRE', KEYS[1], ARGV[6])
+        local tied = {}
+        if ARGV[2] == '1' then
+          tied = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1], 'BYSCORE', 'REV')
+        end
+        local older = redis.call('ZRANGE', KEYS[1], '(' .. ARGV[1], '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
+        return {marker, tied, older}
+        """;
+
+    /// <summary>
+    /// Fills a list with the store's newest entries, only if its marker is still the one the read saw
+    /// (otherwise the list was dropped and re-created, or filled by someone else, meanwhile). Entries
+    /// already in the set (written concurrently) stay; whether the list is whole is the store's word.
+    /// KEYS[1] list; ARGV: [1] expected marker, [2] new marker, [3] capacity, [4] "1" when the entries
+    /// are the whole list, [5] list lifetime (s), [6..] score/member pairs.
+    /// </summary>
+    public const string Fill = """
+        local function trim(key, capacity)
+          local entries = redis.call('ZCARD', key) - 1
+          local lowest = redis.call('ZRANGE', key, 0, 0)[1]
+          local whole = lowest == 'end'
+          if whole then
+            entries = entries - 1
+          end
+          if entries > capacity then
+            local excess = entries - capacity
+            if whole then
+              excess = excess + 1
+            end
+            redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
+          end
+        end
+        local marker = redis.call('ZRANGE', KEYS[1], '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
+        if marker ~= ARGV[1] then
+          return 0
+        end
+        redis.call('ZREM', KEYS[1], marker)
+        for i = 6, #ARGV, 2 do
+          redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+        end
+        if ARGV[4] == '1' then
+          redis.call('ZADD', KEYS[1], '-inf', 'end')
+        else
+          redis.call('ZREM', KEYS[1], 'end')
+        end
+        redis.call('ZADD', KEYS[1], '+inf', ARGV[2])
+        trim(KEYS[1], tonumber(ARGV[3]))
+        redis.call('EXPIRE', KEYS[1], ARGV[5])
+        return 1
+        """;
+
+    /// <summary>
+    /// Adds an entry to a list that exists (filled or being filled), then trims it. A filled list that
+    /// is not whole is the newest part of the store's list, so an entry older than its oldest one lies
+    /// outside it and is not added (adding it would leave a gap above it).
+    /// KEYS[1] list; ARGV: [1] score, [2] member, [3] capacity.
+    /// </summary>
+    public const string Add = """
+        local function precedes(a, b)
+          for i = 1, math.min(#a, #b) do
+            local x, y = string.byte(a, i), string.byte(b, i)
+            if x ~= y then
+              return x < y
+            end
+          end
+          return #a < #b
+        end
+        local function trim(key, capacity)
+          local entries = redis.call('ZCARD', key) - 1
+          local lowest = redis.call('ZRANGE', key, 0, 0)[1]
+          local whole = lowest == 'end'
+          if whole then
+            entries = entries - 1
+          end
+          if entries > capacity then
+            local excess = entries - capacity
+            if whole then
+              excess = excess + 1
+            end
+            redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
+          end
+        end
+        local marker = redis.call('ZRANGE', KEYS[1], '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
+        if not marker then
+          return 0
+        end
+        if string.sub(marker, 1, 2) == 'v:' then
+          local low = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+          if low[1] ~= 'end' and low[1] ~= marker then
+            local score, lowest = tonumber(ARGV[1]), tonumber(low[2])
+            if score < lowest or (score == lowest and precedes(ARGV[2], low[1])) then
+              return 0
+            end
+          end
+        end
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+        trim(KEYS[1], tonumber(ARGV[3]))
+        return 1
+        """;
+
+    /// <summary>
+    /// Caches post details unless the post is known deleted (a reader that found the post just
+    /// before its deletion must not bring it back). KEYS[1] post; ARGV: [1] value, [2] lifetime (s), [3] the deleted mark.
+    /// </summary>
+    public const string FillPost = """
+        if redis.call('GET', KEYS[1]) == ARGV[3] then
+          return 0
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+        return 1
+        """;
+}

@@ -1,0 +1,209 @@
+using Feed.SharedKernel.Paging;
+
+namespace Feed.Timeline.Timelines.GetTimeline;
+
+/// <summary>
+/// The store reads of a timeline page, answered from the cache where it can vouch for them. Every
+/// method returns exactly what the same <see cref="ITimelineStore"/> method would (cached timeline
+/// rows carry no author), so the merge's guarantees do not depend on the cache:
+/// <list type="bullet">
+/// <item>a hit that falls short of the limit without reaching the list's end is continued from
+/// the store, strictly after its last entry (the cache keeps only the newest entries);</item>
+/// <item>a miss is filled: the newest <see cref="ITimelineCache.Capacity"/> + 1 entries are read from
+/// the store, cached, and the answer is cut from them (continued from the store when needed);</item>
+/// <item>a miss the cache cannot take (none configured, Redis down) is read from the store as is.</item>
+/// </list>
+/// </summary>
+internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache)
+{
+    public async ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await ReadAsync(CachedList.Timeline, [userId], after, limit, cancellationToken);
+        return rows.TryGetValue(userId, out var found) ? found : [];
+    }
+
+    public async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
+        IReadOnlyList<Guid> influencerIds,
+        SequenceKey? after,
+        int limitPerInfluencer,
+        CancellationToken cancellationToken) =>
+        await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
+
+    /// <summary>The posts among <paramref name="postIds"/> that exist; cached details first, the store for the rest.</summary>
+    public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        var cached = await cache.GetPostsAsync(postIds, cancellationToken);
+        if (cached.Found.Count + cached.Deleted.Count == postIds.Count)
+        {
+            return cached.Found;
+        }
+
+        var unknown = new List<Guid>(postIds.Count - cached.Found.Count);
+        foreach (var postId in postIds)
+        {
+            if (!cached.Found.ContainsKey(postId) && !cached.Deleted.Contains(postId))
+            {
+                unknown.Add(postId);
+            }
+        }
+
+        var stored = await store.GetPostsAsync(unknown, cancellationToken);
+        if (cached.Fill is { } fill && stored.Count > 0)
+        {
+            await cache.FillPostsAsync(fill, stored.Values.ToList(), cancellationToken);
+        }
+
+        if (cached.Found.Count == 0)
+        {
+            return stored;
+        }
+
+        var found = new Dictionary<Guid, TimelinePost>(cached.Found);
+        foreach (var (postId, post) in stored)
+        {
+            found[postId] = post;
+        }
+
+        return found;
+    }
+
+    private async ValueTask<Dictionary<Guid, IReadOnlyList<TimelineEntry>>> ReadAsync(
+        CachedList list,
+        IReadOnlyList<Guid> ownerIds,
+        SequenceKey? after,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(ownerIds.Count);
+        var cached = await cache.ReadAsync(list, ownerIds, after, limit, cancellationToken);
+        var ranges = new Dictionary<Guid, CachedRange>(cached.Hits);
+
+        if (cached.Fill is { Expected.Count: > 0 } fill)
+        {
+            var missed = fill.Expected.Keys.ToList();
+            var newest = await ReadStoreAsync(list, missed, after: null, cache.Capacity + 1, cancellationToken);
+            await cache.FillAsync(list, fill, newest, cancellationToken);
+            foreach (var ownerId in missed)
+            {
+                IReadOnlyList<TimelineEntry> rows = newest.TryGetValue(ownerId, out var found) ? found : [];
+                ranges[ownerId] = Cut(rows, after, limit, reachesEnd: rows.Count <= cache.Capacity);
+            }
+        }
+
+        List<Guid>? uncached = null;
+        foreach (var ownerId in ownerIds)
+        {
+            if (!ranges.ContainsKey(ownerId))
+            {
+                (uncached ??= []).Add(ownerId);
+            }
+        }
+
+        if (uncached is not null)
+        {
+            foreach (var (ownerId, rows) in await ReadStoreAsync(list, uncached, after, limit, cancellationToken))
+            {
+                Keep(result, ownerId, rows);
+            }
+        }
+
+        // Hits cut short by the end of the cached window: the store continues after their last entry.
+        // Lists sharing that position (usually those with no cached entry after the cursor) share a read.
+        Dictionary<(bool HasPosition, SequenceKey Position), List<Guid>>? continuations = null;
+        foreach (var (ownerId, range) in ranges)
+        {
+            if (range.Entries.Count >= limit || range.ReachesEnd)
+            {
+                Keep(result, ownerId, range.Entries);
+                continue;
+            }
+
+            var position = range.Entries.Count > 0 ? (true, range.Entries[^1].Key) : (after.HasValue, after.GetValueOrDefault());
+            continuations ??= [];
+            if (!continuations.TryGetValue(position, out var owners))
+            {
+                continuations[position] = owners = [];
+            }
+
+            owners.Add(ownerId);
+        }
+
+        foreach (var (position, owners) in continuations ?? [])
+        {
+            var needed = 0;
+            foreach (var ownerId in owners)
+            {
+                needed = Math.Max(needed, limit - ranges[ownerId].Entries.Count);
+            }
+
+            var rest = await ReadStoreAsync(list, owners, position.HasPosition ? position.Position : null, needed, cancellationToken);
+            foreach (var ownerId in owners)
+            {
+                var cachedEntries = ranges[ownerId].Entries;
+                var joined = new List<TimelineEntry>(limit);
+                joined.AddRange(cachedEntries);
+                if (rest.TryGetValue(ownerId, out var more))
+                {
+                    joined.AddRange(more.Take(limit - cachedEntries.Count));
+                }
+
+                Keep(result, ownerId, joined);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The entries of a newest-first window strictly after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
+    private static CachedRange Cut(IReadOnlyList<TimelineEntry> window, SequenceKey? after, int limit, bool reachesEnd)
+    {
+        var start = 0;
+        if (after is { } position)
+        {
+            while (start < window.Count && window[start].Key <= position)
+            {
+                start++;
+            }
+        }
+
+        var count = Math.Min(limit, window.Count - start);
+        var entries = new TimelineEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            entries[i] = window[start + i];
+        }
+
+        return new CachedRange(entries, reachesEnd);
+    }
+
+    /// <summary>Like the store: lists with no entries are left out.</summary>
+    private static void Keep(Dictionary<Guid, IReadOnlyList<TimelineEntry>> result, Guid ownerId, IReadOnlyList<TimelineEntry> entries)
+    {
+        if (entries.Count > 0)
+        {
+            result[ownerId] = entries;
+        }
+    }
+
+    private async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> ReadStoreAsync(
+        CachedList list,
+        List<Guid> ownerIds,
+        SequenceKey? after,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        if (list == CachedList.InfluencerPosts)
+        {
+            return await store.GetInfluencerPostsAsync(ownerIds, after, limit, cancellationToken);
+        }
+
+        // The timeline table is read one partition (user) at a time; a page reads one user's.
+        var rows = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(ownerIds.Count);
+        foreach (var userId in ownerIds)
+        {
+            rows[userId] = await store.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
+        }
+
+        return rows;
+    }
+}

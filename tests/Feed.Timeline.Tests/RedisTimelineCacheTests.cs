@@ -1,0 +1,433 @@
+using Feed.SharedKernel.Paging;
+using Feed.Timeline.InMemory;
+using Feed.Timeline.Redis;
+using Feed.Timeline.Tests.Support;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Tests;
+
+/// <summary>
+/// What <see cref="RedisTimelineCache"/> promises, on a real Redis: fills, reads strictly after a
+/// position (ties in post_id order, exactly like the store), the capacity window, adds only to cached
+/// lists, safe fills under concurrent writes and drops, distrust after failed writes and lost
+/// connections, and post details that never bring a deleted post back.
+/// </summary>
+public sealed class RedisTimelineCacheTests
+{
+    private static readonly DateTimeOffset Epoch = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static TimelineEntry Entry(long millis, Guid? postId = null, Guid? authorId = null) =>
+        new(new SequenceKey(Epoch.AddMilliseconds(millis), postId ?? Guid.NewGuid()), authorId ?? Guid.Empty);
+
+    private static List<TimelineEntry> NewestFirst(IEnumerable<TimelineEntry> entries) => entries.OrderBy(entry => entry.Key).ToList();
+
+    private static async Task<CachedRanges> ReadAsync(RedisTimelineCache cache, Guid ownerId, SequenceKey? after = null, int limit = 1000, CachedList list = CachedList.Timeline) =>
+        await cache.ReadAsync(list, [ownerId], after, limit, Ct);
+
+    /// <summary>A read that misses, then a fill with the given store rows (newest first), as <c>TimelineReads</c> does it.</summary>
+    private static async Task FillAsync(RedisTimelineCache cache, Guid ownerId, IReadOnlyList<TimelineEntry> storeRows, CachedList list = CachedList.Timeline)
+    {
+        var read = await ReadAsync(cache, ownerId, list: list);
+        Assert.DoesNotContain(ownerId, read.Hits.Keys);
+        var fill = Assert.IsType<CacheFill>(read.Fill);
+        await cache.FillAsync(list, fill, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [ownerId] = storeRows.Take(cache.Capacity + 1).ToList() }, Ct);
+    }
+
+    private static CachedRange Hit(CachedRanges read, Guid ownerId) =>
+        Assert.Contains(ownerId, (IReadOnlyDictionary<Guid, CachedRange>)read.Hits);
+
+    private static List<SequenceKey> Keys(IEnumerable<TimelineEntry> entries) => entries.Select(entry => entry.Key).ToList();
+
+    [Fact]
+    public async Task A_missed_list_is_filled_once_and_then_read_back_newest_first()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 5).Select(i => Entry(i * 10)));
+
+        await FillAsync(redis.Cache, userId, rows);
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+
+        Assert.Equal(Keys(rows), Keys(range.Entries));
+        Assert.True(range.ReachesEnd);
+        Assert.All(range.Entries, entry => Assert.Equal(Guid.Empty, entry.AuthorId));
+    }
+
+    [Fact]
+    public async Task An_empty_list_is_cached_as_whole_and_empty()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+
+        await FillAsync(redis.Cache, userId, []);
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+
+        Assert.Empty(range.Entries);
+        Assert.True(range.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task Reads_after_any_position_match_the_store_exactly_including_ties_within_a_millisecond()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var store = new InMemoryTimelineStore();
+        var userId = Guid.NewGuid();
+        // Eight posts share millisecond 50 (ids random, so their order is only decided by post_id),
+        // plus posts before and after; one more shares a millisecond with the first one.
+        var entries = Enumerable.Range(0, 8).Select(_ => Entry(50))
+            .Concat([Entry(10), Entry(10), Entry(20), Entry(70), Entry(90)])
+            .ToList();
+        foreach (var entry in entries)
+        {
+            await store.AddTimelineRowsAsync([userId], entry, Ct);
+        }
+
+        var storeRows = await store.GetTimelineRowsAsync(userId, null, 1000, Ct);
+        Assert.Equal(Keys(NewestFirst(entries)), Keys(storeRows));
+        await FillAsync(redis.Cache, userId, storeRows);
+
+        // Every position, including positions of posts that are not in the list (same millisecond, any id).
+        var positions = storeRows.Select(row => (SequenceKey?)row.Key)
+            .Append(null)
+            .Append(new SequenceKey(Epoch.AddMilliseconds(50), Guid.NewGuid()))
+            .Append(new SequenceKey(Epoch.AddMilliseconds(50), Guid.Empty))
+            .Append(new SequenceKey(Epoch.AddMilliseconds(50), Guid.AllBitsSet))
+            .Append(new SequenceKey(Epoch.AddMilliseconds(5), Guid.NewGuid()));
+        foreach (var position in positions)
+        {
+            for (var limit = 1; limit <= 14; limit++)
+            {
+                var expected = await store.GetTimelineRowsAsync(userId, position, limit, Ct);
+                var range = Hit(await ReadAsync(redis.Cache, userId, position, limit), userId);
+
+                Assert.Equal(Keys(expected), Keys(range.Entries));
+                Assert.Equal(expected.Count < limit, range.ReachesEnd);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_list_longer_than_the_capacity_keeps_its_newest_entries_and_says_the_store_holds_the_rest()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 4);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 9).Select(i => Entry(i)));
+
+        await FillAsync(redis.Cache, userId, rows);
+        var first = Hit(await ReadAsync(redis.Cache, userId, limit: 10), userId);
+        var afterWindow = Hit(await ReadAsync(redis.Cache, userId, rows[3].Key, limit: 10), userId);
+
+        Assert.Equal(Keys(rows.Take(4)), Keys(first.Entries));
+        Assert.False(first.ReachesEnd);
+        Assert.Empty(afterWindow.Entries);
+        Assert.False(afterWindow.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task A_list_of_exactly_the_capacity_is_whole()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 4);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 4).Select(i => Entry(i)));
+
+        await FillAsync(redis.Cache, userId, rows);
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+
+        Assert.Equal(Keys(rows), Keys(range.Entries));
+        Assert.True(range.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task Adds_reach_only_cached_lists_and_trimming_keeps_the_newest_capacity()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 5);
+        var cached = Guid.NewGuid();
+        var notCached = Guid.NewGuid();
+        var rows = NewestFirst([Entry(1), Entry(2), Entry(3)]);
+        await FillAsync(redis.Cache, cached, rows);
+
+        var added = Enumerable.Range(10, 4).Select(i => Entry(i)).ToList();
+        foreach (var entry in added)
+        {
+            await redis.Cache.AddAsync(CachedList.Timeline, [cached, notCached], entry, Ct);
+        }
+
+        var range = Hit(await ReadAsync(redis.Cache, cached), cached);
+        Assert.Equal(Keys(NewestFirst(rows.Concat(added)).Take(5)), Keys(range.Entries));
+        Assert.False(range.ReachesEnd);
+        Assert.Equal(6, await redis.Db.SortedSetLengthAsync(redis.TimelineKey(cached))); // five entries and the marker
+        Assert.False(await redis.Db.KeyExistsAsync(redis.TimelineKey(notCached)));
+    }
+
+    [Fact]
+    public async Task A_refill_that_finds_more_than_the_capacity_no_longer_claims_the_whole_list()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
+        var userId = Guid.NewGuid();
+        var backfilled = Entry(1);
+        var rows = NewestFirst([Entry(2), Entry(3)]);
+        await FillAsync(redis.Cache, userId, rows);
+        // The write of an older row was missed (then the version renewed, here by a restarted process).
+        var newest = Entry(4);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], newest, Ct);
+        using var restarted = redis.Sibling();
+
+        await FillAsync(restarted.Cache, userId, NewestFirst(rows.Append(newest).Append(backfilled)));
+
+        var range = Hit(await ReadAsync(restarted.Cache, userId), userId);
+        Assert.Equal(Keys(NewestFirst(rows.Append(newest))), Keys(range.Entries));
+        Assert.False(range.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task Adding_the_same_entry_twice_keeps_one()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        await FillAsync(redis.Cache, userId, []);
+        var entry = Entry(5);
+
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], entry, Ct);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], entry, Ct);
+
+        Assert.Equal([entry.Key], Keys(Hit(await ReadAsync(redis.Cache, userId), userId).Entries));
+    }
+
+    [Fact]
+    public async Task An_entry_older_than_a_capped_window_is_left_to_the_store()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
+        await FillAsync(redis.Cache, userId, rows);
+
+        // Written late (a backfill): older than the oldest cached entry (also by post_id within its
+        // millisecond), so adding it would leave a gap above it: the store has the entries in between.
+        var old = Entry(5);
+        var tiedBelow = Entry(30, Guid.Empty);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], old, Ct);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], tiedBelow, Ct);
+        // Same millisecond as the oldest cached entry but a larger post_id: newer, so inside the window.
+        var tiedAbove = Entry(30, Guid.AllBitsSet);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], tiedAbove, Ct);
+
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+        Assert.Equal(Keys([rows[0], rows[1], tiedAbove]), Keys(range.Entries));
+        Assert.False(range.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task An_entry_older_than_everything_joins_a_whole_list()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 5);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst([Entry(10), Entry(20)]);
+        await FillAsync(redis.Cache, userId, rows);
+        var old = Entry(1);
+
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], old, Ct);
+
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+        Assert.Equal(Keys(NewestFirst(rows.Append(old))), Keys(range.Entries));
+        Assert.True(range.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task Entries_written_while_a_list_is_being_filled_are_kept()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        var read = await ReadAsync(redis.Cache, userId);
+        var storeRows = NewestFirst([Entry(1), Entry(2)]);
+
+        // Written to the store after the reader read it, then to the (still filling) cache.
+        var late = Entry(3);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], late, Ct);
+        await redis.Cache.FillAsync(CachedList.Timeline, read.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = storeRows }, Ct);
+
+        Assert.Equal(Keys(NewestFirst(storeRows.Append(late))), Keys(Hit(await ReadAsync(redis.Cache, userId), userId).Entries));
+    }
+
+    [Fact]
+    public async Task A_fill_is_ignored_when_the_list_was_dropped_and_restarted_meanwhile()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        var slowReader = await ReadAsync(redis.Cache, userId);
+        await redis.Db.KeyDeleteAsync(redis.TimelineKey(userId)); // flushed or evicted
+        var fastReader = await ReadAsync(redis.Cache, userId);
+
+        // A write while nothing was cached was not added; the slow reader's rows predate it.
+        await redis.Cache.FillAsync(CachedList.Timeline, slowReader.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = [] }, Ct);
+        var afterSlowFill = await ReadAsync(redis.Cache, userId);
+        var current = NewestFirst([Entry(1)]);
+        await redis.Cache.FillAsync(CachedList.Timeline, fastReader.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = current }, Ct);
+
+        Assert.Empty(afterSlowFill.Hits);
+        Assert.Equal(Keys(current), Keys(Hit(await ReadAsync(redis.Cache, userId), userId).Entries));
+    }
+
+    [Fact]
+    public async Task Influencer_posts_carry_their_influencer_and_a_deleted_post_leaves_them()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var influencer = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 3).Select(i => Entry(i, authorId: influencer)));
+        await FillAsync(redis.Cache, influencer, rows, CachedList.InfluencerPosts);
+
+        await redis.Cache.RemovePostAsync(influencer, rows[1].PostId, Ct);
+
+        var range = Hit(await ReadAsync(redis.Cache, influencer, list: CachedList.InfluencerPosts), influencer);
+        Assert.Equal([rows[0], rows[2]], range.Entries);
+        Assert.True(range.ReachesEnd);
+    }
+
+    [Fact]
+    public async Task Several_lists_are_read_in_one_call_hits_and_misses_apart()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var cached = Guid.NewGuid();
+        var missing = Guid.NewGuid();
+        var rows = NewestFirst([Entry(1, authorId: cached)]);
+        await FillAsync(redis.Cache, cached, rows, CachedList.InfluencerPosts);
+
+        var read = await redis.Cache.ReadAsync(CachedList.InfluencerPosts, [cached, missing], null, 10, Ct);
+
+        Assert.Equal(rows, Hit(read, cached).Entries);
+        Assert.Equal([missing], read.Fill!.Expected.Keys);
+    }
+
+    [Fact]
+    public async Task Post_details_are_cached_and_a_deleted_post_is_never_brought_back()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var post = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/a|b\"c.jpg", "image", Epoch.AddMilliseconds(123));
+        var other = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/b.jpg", "video", Epoch.AddMilliseconds(7));
+
+        var cold = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
+        await redis.Cache.FillPostsAsync(cold.Fill!, [post, other], Ct);
+        var warm = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
+        var beforeDelete = await redis.Cache.GetPostsAsync([post.PostId], Ct);
+        await redis.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct);
+        // A reader that found the post in the store just before the delete fills it afterwards.
+        await redis.Cache.FillPostsAsync(beforeDelete.Fill!, [post], Ct);
+        var afterDelete = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
+
+        Assert.Empty(cold.Found);
+        Assert.Empty(cold.Deleted);
+        Assert.Equal(post, warm.Found[post.PostId]);
+        Assert.Equal(other, warm.Found[other.PostId]);
+        Assert.Equal([post.PostId], afterDelete.Deleted);
+        Assert.Equal([other.PostId], afterDelete.Found.Keys);
+    }
+
+    [Fact]
+    public async Task A_failed_write_makes_everything_cached_before_it_a_miss()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var reader = Guid.NewGuid();
+        var broken = Guid.NewGuid();
+        var rows = NewestFirst([Entry(1)]);
+        await FillAsync(redis.Cache, reader, rows);
+        var post = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/p.jpg", "image", Epoch);
+        var posts = await redis.Cache.GetPostsAsync([post.PostId], Ct);
+        await redis.Cache.FillPostsAsync(posts.Fill!, [post], Ct);
+        var versionBefore = await redis.Db.StringGetAsync(redis.VersionKey);
+
+        // One follower's key is not a sorted set, so this batch fails for them: a missed write.
+        await redis.Db.StringSetAsync(redis.TimelineKey(broken), "not a sorted set");
+        var added = Entry(2);
+        await redis.Cache.AddAsync(CachedList.Timeline, [reader, broken], added, Ct);
+
+        var afterFailure = await ReadAsync(redis.Cache, reader);
+        var postAfterFailure = await redis.Cache.GetPostsAsync([post.PostId], Ct);
+        Assert.NotEqual(versionBefore, await redis.Db.StringGetAsync(redis.VersionKey));
+        Assert.Empty(afterFailure.Hits);
+        Assert.Empty(postAfterFailure.Found);
+
+        // Refilled from the store, it is trusted again.
+        var storeRows = NewestFirst(rows.Append(added));
+        await redis.Cache.FillAsync(CachedList.Timeline, afterFailure.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [reader] = storeRows }, Ct);
+        Assert.Equal(Keys(storeRows), Keys(Hit(await ReadAsync(redis.Cache, reader), reader).Entries));
+    }
+
+    [Fact]
+    public async Task A_process_does_not_trust_what_was_cached_before_it_started()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        await FillAsync(redis.Cache, userId, [Entry(1)]);
+        Assert.Contains(userId, (await ReadAsync(redis.Cache, userId)).Hits.Keys);
+
+        // A restarted (or another) process may have missed writes it never reported.
+        using var restarted = redis.Sibling();
+
+        Assert.Empty((await ReadAsync(restarted.Cache, userId)).Hits);
+    }
+
+    [Fact]
+    public async Task After_a_flush_everything_is_a_miss_and_fills_again()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        await FillAsync(redis.Cache, userId, [Entry(1)]);
+
+        await redis.ForgetEverythingAsync();
+        var afterFlush = await ReadAsync(redis.Cache, userId);
+        var rows = NewestFirst([Entry(1), Entry(2)]);
+        await redis.Cache.FillAsync(CachedList.Timeline, afterFlush.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = rows }, Ct);
+
+        Assert.Empty(afterFlush.Hits);
+        Assert.Equal(Keys(rows), Keys(Hit(await ReadAsync(redis.Cache, userId), userId).Entries));
+    }
+
+    [Fact]
+    public async Task A_lost_connection_makes_everything_cached_before_it_a_miss_once_redis_is_back()
+    {
+        await using var proxy = new RedisOutageProxy();
+        var options = Feed.Timeline.TimelineCacheRegistration.ConnectionOptions(proxy.EndPoint);
+        options.ReconnectRetryPolicy = new LinearRetry(100);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        using var redis = RedisTestCache.On(connection);
+        var admin = await RedisTestCache.SharedRedisAsync();
+        var userId = Guid.NewGuid();
+        await FillAsync(redis.Cache, userId, [Entry(1)]);
+        var versionBefore = await admin.GetDatabase().StringGetAsync(redis.VersionKey);
+
+        proxy.Cut();
+        var duringOutage = await ReadAsync(redis.Cache, userId);
+        proxy.Restore();
+        await WaitUntilConnectedAsync(connection);
+        var afterOutage = await ReadAsync(redis.Cache, userId);
+
+        Assert.Empty(duringOutage.Hits);
+        Assert.Null(duringOutage.Fill);
+        Assert.Empty(afterOutage.Hits);
+        Assert.NotNull(afterOutage.Fill);
+        Assert.NotEqual(versionBefore, await admin.GetDatabase().StringGetAsync(redis.VersionKey));
+    }
+
+    internal static async Task WaitUntilConnectedAsync(IConnectionMultiplexer connection)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if (connection.IsConnected)
+                {
+                    await connection.GetDatabase().PingAsync();
+                    return;
+                }
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Redis did not reconnect within 30 s.");
+            await Task.Delay(50, Ct);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Feed.Testing;
+using Feed.Timeline.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Tests.Support;
+
+/// <summary>
+/// A <see cref="RedisTimelineCache"/> on the test Redis (FEED_TEST_REDIS) with a key prefix of its
+/// own, so tests running in parallel never see each other's keys. Tests that flush a whole database
+/// use <see cref="FlushedDatabase"/>, which no key-inspecting test uses.
+/// </summary>
+internal sealed class RedisTestCache : IDisposable
+{
+    /// <summary>The database of the tests that FLUSHDB; everything else uses database 0.</summary>
+    public const int FlushedDatabase = 1;
+
+    // One connection for the whole test run, as the service has one.
+    private static readonly Lazy<Task<ConnectionMultiplexer>> SharedRedis = new(TestServers.ConnectRedisAsync);
+
+    private RedisTestCache(IConnectionMultiplexer redis, int database, int cacheSize, string prefix)
+    {
+        Redis = redis;
+        Database = database;
+        Prefix = prefix;
+        Cache = new RedisTimelineCache(
+            redis,
+            Options.Create(new TimelineOptions { CacheSize = cacheSize, CacheKeyPrefix = prefix }),
+            NullLogger<RedisTimelineCache>.Instance,
+            database);
+    }
+
+    public RedisTimelineCache Cache { get; }
+
+    public IConnectionMultiplexer Redis { get; }
+
+    public int Database { get; }
+
+    public string Prefix { get; }
+
+    public IDatabase Db => Redis.GetDatabase(Database);
+
+    public static async Task<RedisTestCache> CreateAsync(int cacheSize = 800, int database = 0) =>
+        new(await SharedRedis.Value, database, cacheSize, NewPrefix());
+
+    /// <summary>A cache on a connection of its own (one the test may break), sharing the prefix when given.</summary>
+    public static RedisTestCache On(IConnectionMultiplexer redis, int cacheSize = 800, string? prefix = null) =>
+        new(redis, 0, cacheSize, prefix ?? NewPrefix());
+
+    /// <summary>Another process's cache over the same keys.</summary>
+    public RedisTestCache Sibling() => new(Redis, Database, Cache.Capacity, Prefix);
+
+    public static Task<ConnectionMultiplexer> SharedRedisAsync() => SharedRedis.Value;
+
+    public RedisKey TimelineKey(Guid userId) => Prefix + "timeline:" + userId.ToString("N");
+
+    public RedisKey InfluencerPostsKey(Guid influencerId) => Prefix + "influencer-posts:" + influencerId.ToString("N");
+
+    public RedisKey VersionKey => Prefix + "timeline-cache:version";
+
+    /// <summary>Drops every key of this cache, as FLUSHDB or eviction would.</summary>
+    public async Task ForgetEverythingAsync()
+    {
+        var server = Redis.GetServer(Redis.GetEndPoints()[0]);
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(Database, Prefix + "*"))
+        {
+            keys.Add(key);
+        }
+
+        if (keys.Count > 0)
+        {
+            await Db.KeyDeleteAsync(keys.ToArray());
+        }
+    }
+
+    public Task FlushDatabaseAsync() => Redis.GetServer(Redis.GetEndPoints()[0]).FlushDatabaseAsync(Database);
+
+    public void Dispose() => Cache.Dispose();
+
+    private static string NewPrefix() => $"test:{Guid.NewGuid():N}:";
+}

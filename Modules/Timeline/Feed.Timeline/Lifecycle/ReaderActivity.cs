@@ -76,6 +76,6 @@ internal sealed partial class ReaderActivity(
         return followees;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt the timeline of {UserId} from {FolloweeCount} followees (last read {LastReadOn})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rebuilt the timeline of {UserId} from {FolloweeCount} followees (last read {LastReadOn})")]
     private static partial void LogRebuilt(ILogger logger, Guid userId, int followeeCount, DateTimeOffset? lastReadOn);
 }

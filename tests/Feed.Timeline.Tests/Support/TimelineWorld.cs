@@ -119,6 +119,13 @@ internal sealed class TimelineWorld
 
     public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
 
+    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+
+    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+
+    public InfluencerStatusChangedHandler StatusChangedHandler() =>
+        new(Modules, Store, Cache, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
+
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
         new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
 

@@ -20,8 +20,7 @@ public sealed class CachedTimelineTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static PostCreatedHandler CreatedHandler(TimelineWorld world) =>
-        new(world.Store, new FanOutPost(world.Modules, world.Store, world.Cache, Options.Create(new TimelineOptions { FanOutBatchSize = 2 })));
+    private static PostCreatedHandler CreatedHandler(TimelineWorld world) => world.CreatedHandler(batchSize: 2);
 
     private static PostSummary Summary(Guid authorId, long millis) =>
         new(Guid.NewGuid(), authorId, $"https://cdn.example/{Guid.NewGuid():N}.jpg", "image", TimelineWorld.At(millis));
@@ -128,7 +127,7 @@ public sealed class CachedTimelineTests
         }
 
         var deleted = posts[5];
-        await new PostDeletedHandler(world.Store, world.Cache).Handle(new PostDeleted(deleted.PostId, deleted.AuthorId), Ct);
+        await world.DeletedHandler().Handle(new PostDeleted(deleted.PostId, deleted.AuthorId), Ct);
 
         var expected = posts.Where(post => post != deleted)
             .OrderByDescending(post => post.CreatedOn).ThenByDescending(post => post.PostId)
@@ -209,7 +208,7 @@ public sealed class CachedTimelineTests
         // Followers who never read have nothing cached: fan-out does not build their timelines.
         Assert.False(await redis.Db.KeyExistsAsync(redis.TimelineKey(followers[0])));
 
-        var deleted = new PostDeletedHandler(world.Store, world.Cache);
+        var deleted = world.DeletedHandler();
         await deleted.Handle(new PostDeleted(pushed.PostId, author), Ct);
         await deleted.Handle(new PostDeleted(pulled.PostId, influencer), Ct);
         world.Store.Reset();

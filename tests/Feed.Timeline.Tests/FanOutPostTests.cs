@@ -11,8 +11,7 @@ public sealed class FanOutPostTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static PostCreatedHandler CreatedHandler(TimelineWorld world, int batchSize = 1000) =>
-        new(world.Store, new FanOutPost(world.Modules, world.Store, world.Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
+    private static PostCreatedHandler CreatedHandler(TimelineWorld world, int batchSize = 1000) => world.CreatedHandler(batchSize);
 
     private static PostSummary Summary(Guid authorId, long millis) =>
         new(Guid.NewGuid(), authorId, "https://cdn.example/p.jpg", "image", TimelineWorld.At(millis));
@@ -24,6 +23,7 @@ public sealed class FanOutPostTests
         var author = world.Modules.AddUser("user_1");
         var followers = Enumerable.Range(0, 5).Select(i => world.Modules.AddUser($"follower_{i}")).ToList();
         followers.ForEach(follower => world.Modules.Follow(follower, author));
+        await world.ActivateAsync([.. followers]);
         var post = Summary(author, 1);
 
         await CreatedHandler(world, batchSize: 2).Handle(new PostCreated(post), Ct);
@@ -131,7 +131,7 @@ public sealed class FanOutPostTests
             await CreatedHandler(world).Handle(new PostCreated(post), Ct);
         }
 
-        var deleted = new PostDeletedHandler(world.Store, world.Cache);
+        var deleted = world.DeletedHandler();
         await deleted.Handle(new PostDeleted(pushed.PostId, ordinary), Ct);
         await deleted.Handle(new PostDeleted(pulled.PostId, influencer), Ct);
 

@@ -6,7 +6,7 @@ namespace Feed.Timeline.Tests;
 /// What every <see cref="ITimelineStore"/> adapter must do. Each adapter's test class derives from
 /// this and supplies a fresh, empty store.
 /// </summary>
-public abstract class TimelineStoreContract
+public abstract partial class TimelineStoreContract
 {
     private static readonly DateTimeOffset Epoch = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

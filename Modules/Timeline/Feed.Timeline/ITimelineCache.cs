@@ -49,6 +49,19 @@ internal interface ITimelineCache
 
     /// <summary>Caches post details read from the store after the <see cref="GetPostsAsync"/> that issued <paramref name="fill"/>; a deleted post is never brought back.</summary>
     ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the store removed the entry from each owner's list (a deleted post's rows): removes it
+    /// from those lists that are cached (one round trip for the whole batch).
+    /// </summary>
+    ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the store changed these lists other than by adding new entries at their head (a backfill
+    /// of older posts, an unfollow's removal): forgets them, so that their next read fills them from the
+    /// store. A fill that read the store before the change finds its marker gone and is not applied.
+    /// </summary>
+    ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The newest-first lists the cache holds, each shaped like its table's partition.</summary>

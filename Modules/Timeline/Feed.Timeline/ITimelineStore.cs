@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Timeline.Lifecycle;
 
 namespace Feed.Timeline;
 
@@ -44,4 +45,33 @@ internal interface ITimelineStore
     /// reads drop them because their post is gone.
     /// </summary>
     ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
+
+    // Timeline lifecycle: follows, unfollows, deletes and inactive readers (docs/timeline-lifecycle.md).
+
+    /// <summary>Writes one row per entry into one user's timeline (a follow's backfill, a rebuild); an existing row stays as it is.</summary>
+    ValueTask AddTimelineEntriesAsync(Guid userId, IReadOnlyCollection<TimelineEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Removes the row of <paramref name="entry"/> from each user's timeline, by its exact key (a deleted post); absent rows are ignored.</summary>
+    ValueTask RemoveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Removes every row of <paramref name="authorId"/>'s posts from the user's timeline (an unfollow): one partition scan.</summary>
+    ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken);
+
+    /// <summary>The user's timeline read activity; null for a user who never read their timeline.</summary>
+    ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a read at <paramref name="readOn"/> (the last read never moves back) and marks a rebuild
+    /// as started at <paramref name="readOn"/>, replacing any earlier mark; creates the reader if needed.
+    /// </summary>
+    ValueTask StartRebuildAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken);
+
+    /// <summary>Records a read of a known reader at <paramref name="readOn"/> (the last read never moves back); an unknown user stays unknown.</summary>
+    ValueTask RecordReadAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken);
+
+    /// <summary>Clears the rebuild mark, but only if it is still the one started at <paramref name="startedOn"/>.</summary>
+    ValueTask CompleteRebuildAsync(Guid userId, DateTimeOffset startedOn, CancellationToken cancellationToken);
+
+    /// <summary>Those of <paramref name="userIds"/> whose last read is at or after <paramref name="readSince"/>, in one read (fan-out's activity filter).</summary>
+    ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken);
 }

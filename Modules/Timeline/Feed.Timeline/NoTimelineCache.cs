@@ -24,4 +24,10 @@ internal sealed class NoTimelineCache : ITimelineCache
 
     public ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
+
+    public ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
+    public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
 }

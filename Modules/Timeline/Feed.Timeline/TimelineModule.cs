@@ -1,6 +1,7 @@
 using Feed.SharedKernel.Storage;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
+using Feed.Timeline.Lifecycle;
 using Feed.Timeline.Postgres;
 using Feed.Timeline.Timelines.GetTimeline;
 using FluentValidation;
@@ -35,6 +36,7 @@ public static class TimelineModule
 
         services.AddScoped<FanOutPost>();
         services.AddTimelineCache(configuration);
+        services.AddTimelineLifecycle(configuration);
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
         return services;
     }

@@ -20,6 +20,7 @@ public class TimelineMergeBenchmarks
     private const int EntriesPerSource = 400;
     private TimelineEntry[][] _entries = [];
     private InMemoryTimelineStore _store = new();
+    private readonly HashSet<Guid> _authors = [];
     private TimelineReads _reads = new(new InMemoryTimelineStore(), new NoTimelineCache());
 
     /// <summary>The reader's own rows plus one source per influencer group.</summary>
@@ -35,10 +36,12 @@ public class TimelineMergeBenchmarks
         var random = new Random(7);
         var start = DateTimeOffset.UnixEpoch.AddYears(55);
         _store = new InMemoryTimelineStore();
+        _authors.Clear();
         _entries = new TimelineEntry[Sources][];
         for (var source = 0; source < Sources; source++)
         {
             var author = Guid.NewGuid();
+            _authors.Add(author);
             var entries = new TimelineEntry[EntriesPerSource];
             for (var i = 0; i < entries.Length; i++)
             {
@@ -65,7 +68,7 @@ public class TimelineMergeBenchmarks
             sources[i] = new ChunkedSource(_entries[i]);
         }
 
-        var page = await TimelineMerge.ReadPageAsync(sources, PageSize, _reads, CancellationToken.None);
+        var page = await TimelineMerge.ReadPageAsync(sources, PageSize, _reads, _authors, CancellationToken.None);
         return page.Posts.Count;
     }
 

@@ -13,6 +13,7 @@ internal sealed class FakeModules : ISender
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, List<Guid>> _followers = [];
     private readonly Dictionary<Guid, UserSummary> _users = [];
+    private readonly Dictionary<Guid, List<PostSummary>> _posts = [];
 
     public int UserSummaryQueries { get; private set; }
 
@@ -53,6 +54,41 @@ internal sealed class FakeModules : ISender
         }
     }
 
+    public void Unfollow(Guid followerId, Guid followeeId)
+    {
+        lock (_gate)
+        {
+            if (_followers.TryGetValue(followeeId, out var followers))
+            {
+                followers.Remove(followerId);
+            }
+        }
+    }
+
+    /// <summary>A post as Social holds it (for <see cref="GetRecentPosts"/>).</summary>
+    public void AddPost(PostSummary post)
+    {
+        lock (_gate)
+        {
+            if (!_posts.TryGetValue(post.AuthorId, out var posts))
+            {
+                _posts[post.AuthorId] = posts = [];
+            }
+
+            posts.Add(post);
+        }
+    }
+
+    public void RemovePost(PostSummary post)
+    {
+        lock (_gate)
+        {
+            _posts[post.AuthorId].RemoveAll(existing => existing.PostId == post.PostId);
+        }
+    }
+
+    public List<GetRecentPosts> RecentPostQueries { get; } = [];
+
     public ValueTask<TResponse> Send<TResponse>(IQuery<TResponse> query, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -65,6 +101,7 @@ internal sealed class FakeModules : ISender
                     .ToList(),
                 GetUserSummaries summaries => Summaries(summaries),
                 GetFollowerBatch batch => FollowerBatch(batch),
+                GetRecentPosts recent => RecentPosts(recent),
                 _ => throw new NotSupportedException($"The Timeline module does not send {query.GetType().Name}."),
             };
             return ValueTask.FromResult((TResponse)response);
@@ -75,6 +112,17 @@ internal sealed class FakeModules : ISender
     {
         UserSummaryQueries++;
         return query.UserIds.Where(_users.ContainsKey).Distinct().ToDictionary(id => id, id => _users[id]);
+    }
+
+    private List<PostSummary> RecentPosts(GetRecentPosts query)
+    {
+        RecentPostQueries.Add(query);
+        var posts = _posts.TryGetValue(query.AuthorId, out var list) ? list : [];
+        return posts
+            .OrderByDescending(post => post.CreatedOn)
+            .ThenByDescending(post => post.PostId)
+            .Take(query.Limit)
+            .ToList();
     }
 
     private FollowerBatch FollowerBatch(GetFollowerBatch query)

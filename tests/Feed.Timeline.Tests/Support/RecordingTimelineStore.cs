@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Timeline.Lifecycle;
 
 namespace Feed.Timeline.Tests.Support;
 
@@ -59,6 +60,30 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
 
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>
         inner.RemovePostAsync(authorId, postId, cancellationToken);
+
+    public ValueTask AddTimelineEntriesAsync(Guid userId, IReadOnlyCollection<TimelineEntry> entries, CancellationToken cancellationToken) =>
+        inner.AddTimelineEntriesAsync(userId, entries, cancellationToken);
+
+    public ValueTask RemoveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
+        inner.RemoveTimelineRowsAsync(userIds, entry, cancellationToken);
+
+    public ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken) =>
+        inner.RemoveAuthorTimelineRowsAsync(userId, authorId, cancellationToken);
+
+    public ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken) =>
+        inner.GetReaderAsync(userId, cancellationToken);
+
+    public ValueTask StartRebuildAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
+        inner.StartRebuildAsync(userId, readOn, cancellationToken);
+
+    public ValueTask RecordReadAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
+        inner.RecordReadAsync(userId, readOn, cancellationToken);
+
+    public ValueTask CompleteRebuildAsync(Guid userId, DateTimeOffset startedOn, CancellationToken cancellationToken) =>
+        inner.CompleteRebuildAsync(userId, startedOn, cancellationToken);
+
+    public ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken) =>
+        inner.GetActiveReadersAsync(userIds, readSince, cancellationToken);
 
     public void Reset()
     {

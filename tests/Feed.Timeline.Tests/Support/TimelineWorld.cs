@@ -1,8 +1,13 @@
 using Feed.SharedKernel.Paging;
 using Feed.Timeline.Contracts;
+using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
+using Feed.Timeline.Lifecycle;
+using Feed.Timeline.Posts;
 using Feed.Timeline.Timelines.GetTimeline;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Feed.Timeline.Tests.Support;
 
@@ -10,6 +15,8 @@ namespace Feed.Timeline.Tests.Support;
 /// A timeline store filled directly the way fan-out would fill it (rows for pushed posts,
 /// influencer_posts for pulled ones; the store first, then the cache), plus the other modules, and
 /// a reader to page through it. Without a cache given, there is none (as with Cache = None).
+/// The lifecycle parts (fan-out's activity filter, backfills, rebuilds) run on <see cref="Clock"/>;
+/// <see cref="Reader"/> starts active (has just read), everyone else has never read.
 /// </summary>
 internal sealed class TimelineWorld
 {
@@ -25,7 +32,12 @@ internal sealed class TimelineWorld
         Store = new RecordingTimelineStore(store);
         Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
+        ActivateAsync(Reader).GetAwaiter().GetResult();
     }
+
+    public FakeTimeProvider Clock { get; } = new(Epoch.AddDays(30));
+
+    public TimelineLifecycleOptions Lifecycle { get; } = new();
 
     public RecordingTimelineStore Store { get; }
 
@@ -83,9 +95,39 @@ internal sealed class TimelineWorld
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, Cache, options);
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options, Readers());
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Marks users as having read their timeline now, with no rebuild pending.</summary>
+    public async Task ActivateAsync(params Guid[] users)
+    {
+        var now = Clock.GetUtcNow();
+        foreach (var user in users)
+        {
+            await Store.StartRebuildAsync(user, now, CancellationToken.None);
+            await Store.CompleteRebuildAsync(user, now, CancellationToken.None);
+        }
+    }
+
+    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle));
+
+    public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
+
+    public FanOutPost FanOut(int batchSize = 1000) =>
+        new(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers());
+
+    public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
+
+    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+
+    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+
+    public InfluencerStatusChangedHandler StatusChangedHandler() =>
+        new(Modules, Store, Cache, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
+
+    public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Feed.Timeline.FanOut;
 /// a retrying background runner will rely on). The store is written first, then the cache (one round
 /// trip per batch, and only to timelines already cached): the cache never holds what the store lacks.
 /// </summary>
-internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
+internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
 {
     /// <summary>Batches written at the same time by one fan-out.</summary>
     private const int ConcurrentBatches = 4;
@@ -65,7 +66,9 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
 
     private async Task DeliverAsync(IReadOnlyList<Guid> followerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
-        await store.AddTimelineRowsAsync(followerIds, entry, cancellationToken);
-        await cache.AddAsync(CachedList.Timeline, followerIds, entry, cancellationToken);
+        // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
+        var activeFollowers = await readers.ActiveAmongAsync(followerIds, cancellationToken);
+        await store.AddTimelineRowsAsync(activeFollowers, entry, cancellationToken);
+        await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Feed.SharedKernel.Paging;
+using Feed.Timeline.Lifecycle;
 
 namespace Feed.Timeline.InMemory;
 
@@ -9,6 +10,8 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
     private readonly ConcurrentDictionary<Guid, TimelinePost> _posts = new();
     private readonly ConcurrentDictionary<Guid, EntryPartition> _timelines = new();
     private readonly ConcurrentDictionary<Guid, EntryPartition> _influencerPosts = new();
+    private readonly Lock _readersGate = new();
+    private readonly Dictionary<Guid, TimelineReader> _readers = [];
 
     public ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
     {
@@ -99,6 +102,105 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask AddTimelineEntriesAsync(Guid userId, IReadOnlyCollection<TimelineEntry> entries, CancellationToken cancellationToken)
+    {
+        var partition = _timelines.GetOrAdd(userId, static _ => new EntryPartition());
+        foreach (var entry in entries)
+        {
+            partition.Add(entry);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemoveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        foreach (var userId in userIds)
+        {
+            if (_timelines.TryGetValue(userId, out var partition))
+            {
+                partition.RemoveKey(entry.Key);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken)
+    {
+        if (_timelines.TryGetValue(userId, out var partition))
+        {
+            partition.RemoveAuthor(authorId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        lock (_readersGate)
+        {
+            return ValueTask.FromResult(_readers.GetValueOrDefault(userId));
+        }
+    }
+
+    public ValueTask StartRebuildAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken)
+    {
+        lock (_readersGate)
+        {
+            _readers[userId] = _readers.TryGetValue(userId, out var reader)
+                ? new TimelineReader(Later(reader.LastReadOn, readOn), readOn)
+                : new TimelineReader(readOn, readOn);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RecordReadAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken)
+    {
+        lock (_readersGate)
+        {
+            if (_readers.TryGetValue(userId, out var reader))
+            {
+                _readers[userId] = reader with { LastReadOn = Later(reader.LastReadOn, readOn) };
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteRebuildAsync(Guid userId, DateTimeOffset startedOn, CancellationToken cancellationToken)
+    {
+        lock (_readersGate)
+        {
+            if (_readers.TryGetValue(userId, out var reader) && reader.RebuildStartedOn == startedOn)
+            {
+                _readers[userId] = reader with { RebuildStartedOn = null };
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken)
+    {
+        var active = new List<Guid>(userIds.Count);
+        lock (_readersGate)
+        {
+            foreach (var userId in userIds.Distinct())
+            {
+                if (_readers.TryGetValue(userId, out var reader) && reader.LastReadOn >= readSince)
+                {
+                    active.Add(userId);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyCollection<Guid>>(active);
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset left, DateTimeOffset right) => left >= right ? left : right;
+
     /// <summary>
     /// One partition's rows, sorted oldest first so that a new post (the common write) appends at the
     /// end; reads walk it backwards to go newest first. Partitions are never removed, so a writer can
@@ -174,6 +276,26 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
 
                 // The read model no longer knew the post's key (e.g. a repeated delete): look it up by id.
                 _entries.RemoveAll(entry => entry.PostId == postId);
+            }
+        }
+
+        public void RemoveKey(SequenceKey key)
+        {
+            lock (_gate)
+            {
+                var index = _entries.BinarySearch(new TimelineEntry(key, Guid.Empty), OldestFirst);
+                if (index >= 0)
+                {
+                    _entries.RemoveAt(index);
+                }
+            }
+        }
+
+        public void RemoveAuthor(Guid authorId)
+        {
+            lock (_gate)
+            {
+                _entries.RemoveAll(entry => entry.AuthorId == authorId);
             }
         }
     }

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Timeline.Lifecycle;
 using Npgsql;
 
 namespace Feed.Timeline.Postgres;
@@ -103,6 +104,51 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         WHERE influencer_id = $1 AND post_id = $2
             AND created_on BETWEEN COALESCE((SELECT created_on FROM removed), '-infinity')
                                AND COALESCE((SELECT created_on FROM removed), 'infinity')
+        """;
+
+    // Lifecycle statements (docs/timeline-lifecycle.md). A backfill writes many posts into one
+    // partition in one statement, like fan-out writes one post into many.
+    private const string AddTimelineEntriesSql = $"""
+        INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
+        SELECT $1, entry.created_on, entry.post_id, entry.author_id
+        FROM unnest($2::timestamptz[], $3::uuid[], $4::uuid[]) AS entry(created_on, post_id, author_id)
+        ON CONFLICT DO NOTHING
+        """;
+
+    // One primary-key lookup per user: the deleted post's key is known.
+    internal const string RemoveTimelineRowsSql = $"""
+        DELETE FROM {TimelineTables.Timeline}
+        WHERE user_id = ANY($1) AND created_on = $2 AND post_id = $3
+        """;
+
+    // One scan of the user's partition (the primary key's prefix); rows carry their author for this.
+    internal const string RemoveAuthorTimelineRowsSql = $"""
+        DELETE FROM {TimelineTables.Timeline}
+        WHERE user_id = $1 AND author_id = $2
+        """;
+
+    private const string GetReaderSql = $"""
+        SELECT last_read_on, rebuild_started_on FROM {TimelineTables.Readers} WHERE user_id = $1
+        """;
+
+    private const string StartRebuildSql = $"""
+        INSERT INTO {TimelineTables.Readers} AS reader (user_id, last_read_on, rebuild_started_on)
+        VALUES ($1, $2, $2)
+        ON CONFLICT (user_id) DO UPDATE SET
+            last_read_on = GREATEST(reader.last_read_on, excluded.last_read_on),
+            rebuild_started_on = excluded.rebuild_started_on
+        """;
+
+    private const string RecordReadSql = $"""
+        UPDATE {TimelineTables.Readers} SET last_read_on = $2 WHERE user_id = $1 AND last_read_on < $2
+        """;
+
+    private const string CompleteRebuildSql = $"""
+        UPDATE {TimelineTables.Readers} SET rebuild_started_on = NULL WHERE user_id = $1 AND rebuild_started_on = $2
+        """;
+
+    internal const string ActiveReadersSql = $"""
+        SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $2
         """;
 
     public async ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
@@ -254,6 +300,98 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         await using var command = dataSource.CreateCommand(RemovePostSql);
         command.Parameters.Add(Value(authorId));
         command.Parameters.Add(Value(postId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask AddTimelineEntriesAsync(Guid userId, IReadOnlyCollection<TimelineEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        // In key order, like fan-out's sorted users: concurrent writers of one partition lock rows in one order.
+        var sorted = entries.DistinctBy(static entry => entry.Key).OrderBy(static entry => entry.Key).ToArray();
+        await using var command = dataSource.CreateCommand(AddTimelineEntriesSql);
+        command.Parameters.Add(Value(userId));
+        command.Parameters.Add(Value(sorted.Select(static entry => entry.CreatedOn.ToUniversalTime()).ToArray()));
+        command.Parameters.Add(Value(sorted.Select(static entry => entry.PostId).ToArray()));
+        command.Parameters.Add(Value(sorted.Select(static entry => entry.AuthorId).ToArray()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask RemoveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand(RemoveTimelineRowsSql);
+        command.Parameters.Add(Value(userIds.Distinct().Order().ToArray()));
+        command.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
+        command.Parameters.Add(Value(entry.PostId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RemoveAuthorTimelineRowsSql);
+        command.Parameters.Add(Value(userId));
+        command.Parameters.Add(Value(authorId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(GetReaderSql);
+        command.Parameters.Add(Value(userId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new TimelineReader(
+            reader.GetFieldValue<DateTimeOffset>(0),
+            await reader.IsDBNullAsync(1, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    public ValueTask StartRebuildAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
+        ExecuteAsync(StartRebuildSql, userId, readOn, cancellationToken);
+
+    public ValueTask RecordReadAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
+        ExecuteAsync(RecordReadSql, userId, readOn, cancellationToken);
+
+    public ValueTask CompleteRebuildAsync(Guid userId, DateTimeOffset startedOn, CancellationToken cancellationToken) =>
+        ExecuteAsync(CompleteRebuildSql, userId, startedOn, cancellationToken);
+
+    public async ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(ActiveReadersSql);
+        command.Parameters.Add(Value(userIds.Distinct().ToArray()));
+        command.Parameters.Add(Value(readSince.ToUniversalTime()));
+        var active = new List<Guid>(userIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            active.Add(reader.GetGuid(0));
+        }
+
+        return active;
+    }
+
+    /// <summary>One reader statement: the user as $1, a moment as $2.</summary>
+    private async ValueTask ExecuteAsync(string sql, Guid userId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Value(userId));
+        command.Parameters.Add(Value(at.ToUniversalTime()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

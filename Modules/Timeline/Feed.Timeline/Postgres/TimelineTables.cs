@@ -26,12 +26,16 @@ internal static class TimelineTables
     /// <summary>The Timeline module's copy of each post (its read model), keyed by post id.</summary>
     public const string Posts = "timeline_posts";
 
+    /// <summary>One row per user who has read their timeline: when last, and whether a rebuild is unfinished.</summary>
+    public const string Readers = "timeline_readers";
+
     /// <summary>Adds the tables to Marten's schema, which creates or migrates them idempotently at start-up.</summary>
     public static void Configure(StoreOptions options)
     {
         options.Storage.ExtendedSchemaObjects.Add(TimelineRows());
         options.Storage.ExtendedSchemaObjects.Add(InfluencerPostRows());
         options.Storage.ExtendedSchemaObjects.Add(PostRows());
+        options.Storage.ExtendedSchemaObjects.Add(ReaderRows());
     }
 
     private static Table TimelineRows()
@@ -61,6 +65,15 @@ internal static class TimelineTables
         table.AddColumn("post_url", "text").NotNull();
         table.AddColumn("post_type", "text").NotNull();
         table.AddColumn<DateTimeOffset>("created_on").NotNull();
+        return table;
+    }
+
+    private static Table ReaderRows()
+    {
+        var table = new Table(Readers);
+        table.AddColumn<Guid>("user_id").AsPrimaryKey();
+        table.AddColumn<DateTimeOffset>("last_read_on").NotNull();
+        table.AddColumn<DateTimeOffset>("rebuild_started_on");
         return table;
     }
 }

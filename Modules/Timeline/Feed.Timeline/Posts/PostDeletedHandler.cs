@@ -1,17 +1,21 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Lifecycle;
 using Mediator;
 
 namespace Feed.Timeline.Posts;
 
 /// <summary>
-/// Takes a deleted post out of the read model and influencer_posts. Its timeline rows are left in
-/// place (there may be millions), in the store and in cached timelines; reads drop rows whose post
-/// is gone. The cache forgets the post's details and its influencer_posts entry after the store.
+/// Takes a deleted post out of its author's followers' timeline rows, stored and cached (walking the
+/// followers like fan-out), then out of the read model and influencer_posts; the cache forgets the
+/// post's details (marking it deleted) and its influencer_posts entry after the store. Reads drop
+/// entries whose post is gone, so the post is hidden from the moment the read model forgets it; the
+/// rows go first because their keys are found through the read model. A retry repeats what is left.
 /// </summary>
-internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache) : INotificationHandler<PostDeleted>
+internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache, DeletedPostRows rows) : INotificationHandler<PostDeleted>
 {
     public async ValueTask Handle(PostDeleted notification, CancellationToken cancellationToken)
     {
+        await rows.RemoveAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await store.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await cache.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
     }

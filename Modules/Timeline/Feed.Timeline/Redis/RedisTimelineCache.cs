@@ -318,6 +318,62 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         }
     }
 
+    public async ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        if (ownerIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Removing an entry keeps a list's window and its "end": what it holds still matches the store.
+            var batch = Database.CreateBatch();
+            var removals = new List<Task>(ownerIds.Count);
+            RedisValue member = Member(entry.PostId);
+            foreach (var ownerId in ownerIds)
+            {
+                removals.Add(batch.SortedSetRemoveAsync(ListKey(list, ownerId), member));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(removals);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
+    public async ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken)
+    {
+        if (ownerIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // One DEL per key (not one multi-key DEL), so that a cluster may hold the keys on any node.
+            var batch = Database.CreateBatch();
+            var drops = new List<Task>(ownerIds.Count);
+            foreach (var ownerId in ownerIds)
+            {
+                drops.Add(batch.KeyDeleteAsync(ListKey(list, ownerId)));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(drops);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            // A list that should have been dropped is stale: the version renewal makes it untrusted.
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
     public void Dispose()
     {
         _redis.ConnectionFailed -= OnConnectionFailed;

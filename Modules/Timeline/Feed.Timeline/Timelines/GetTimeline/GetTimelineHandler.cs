@@ -1,6 +1,7 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
 using Feed.Timeline.Contracts;
+using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// followees that have influencer_posts, grouped as the design describes. Row and post reads go
 /// through the timeline cache (<see cref="TimelineReads"/>); the pulled-author lookup goes to the store.
 /// </summary>
-internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
+internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
     : IQueryHandler<GetTimeline, TimelinePage>
 {
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
@@ -22,7 +23,8 @@ internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, I
 
         // Pull every followee that has influencer_posts, not only current influencers: a demoted
         // influencer's older posts exist only there, while their newer ones arrive as rows.
-        var followees = await sender.Send(new GetFolloweeIds(query.UserId), cancellationToken);
+        // The read is recorded first; an inactive reader's timeline is rebuilt before it is read.
+        var followees = await readers.BeginReadAsync(query.UserId, cancellationToken);
         var pulled = followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(followees, cancellationToken);
 
         var settings = options.Value;
@@ -36,7 +38,8 @@ internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, I
             sources.Add(new InfluencerGroupSource(reads, group, after, settings.PostsPerInfluencer));
         }
 
-        var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, cancellationToken);
+        // Only followed authors show: a row written by a fan-out or backfill racing an unfollow stays hidden.
+        var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, followees.ToHashSet(), cancellationToken);
         var usernames = await GetUsernamesAsync(merged.Posts, cancellationToken);
 
         var items = new TimelineItem[merged.Posts.Count];

@@ -27,6 +27,7 @@ internal static class TimelineMerge
         IReadOnlyList<ITimelineSource> sources,
         int limit,
         TimelineReads reads,
+        IReadOnlySet<Guid> visibleAuthors,
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -70,7 +71,8 @@ internal static class TimelineMerge
             foreach (var postId in unknown)
             {
                 lookedUp.Add(postId);
-                if (found.TryGetValue(postId, out var post))
+                // A post by an author the reader does not follow (any more) is dropped like a deleted one.
+                if (found.TryGetValue(postId, out var post) && visibleAuthors.Contains(post.AuthorId))
                 {
                     posts[postId] = post;
                 }

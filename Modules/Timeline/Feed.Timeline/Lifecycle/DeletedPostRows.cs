@@ -1,0 +1,40 @@
+using Feed.Social.Contracts;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Lifecycle;
+
+/// <summary>
+/// Takes a deleted post's rows out of its author's followers' timelines, stored and cached, walking the
+/// followers in batches like fan-out: one key lookup per follower, one cache round trip per batch. Needs the post's key from the read model, so it
+/// runs before the read model forgets the post. Reads already hide the rows (their post is gone from the
+/// read model); this is cleanup, and idempotent: a repeated run finds no post and does nothing.
+/// </summary>
+internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
+{
+    public async ValueTask RemoveAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
+    {
+        var posts = await store.GetPostsAsync([postId], cancellationToken);
+        if (!posts.TryGetValue(postId, out var post))
+        {
+            return;
+        }
+
+        var entry = post.ToEntry();
+        var batchSize = options.Value.FanOutBatchSize;
+        string? cursor = null;
+        do
+        {
+            var batch = await sender.Send(new GetFollowerBatch(authorId, cursor, batchSize), cancellationToken);
+            if (batch.FollowerIds.Count == 0)
+            {
+                break;
+            }
+
+            await store.RemoveTimelineRowsAsync(batch.FollowerIds, entry, cancellationToken);
+            await cache.RemoveAsync(CachedList.Timeline, batch.FollowerIds, entry, cancellationToken);
+            cursor = batch.NextCursor;
+        }
+        while (cursor is not null);
+    }
+}

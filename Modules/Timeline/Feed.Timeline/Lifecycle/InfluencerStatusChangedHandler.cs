@@ -1,0 +1,55 @@
+using Feed.Social.Contracts;
+using Feed.Users.Contracts;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Lifecycle;
+
+/// <summary>
+/// An author switching between push and pull. Correctness does not depend on this handler (Users
+/// publishes the switch in process, once, so it is not retried like outbox messages): a read pulls
+/// every followee that has influencer_posts rows, whatever their status now, and keeps the rows pushed
+/// before; a post seen through both collapses into one. What it does:
+/// <list type="bullet">
+/// <item>Promotion: copies the author's recent posts into influencer_posts, so their pre-promotion posts
+/// also reach new followers by pull (the follow backfill then writes no rows for them). Idempotent.</item>
+/// <item>Demotion: nothing moves. The influencer_posts rows stay and stay pulled; new posts are pushed.</item>
+/// </list>
+/// Both are logged.
+/// </summary>
+internal sealed partial class InfluencerStatusChangedHandler(
+    ISender sender,
+    ITimelineStore store,
+    ITimelineCache cache,
+    IOptions<TimelineLifecycleOptions> options,
+    ILogger<InfluencerStatusChangedHandler> logger)
+    : INotificationHandler<InfluencerStatusChanged>
+{
+    public async ValueTask Handle(InfluencerStatusChanged notification, CancellationToken cancellationToken)
+    {
+        if (!notification.IsInfluencer)
+        {
+            LogSwitchedToPush(logger, notification.UserId, notification.ChangedOn);
+            return;
+        }
+
+        var recent = await sender.Send(new GetRecentPosts(notification.UserId, options.Value.BackfillSize), cancellationToken);
+        foreach (var post in recent)
+        {
+            await store.AddInfluencerPostAsync(
+                new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry(), cancellationToken);
+        }
+
+        // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the store.
+        await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], cancellationToken);
+
+        LogSwitchedToPull(logger, notification.UserId, notification.ChangedOn, recent.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Author {UserId} switched to pull at {ChangedOn}; {PostCount} recent posts copied to influencer_posts")]
+    private static partial void LogSwitchedToPull(ILogger logger, Guid userId, DateTimeOffset changedOn, int postCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Author {UserId} switched to push at {ChangedOn}; their influencer_posts stay pulled")]
+    private static partial void LogSwitchedToPush(ILogger logger, Guid userId, DateTimeOffset changedOn);
+}

@@ -1,0 +1,34 @@
+using Feed.Social.Contracts;
+using Mediator;
+
+namespace Feed.Timeline.Lifecycle;
+
+/// <summary>
+/// A follow (delivered through the outbox, retried until done): the followee's recent posts enter the
+/// follower's timeline. Posts the followee has in influencer_posts come by pull at read time; the rest
+/// (all of an ordinary author's, and an influencer's posts from before the promotion) become rows.
+/// A post created before the follow was committed is in the backfill; one created after it is fanned
+/// out to a follower list that already holds the follower.
+/// </summary>
+internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+    : INotificationHandler<UserFollowed>
+{
+    public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)
+    {
+        // An inactive follower's timeline is rebuilt from the graph, this follow included, on their next read.
+        if (!await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
+        {
+            return;
+        }
+
+        await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
+
+        // Unfollowed meanwhile (and that unfollow's cleanup may have run before this backfill): clean up
+        // again. Reads already hide these rows, because they show only followed authors.
+        if (!await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken))
+        {
+            await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
+            await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Feed.Social.Contracts;
+using Mediator;
+
+namespace Feed.Timeline.Lifecycle;
+
+/// <summary>
+/// An unfollow (delivered through the outbox, retried until done): the unfollowed author's rows leave
+/// the follower's timeline, and the follower's cached timeline is dropped (refilled on the next read). Reads already hide them from the moment the unfollow is committed (a read
+/// shows only authors the reader follows), so this is cleanup; pulled posts stop being pulled at once.
+/// </summary>
+internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+    : INotificationHandler<UserUnfollowed>
+{
+    public async ValueTask Handle(UserUnfollowed notification, CancellationToken cancellationToken)
+    {
+        await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
+        await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
+
+        // Followed again since: that follow's backfill may have run before this cleanup and lost its
+        // rows to it, so backfill again (checked after the removal, so a later follow's own backfill
+        // runs after it and survives).
+        if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken)
+            && await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
+        {
+            await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
+        }
+    }
+}

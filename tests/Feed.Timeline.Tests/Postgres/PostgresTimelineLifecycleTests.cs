@@ -1,0 +1,82 @@
+using Feed.Timeline.Postgres;
+using Npgsql;
+
+namespace Feed.Timeline.Tests.Postgres;
+
+/// <summary>What only PostgreSQL has for the lifecycle statements: their table and their query plans.</summary>
+public sealed class PostgresTimelineLifecycleTests(PostgresTimelineDatabase database) : IClassFixture<PostgresTimelineDatabase>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Readers_are_keyed_by_user()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = TimelineTables.Readers });
+
+        Assert.Equal("PRIMARY KEY (user_id)", await command.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Removing_a_deleted_post_s_rows_looks_up_one_primary_key_per_follower()
+    {
+        var plan = await PlanAsync(PostgresTimelineStore.RemoveTimelineRowsSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, DateTimeOffset.UtcNow, Guid.NewGuid());
+
+        Assert.Contains($"Index Scan using pkey_{TimelineTables.Timeline}_user_id_created_on_post_id", plan, StringComparison.Ordinal);
+        Assert.Matches(@"Index Cond: \(\(user_id = ANY .*\) AND \(created_on = .*\) AND \(post_id = ", plan);
+        Assert.DoesNotContain("Filter", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Removing_an_unfollowed_author_s_rows_scans_one_partition()
+    {
+        var plan = await PlanAsync(PostgresTimelineStore.RemoveAuthorTimelineRowsSql, Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Contains($"Index Scan using pkey_{TimelineTables.Timeline}_user_id_created_on_post_id", plan, StringComparison.Ordinal);
+        Assert.Matches(@"Index Cond: \(user_id = ", plan);
+        Assert.Matches(@"Filter: \(author_id = ", plan);
+    }
+
+    [Fact]
+    public async Task The_activity_filter_of_a_fan_out_batch_is_one_primary_key_read()
+    {
+        var plan = await PlanAsync(PostgresTimelineStore.ActiveReadersSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, DateTimeOffset.UtcNow);
+
+        Assert.Matches($"Index Scan using pkey_{TimelineTables.Readers}_user_id", plan);
+        Assert.Matches(@"Index Cond: \(user_id = ANY ", plan);
+    }
+
+    private async Task<string> PlanAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        // With the other scans priced out, a plan without the index shows the index cannot serve the statement.
+        await using (var noOtherScans = new NpgsqlCommand("set enable_seqscan = off; set enable_bitmapscan = off", connection))
+        {
+            await noOtherScans.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        foreach (var parameter in parameters)
+        {
+            explain.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var lines = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
+    }
+}

@@ -11,7 +11,8 @@ namespace Feed.Benchmarks.Graph;
 /// service at start-up) with binary COPY, rows sorted in primary-key order so every index grows at
 /// its right edge. It writes what the service itself would have written: users (Marten documents),
 /// both follow tables and the counters, posts and the Timeline module's read model, one timeline row
-/// per follower of each pushed post, one influencer_posts row per pulled post. Every seeded account
+/// per follower of each pushed post, one influencer_posts row per pulled post, and every user's last
+/// timeline read (timeline_readers). Every seeded account
 /// has the same password (<see cref="DemoPassword"/>), so a seeded database also serves as a demo.
 /// </summary>
 internal static class GraphSeeder
@@ -37,7 +38,7 @@ internal static class GraphSeeder
             await connection.OpenAsync(cancellationToken);
             // Planner statistics for the new rows, as autovacuum would gather them later.
             await using var analyze = new NpgsqlCommand(
-                "ANALYZE mt_doc_users, followers, following, follower_counts, posts, timeline_posts, timeline, influencer_posts", connection);
+                "ANALYZE mt_doc_users, followers, following, follower_counts, posts, timeline_posts, timeline, influencer_posts, timeline_readers", connection);
             analyze.CommandTimeout = 600;
             await analyze.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -83,6 +84,19 @@ internal static class GraphSeeder
             writer.Complete();
         }
 
+        // The Timeline module's reader activity: every user counts as active, none mid-rebuild.
+        using (var writer = connection.BeginBinaryImport("COPY timeline_readers (user_id, last_read_on) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var user in order)
+            {
+                writer.StartRow();
+                writer.Write(graph.UserIds[user], NpgsqlDbType.Uuid);
+                writer.Write(DateTimeOffset.FromUnixTimeMilliseconds(graph.LastReadOnMs[user]), NpgsqlDbType.TimestampTz);
+            }
+
+            writer.Complete();
+        }
+
         var counted = 0L;
         using (var writer = connection.BeginBinaryImport("COPY follower_counts (user_id, follower_count) FROM STDIN (FORMAT BINARY)"))
         {
@@ -101,7 +115,7 @@ internal static class GraphSeeder
             writer.Complete();
         }
 
-        return graph.UserCount + counted;
+        return (2L * graph.UserCount) + counted;
     }
 
     private static long CopyFollowers(NpgsqlConnection connection, SocialGraph graph, int[] ranks)

@@ -12,7 +12,9 @@ internal readonly record struct SeedPost(Guid PostId, int Author, long CreatedOn
 /// accounts picked uniformly (those that reach the influencer threshold are flagged influencers);</item>
 /// <item>a handful of influencers draw their audience from the law's tail, between the spec's bounds;</item>
 /// <item>the fan-out probe (ordinary) and the two influencer probes get audiences of exact sizes;</item>
-/// <item>each reader follows a sample of the posters and of the influencers.</item>
+/// <item>each reader follows a sample of the posters and of the influencers;</item>
+/// <item>every user read their timeline within the last six hours (fan-out skips inactive readers,
+/// and the benchmark measures a fan-out that reaches every follower).</item>
 /// </list>
 /// Follows are stored once per (followee, follower) pair, sorted by followee, so an account's
 /// followers are one slice of <see cref="Follows"/>.
@@ -26,8 +28,9 @@ internal sealed class SocialGraph
     private const long DayMs = 24L * 60 * 60 * 1000;
     private static readonly string[] PostTypes = ["image", "video", "carousel"];
 
-    private SocialGraph(GraphSpec spec, long anchorMs, Guid[] userIds, bool[] isInfluencer, long[] follows, long[] followedOnMs, int[] followerStart, SeedPost[] posts)
+    private SocialGraph(GraphSpec spec, long anchorMs, Guid[] userIds, bool[] isInfluencer, long[] follows, long[] followedOnMs, int[] followerStart, SeedPost[] posts, long[] lastReadOnMs)
     {
+        LastReadOnMs = lastReadOnMs;
         Spec = spec;
         AnchorMs = anchorMs;
         UserIds = userIds;
@@ -57,6 +60,9 @@ internal sealed class SocialGraph
     public int[] FollowerStart { get; }
 
     public SeedPost[] Posts { get; }
+
+    /// <summary>When each user last read their timeline (Unix ms): everyone within the last six hours, so fan-out skips no one.</summary>
+    public long[] LastReadOnMs { get; }
 
     public int UserCount => UserIds.Length;
 
@@ -235,7 +241,14 @@ internal sealed class SocialGraph
             }
         }
 
-        return new SocialGraph(spec, anchorMs, userIds, isInfluencer, sorted, followedOn, followerStart, [.. posts]);
+        // Drawn last, so the graph above is the same as before readers' activity was seeded.
+        var lastReadOn = new long[users];
+        for (var i = 0; i < users; i++)
+        {
+            lastReadOn[i] = anchorMs - (long)(random.NextDouble() * 6 * 60 * 60 * 1000);
+        }
+
+        return new SocialGraph(spec, anchorMs, userIds, isInfluencer, sorted, followedOn, followerStart, [.. posts], lastReadOn);
     }
 
     /// <summary>

@@ -157,6 +157,43 @@ public abstract partial class TimelineStoreContract
         Assert.Empty(await store.GetActiveReadersAsync([], limit, Ct));
     }
 
+    [Fact]
+    public async Task A_removed_post_is_never_saved_again_even_when_removed_before_it_was_saved()
+    {
+        var store = CreateStore();
+        var author = Guid.NewGuid();
+        var saved = Post(author, 1);
+        var removedFirst = Post(author, 2);
+        var kept = Post(author, 3);
+
+        Assert.True(await store.SavePostAsync(saved, Ct));
+        Assert.True(await store.SavePostAsync(saved with { PostUrl = "https://cdn.example/again.jpg" }, Ct));
+        Assert.True(await store.SavePostAsync(kept, Ct));
+        await store.RemovePostAsync(author, saved.PostId, Ct);
+        await store.RemovePostAsync(author, removedFirst.PostId, Ct);
+
+        Assert.False(await store.SavePostAsync(saved, Ct));
+        Assert.False(await store.SavePostAsync(removedFirst, Ct));
+        Assert.Equal([kept.PostId], (await store.GetPostsAsync([saved.PostId, removedFirst.PostId, kept.PostId], Ct)).Keys);
+    }
+
+    [Fact]
+    public async Task Saves_racing_removals_of_the_same_posts_never_leave_one_behind()
+    {
+        var store = CreateStore();
+        var author = Guid.NewGuid();
+        var posts = Enumerable.Range(0, 60).Select(i => Post(author, i)).ToList();
+
+        await Parallel.ForEachAsync(posts, Ct, async (post, ct) =>
+        {
+            var save = Task.Run(async () => await store.SavePostAsync(post, ct), ct);
+            var remove = Task.Run(async () => await store.RemovePostAsync(author, post.PostId, ct), ct);
+            await Task.WhenAll(save, remove);
+        });
+
+        Assert.Empty(await store.GetPostsAsync([.. posts.Select(post => post.PostId)], Ct));
+    }
+
     private static List<Guid> TimelineWorldOrder(IEnumerable<TimelinePost> posts) =>
         posts.OrderBy(post => post.Key).Select(post => post.PostId).ToList();
 }

@@ -11,8 +11,12 @@ namespace Feed.Timeline;
 /// </summary>
 internal interface ITimelineStore
 {
-    /// <summary>Saves (or overwrites) a post in the read model.</summary>
-    ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves (or overwrites) a post in the read model and returns true, unless the post was removed:
+    /// a removed post is never saved again (its PostCreated may be delivered late, or again, after its
+    /// PostDeleted), and false is returned.
+    /// </summary>
+    ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken);
 
     /// <summary>The read-model posts among <paramref name="postIds"/>; deleted or unknown ids are absent.</summary>
     ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
@@ -41,8 +45,8 @@ internal interface ITimelineStore
     ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes a post from the read model and from its author's influencer_posts. Timeline rows stay;
-    /// reads drop them because their post is gone.
+    /// Removes a post from the read model and from its author's influencer_posts, for good (see
+    /// <see cref="SavePostAsync"/>). Timeline rows stay; reads drop them because their post is gone.
     /// </summary>
     ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
 

@@ -32,7 +32,7 @@ public sealed class TimelineLifecycleModelTests
 
     private static readonly Gen<Scenario> Scenarios =
         Gen.Select(
-                Gen.Select(Gen.Int[0, 99], Gen.Int[0, 1000], Gen.Int[0, 1000], static (kind, a, b) => new Step(kind, a, b)).Array[20, 40],
+                Gen.Select(Gen.Int[0, 99], Gen.Int[0, 1000], Gen.Int[0, 1000], static (kind, a, b) => new Step(kind, a, b)).Array[25, 40],
                 Gen.Int[1, 4])
             .Select(static (steps, pageSize) => new Scenario(steps, pageSize));
 
@@ -129,24 +129,41 @@ public sealed class TimelineLifecycleModelTests
         public async Task ApplyAsync(Step step)
         {
             var a = step.A % Users.Count;
-            // Half the follows and unfollows concern user 0, who therefore crosses the thresholds often.
+            // Half the follows and unfollows concern user 0, whose follower count therefore wanders across
+            // the thresholds; rushes of follows and unfollows of user 0 cross them for sure.
             var b = step.B % 2 == 0 ? 0 : step.B % Users.Count;
             switch (step.Kind)
             {
                 case < 6 when Users.Count < MaxUsers:
                     await RegisterAsync();
                     break;
-                case < 34:
+                case < 30:
                     await FollowAsync(a, b == a ? (b + 1) % Users.Count : b);
                     break;
-                case < 58:
+                case < 52:
                     await UnfollowAsync(a, b);
                     break;
-                case < 75:
+                case < 70:
                     await PostAsync(a);
                     break;
-                case < 85:
+                case < 80:
                     await DeleteAsync(step.A, b);
+                    break;
+                case < 85:
+                    // A rush of follows of user 0: promoted on the third.
+                    for (var follower = 1; follower < Users.Count; follower++)
+                    {
+                        await FollowAsync(follower, 0);
+                    }
+
+                    break;
+                case < 90:
+                    // Everyone unfollows user 0: demoted on falling below two.
+                    for (var follower = 1; follower < Users.Count; follower++)
+                    {
+                        await UnfollowAsync(follower, 0);
+                    }
+
                     break;
                 default:
                     // A read in the middle of background work: it may rebuild, and activates the reader.

@@ -53,6 +53,23 @@ public sealed class DeleteAndSwitchTests
     }
 
     [Fact]
+    public async Task A_post_whose_creation_is_delivered_after_its_deletion_never_appears()
+    {
+        var world = new TimelineWorld();
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        var post = LifecycleSteps.NewPost(author, 1);
+
+        // PostCreated failed and waits for its retry; PostDeleted goes first; then the retry succeeds.
+        await world.DeletedHandler().Handle(new PostDeleted(post.PostId, author), Ct);
+        await world.CreatedHandler().Handle(new PostCreated(post), Ct);
+
+        Assert.Empty(await world.Store.GetPostsAsync([post.PostId], Ct));
+        Assert.Empty(await world.RowsOfAsync(world.Reader));
+        Assert.Empty(await world.TimelineOfAsync(world.Reader));
+    }
+
+    [Fact]
     public async Task A_promotion_copies_the_author_s_recent_posts_to_influencer_posts_and_a_demotion_moves_nothing()
     {
         var world = new TimelineWorld();

@@ -116,8 +116,16 @@ public sealed class LifecycleModelProperties
                 case < 82:
                     await DeliverAsync(1 + (step.B % 4));
                     break;
-                case < 92:
+                case < 90:
                     _ = await _world.ReadAsync(1 + (step.B % 3), null, groupSize: 2, postsPerInfluencer: 1, reader: _users[a]);
+                    break;
+                case < 94:
+                    // A rush of follows of user 0 (promoted on the third), or everyone unfollowing it.
+                    for (var follower = 1; follower < Users; follower++)
+                    {
+                        await ApplyAsync((step.B % 2 == 0 ? 0 : 30, follower, 0));
+                    }
+
                     break;
                 default:
                     _world.Clock.Advance(step.B % 2 == 0 ? _world.Lifecycle.InactiveAfter + TimeSpan.FromMinutes(1) : TimeSpan.FromHours(3));

@@ -8,15 +8,17 @@ public sealed class PostgresTimelineLifecycleTests(PostgresTimelineDatabase data
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Readers_are_keyed_by_user()
+    [Theory]
+    [InlineData(TimelineTables.Readers, "PRIMARY KEY (user_id)")]
+    [InlineData(TimelineTables.RemovedPosts, "PRIMARY KEY (post_id)")]
+    public async Task The_lifecycle_tables_are_keyed_for_their_one_lookup(string table, string primaryKey)
     {
         await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = TimelineTables.Readers });
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
 
-        Assert.Equal("PRIMARY KEY (user_id)", await command.ExecuteScalarAsync(Ct));
+        Assert.Equal(primaryKey, await command.ExecuteScalarAsync(Ct));
     }
 
     [Fact]

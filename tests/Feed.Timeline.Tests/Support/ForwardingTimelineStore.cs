@@ -6,7 +6,7 @@ namespace Feed.Timeline.Tests.Support;
 /// <summary>Passes every call to another store; tests override the calls they want to disturb.</summary>
 internal abstract class ForwardingTimelineStore(ITimelineStore inner) : ITimelineStore
 {
-    public virtual ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
         inner.SavePostAsync(post, cancellationToken);
 
     public virtual ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken) =>

@@ -12,7 +12,7 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
 
     public int PostLookups { get; private set; }
 
-    public ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
+    public ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
         inner.SavePostAsync(post, cancellationToken);
 
     public ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)

@@ -8,15 +8,26 @@ namespace Feed.Timeline.InMemory;
 internal sealed class InMemoryTimelineStore : ITimelineStore
 {
     private readonly ConcurrentDictionary<Guid, TimelinePost> _posts = new();
+    private readonly Lock _postsGate = new();
+    private readonly HashSet<Guid> _removedPosts = [];
     private readonly ConcurrentDictionary<Guid, EntryPartition> _timelines = new();
     private readonly ConcurrentDictionary<Guid, EntryPartition> _influencerPosts = new();
     private readonly Lock _readersGate = new();
     private readonly Dictionary<Guid, TimelineReader> _readers = [];
 
-    public ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
+    public ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
     {
-        _posts[post.PostId] = post;
-        return ValueTask.CompletedTask;
+        // One gate for saves and removals: a save can never slip in between a removal's two steps.
+        lock (_postsGate)
+        {
+            if (_removedPosts.Contains(post.PostId))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _posts[post.PostId] = post;
+            return ValueTask.FromResult(true);
+        }
     }
 
     public ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
@@ -93,7 +104,13 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
 
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
     {
-        _posts.TryRemove(postId, out var removed);
+        TimelinePost? removed;
+        lock (_postsGate)
+        {
+            _removedPosts.Add(postId);
+            _posts.TryRemove(postId, out removed);
+        }
+
         if (_influencerPosts.TryGetValue(authorId, out var partition))
         {
             partition.Remove(postId, removed?.Key);

@@ -17,9 +17,15 @@ namespace Feed.Timeline.Postgres;
 /// </remarks>
 internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITimelineStore
 {
+    // Saves and removals of one post take the same transaction-scoped advisory lock first (in one
+    // batch, one round trip), so each sees the other's committed result: under READ COMMITTED a save
+    // racing a removal could otherwise insert after the removal's delete read the table.
+    private const string PostLockSql = "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))";
+
     private const string SavePostSql = $"""
         INSERT INTO {TimelineTables.Posts} (post_id, author_id, post_url, post_type, created_on)
-        VALUES ($1, $2, $3, $4, $5)
+        SELECT $1, $2, $3, $4, $5
+        WHERE NOT EXISTS (SELECT 1 FROM {TimelineTables.RemovedPosts} WHERE post_id = $1)
         ON CONFLICT (post_id) DO UPDATE SET
             author_id = excluded.author_id, post_url = excluded.post_url,
             post_type = excluded.post_type, created_on = excluded.created_on
@@ -151,15 +157,23 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $2
         """;
 
-    public async ValueTask SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
+    private const string RecordRemovedPostSql = $"""
+        INSERT INTO {TimelineTables.RemovedPosts} (post_id) VALUES ($1) ON CONFLICT DO NOTHING
+        """;
+
+    public async ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(SavePostSql);
-        command.Parameters.Add(Value(post.PostId));
-        command.Parameters.Add(Value(post.AuthorId));
-        command.Parameters.Add(Value(post.PostUrl));
-        command.Parameters.Add(Value(post.PostType));
-        command.Parameters.Add(Value(post.CreatedOn.ToUniversalTime()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(PostLock(post.PostId));
+        var save = new NpgsqlBatchCommand(SavePostSql);
+        save.Parameters.Add(Value(post.PostId));
+        save.Parameters.Add(Value(post.AuthorId));
+        save.Parameters.Add(Value(post.PostUrl));
+        save.Parameters.Add(Value(post.PostType));
+        save.Parameters.Add(Value(post.CreatedOn.ToUniversalTime()));
+        batch.BatchCommands.Add(save);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return save.RecordsAffected > 0;
     }
 
     public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
@@ -297,10 +311,24 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
 
     public async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(RemovePostSql);
-        command.Parameters.Add(Value(authorId));
+        // One batch is one transaction: the lock, the mark that keeps the post out, then the removal.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(PostLock(postId));
+        var removed = new NpgsqlBatchCommand(RecordRemovedPostSql);
+        removed.Parameters.Add(Value(postId));
+        batch.BatchCommands.Add(removed);
+        var remove = new NpgsqlBatchCommand(RemovePostSql);
+        remove.Parameters.Add(Value(authorId));
+        remove.Parameters.Add(Value(postId));
+        batch.BatchCommands.Add(remove);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand PostLock(Guid postId)
+    {
+        var command = new NpgsqlBatchCommand(PostLockSql);
         command.Parameters.Add(Value(postId));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     public async ValueTask AddTimelineEntriesAsync(Guid userId, IReadOnlyCollection<TimelineEntry> entries, CancellationToken cancellationToken)

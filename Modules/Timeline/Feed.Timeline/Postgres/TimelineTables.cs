@@ -26,6 +26,9 @@ internal static class TimelineTables
     /// <summary>The Timeline module's copy of each post (its read model), keyed by post id.</summary>
     public const string Posts = "timeline_posts";
 
+    /// <summary>The ids of removed posts, so that a late or repeated PostCreated never brings one back.</summary>
+    public const string RemovedPosts = "timeline_removed_posts";
+
     /// <summary>One row per user who has read their timeline: when last, and whether a rebuild is unfinished.</summary>
     public const string Readers = "timeline_readers";
 
@@ -36,6 +39,7 @@ internal static class TimelineTables
         options.Storage.ExtendedSchemaObjects.Add(InfluencerPostRows());
         options.Storage.ExtendedSchemaObjects.Add(PostRows());
         options.Storage.ExtendedSchemaObjects.Add(ReaderRows());
+        options.Storage.ExtendedSchemaObjects.Add(RemovedPostRows());
     }
 
     private static Table TimelineRows()
@@ -65,6 +69,13 @@ internal static class TimelineTables
         table.AddColumn("post_url", "text").NotNull();
         table.AddColumn("post_type", "text").NotNull();
         table.AddColumn<DateTimeOffset>("created_on").NotNull();
+        return table;
+    }
+
+    private static Table RemovedPostRows()
+    {
+        var table = new Table(RemovedPosts);
+        table.AddColumn<Guid>("post_id").AsPrimaryKey();
         return table;
     }
 

@@ -11,7 +11,12 @@ internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut
     {
         var created = notification.Post;
         var post = new TimelinePost(created.PostId, created.AuthorId, created.PostUrl, created.PostType, created.CreatedOn);
-        await store.SavePostAsync(post, cancellationToken);
+        // A post deleted before this (late or repeated) delivery stays deleted: nothing to deliver.
+        if (!await store.SavePostAsync(post, cancellationToken))
+        {
+            return;
+        }
+
         await fanOut.RunAsync(post, cancellationToken);
     }
 }

@@ -22,7 +22,8 @@ public sealed class InMemoryOutbox(TimeProvider time, OutboxSignal signal) : IOu
         lock (_gate)
         {
             var claimed = new List<PendingOutboxMessage>();
-            foreach (var entry in _pending)
+            // Oldest due first, like the PostgreSQL outbox.
+            foreach (var entry in _pending.OrderBy(entry => entry.DueOn).ThenBy(entry => entry.Message.CreatedOn))
             {
                 if (claimed.Count == max)
                 {

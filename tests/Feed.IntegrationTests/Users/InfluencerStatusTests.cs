@@ -7,9 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Feed.IntegrationTests.Users;
 
 /// <summary>The Users module as other modules reach it: through the mediator, with the factory's threshold of 3.</summary>
-public sealed class InfluencerStatusTests(UsersApiFixture api) : IClassFixture<UsersApiFixture>
+public sealed class InfluencerStatusTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
 {
-    private readonly FeedApiFactory _factory = api.Factory;
+    private readonly FeedApiFactory _factory = api;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -5,10 +5,10 @@ using Feed.IntegrationTests.Infrastructure;
 
 namespace Feed.IntegrationTests.Users;
 
-public sealed class IssueTokenTests(UsersApiFixture api) : IClassFixture<UsersApiFixture>
+public sealed class IssueTokenTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
 {
-    private readonly FeedApiFactory _factory = api.Factory;
-    private readonly HttpClient _client = api.Factory.CreateClient();
+    private readonly FeedApiFactory _factory = api;
+    private readonly HttpClient _client = api.CreateClient();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

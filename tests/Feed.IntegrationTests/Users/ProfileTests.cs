@@ -4,10 +4,10 @@ using Feed.IntegrationTests.Infrastructure;
 
 namespace Feed.IntegrationTests.Users;
 
-public sealed class ProfileTests(UsersApiFixture api) : IClassFixture<UsersApiFixture>
+public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
 {
-    private readonly FeedApiFactory _factory = api.Factory;
-    private readonly HttpClient _anonymous = api.Factory.CreateClient();
+    private readonly FeedApiFactory _factory = api;
+    private readonly HttpClient _anonymous = api.CreateClient();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -5,10 +5,10 @@ using Feed.IntegrationTests.Infrastructure;
 
 namespace Feed.IntegrationTests.Users;
 
-public sealed class RegisterUserTests(UsersApiFixture api) : IClassFixture<UsersApiFixture>
+public sealed class RegisterUserTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
 {
-    private readonly FeedApiFactory _factory = api.Factory;
-    private readonly HttpClient _client = api.Factory.CreateClient();
+    private readonly FeedApiFactory _factory = api;
+    private readonly HttpClient _client = api.CreateClient();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -3,9 +3,9 @@ using Feed.IntegrationTests.Infrastructure;
 
 namespace Feed.IntegrationTests.Users;
 
-public sealed class SearchUsersTests(UsersApiFixture api) : IClassFixture<UsersApiFixture>
+public sealed class SearchUsersTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
 {
-    private readonly HttpClient _client = api.Factory.CreateClient();
+    private readonly HttpClient _client = api.CreateClient();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -31,21 +31,7 @@ internal sealed class SocialOnPostgres : IAsyncDisposable
 
     public static async Task<SocialOnPostgres> StartAsync(string connectionString)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{StorageOptions.SectionName}:Provider"] = nameof(StorageProvider.Postgres),
-                [$"ConnectionStrings:{StorageOptions.PostgresConnectionStringName}"] = connectionString,
-            })
-            .Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddFeedStorage(configuration)
-            .AddFeedOutbox(configuration)
-            .AddSocial(configuration)
-            .BuildServiceProvider();
-        await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var services = await ModuleOnPostgres.StartAsync(connectionString, (services, configuration) => services.AddSocial(configuration));
         return new SocialOnPostgres(services);
     }
 

@@ -23,19 +23,7 @@ internal sealed class TimelineOnPostgres : IAsyncDisposable
 
     public static async Task<TimelineOnPostgres> StartAsync(string connectionString)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{StorageOptions.SectionName}:Provider"] = nameof(StorageProvider.Postgres),
-                [$"ConnectionStrings:{StorageOptions.PostgresConnectionStringName}"] = connectionString,
-            })
-            .Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddFeedStorage(configuration)
-            .AddTimeline(configuration)
-            .BuildServiceProvider();
-        await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var services = await ModuleOnPostgres.StartAsync(connectionString, (services, configuration) => services.AddTimeline(configuration));
         return new TimelineOnPostgres(services);
     }
 

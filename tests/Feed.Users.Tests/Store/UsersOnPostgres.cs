@@ -23,19 +23,7 @@ internal sealed class UsersOnPostgres : IAsyncDisposable
 
     public static async Task<UsersOnPostgres> StartAsync(string connectionString)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{StorageOptions.SectionName}:Provider"] = nameof(StorageProvider.Postgres),
-                [$"ConnectionStrings:{StorageOptions.PostgresConnectionStringName}"] = connectionString,
-            })
-            .Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddFeedStorage(configuration)
-            .AddUsers(configuration)
-            .BuildServiceProvider();
-        await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var services = await ModuleOnPostgres.StartAsync(connectionString, (services, configuration) => services.AddUsers(configuration));
         return new UsersOnPostgres(services);
     }
 

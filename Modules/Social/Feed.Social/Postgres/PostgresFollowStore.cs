@@ -11,8 +11,9 @@ namespace Feed.Social.Postgres;
 /// index decides races: of concurrent follows of one pair one inserts and the others wait for it and
 /// then insert nothing, so the counter moves once and exactly one announcement is stored.
 /// Every transaction locks in the same order (followers row, following row, counter), so they cannot deadlock.
+/// After a commit that stored an announcement the outbox dispatcher is woken, so delivery starts at once.
 /// </summary>
-internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollowStore
+internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource, OutboxSignal outbox) : IFollowStore
 {
     internal const string ReadFollowerCount = "SELECT follower_count FROM follower_counts WHERE user_id = $1";
 
@@ -66,6 +67,7 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollow
 
         await PostgresOutbox.InsertAsync(connection, transaction, announce(count), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Wake();
         return new FollowChange(true, count);
     }
 
@@ -102,6 +104,7 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource) : IFollow
 
         await PostgresOutbox.InsertAsync(connection, transaction, announce(count), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Wake();
         return new FollowChange(true, count);
     }
 

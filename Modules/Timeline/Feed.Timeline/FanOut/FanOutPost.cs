@@ -15,6 +15,9 @@ namespace Feed.Timeline.FanOut;
 /// </summary>
 internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
 {
+    /// <summary>Batches written at the same time by one fan-out.</summary>
+    private const int ConcurrentBatches = 4;
+
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
         var entry = post.ToEntry();
@@ -26,22 +29,46 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
             return;
         }
 
+        // Batches are written side by side (each one store first, then cache), a few at a time: one
+        // batch at a time leaves PostgreSQL and Redis waiting on each other's round trips. The
+        // follower reads stay in order (cursor by cursor).
         var batchSize = options.Value.FanOutBatchSize;
+        var writing = new List<Task>(ConcurrentBatches);
         string? cursor = null;
-        do
+        try
         {
-            var batch = await sender.Send(new GetFollowerBatch(post.AuthorId, cursor, batchSize), cancellationToken);
-            if (batch.FollowerIds.Count == 0)
+            do
             {
-                break;
-            }
+                var batch = await sender.Send(new GetFollowerBatch(post.AuthorId, cursor, batchSize), cancellationToken);
+                if (batch.FollowerIds.Count == 0)
+                {
+                    break;
+                }
 
-            // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
-            var activeFollowers = await readers.ActiveAmongAsync(batch.FollowerIds, cancellationToken);
-            await store.AddTimelineRowsAsync(activeFollowers, entry, cancellationToken);
-            await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
-            cursor = batch.NextCursor;
+                if (writing.Count == ConcurrentBatches)
+                {
+                    var written = await Task.WhenAny(writing);
+                    writing.Remove(written);
+                    await written;
+                }
+
+                writing.Add(DeliverAsync(batch.FollowerIds, entry, cancellationToken));
+                cursor = batch.NextCursor;
+            }
+            while (cursor is not null);
         }
-        while (cursor is not null);
+        finally
+        {
+            // Every started write finishes (or fails) before the fan-out reports: a failure retries the whole, idempotent fan-out.
+            await Task.WhenAll(writing);
+        }
+    }
+
+    private async Task DeliverAsync(IReadOnlyList<Guid> followerIds, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
+        var activeFollowers = await readers.ActiveAmongAsync(followerIds, cancellationToken);
+        await store.AddTimelineRowsAsync(activeFollowers, entry, cancellationToken);
+        await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
     }
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Benchmarks Feed on throw-away PostgreSQL and Redis started like build/test.sh starts them:
+# builds the API and the benchmark in Release, runs the scenarios (docs/performance.md) and writes
+# artifacts/bench/results.{json,md,png}. Stops the servers even on failure.
+#   build/bench.sh --quick     the quick sizes (100k-follower fan-out), under 10 minutes on 2 cores
+#   build/bench.sh             the full sizes (1M users, 1M-follower fan-out)
+#   --micro                    with --quick: also run the BenchmarkDotNet merge micro-benchmarks (short jobs);
+#                              the full run always runs them (default jobs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source build/services.sh
+trap feed_services_stop EXIT
+feed_services_start
+# The benchmark reads the servers' CPU time through their pid files.
+export FEED_PG_DATA FEED_SERVICES_DIR
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build src/Feed.Api -c Release -nologo -clp:ErrorsOnly
+dotnet build tests/Feed.Benchmarks -c Release -nologo -clp:ErrorsOnly
+dotnet tests/Feed.Benchmarks/bin/Release/net10.0/Feed.Benchmarks.dll "$@"

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Feed.Benchmarks.Graph;
+using Feed.Benchmarks.Hosting;
+using Feed.Benchmarks.Reporting;
+using Feed.Benchmarks.Scenarios;
+using Feed.SharedKernel.Auth;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Feed.Benchmarks;
+
+/// <summary>
+/// One benchmark run: a fresh database, the API as a child process on PostgreSQL + Redis, the seeded
+/// graph, the four scenarios, then results.json, results.md and results.png in the output folder.
+/// </summary>
+internal static class BenchmarkRun
+{
+    /// <summary>Newest entries kept per cached timeline (the service's default).</summary>
+    private const int CacheSize = 800;
+
+    public static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
+    {
+        var startedOn = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var loadAtStart = LoadAverage();
+        Directory.CreateDirectory(settings.OutputDirectory);
+        var log = Console.Out;
+        await log.WriteLineAsync($"Feed benchmark ({settings.Mode}), load average {loadAtStart}");
+
+        if (!File.Exists(settings.ApiAssembly))
+        {
+            throw new FileNotFoundException($"Build the API first (dotnet build src/Feed.Api -c Release): {settings.ApiAssembly} is missing.");
+        }
+
+        var connectionString = await CreateDatabaseAsync(settings.PostgresServer, $"feed_bench_{settings.Mode}", cancellationToken);
+        var auth = new FeedAuthOptions { SigningKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) };
+        var apiSettings = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Feed__Storage__Provider"] = "Postgres",
+            ["Feed__Timeline__Cache"] = "Redis",
+            // A key space of its own per run: a Redis kept from an earlier run must not mix in its lists.
+            ["Feed__Timeline__CacheKeyPrefix"] = $"feed-bench-{startedOn.ToUnixTimeSeconds()}:",
+            ["Feed__Timeline__CacheSize"] = CacheSize.ToString(CultureInfo.InvariantCulture),
+            ["Feed__Timeline__FanOutBatchSize"] = settings.FanOutBatchSize.ToString(CultureInfo.InvariantCulture),
+            ["Feed__Users__InfluencerFollowerThreshold"] = settings.Graph.InfluencerThreshold.ToString(CultureInfo.InvariantCulture),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_gcServer"] = "1",
+        };
+        foreach (var setting in BenchmarkSettings.Option(Environment.GetCommandLineArgs(), "--host-env")?.Split(',') ?? [])
+        {
+            var (key, value) = (setting.Split('=', 2)[0], setting.Split('=', 2)[1]);
+            apiSettings[key] = value;
+        }
+
+        // Both hosts (API and baseline) get exactly this environment.
+        var environment = new Dictionary<string, string>(apiSettings)
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["ConnectionStrings__Redis"] = settings.RedisServer,
+            ["Feed__Auth__SigningKey"] = auth.SigningKey,
+        };
+
+        await log.WriteLineAsync($"generating the graph: {settings.Graph.Users:N0} users, seed {settings.Graph.Seed}");
+        var graph = SocialGraph.Generate(settings.Graph, startedOn);
+        await log.WriteLineAsync($"  {graph.Follows.Length:N0} follows, {graph.Posts.Length:N0} posts, {graph.TimelineRowCount():N0} timeline rows to seed");
+
+        await using var api = await HostProcess.StartAsync(
+            "api", settings.ApiAssembly, [], environment, "/health", Path.Combine(settings.OutputDirectory, "logs"), cancellationToken);
+        await log.WriteLineAsync($"API (pid {api.ProcessId}) on {api.Address}; seeding PostgreSQL");
+        var seeded = await GraphSeeder.SeedAsync(graph, connectionString, log, cancellationToken);
+        await log.WriteLineAsync($"  seeded in {seeded.TotalSeconds:F0} s");
+
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(settings.RedisServer);
+        using var context = new BenchContext(settings, graph, api, database, redis, new AccessTokens(auth), environment, log);
+        using var warmer = new TimelineCacheWarmer(context, environment["Feed__Timeline__CacheKeyPrefix"], CacheSize);
+
+        var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
+        var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);
+        var (read, apiLatency, baselineLatency) = await ReadScenario.RunAsync(context, cancellationToken);
+        var pushVsHybrid = await PushVsHybridScenario.RunAsync(context, cancellationToken);
+
+        var machine = new MachineInfo(
+            settings.Mode,
+            Environment.ProcessorCount,
+            CpuModel(),
+            RuntimeInformation.OSDescription,
+            RuntimeInformation.FrameworkDescription,
+            await PostgresVersionAsync(database, cancellationToken),
+            redis.GetServers().FirstOrDefault()?.Version.ToString() ?? "unknown",
+            loadAtStart,
+            LoadAverage(),
+            startedOn,
+            clock.Elapsed.TotalSeconds,
+            settings.Graph.Seed,
+            graph.UserCount,
+            graph.Follows.Length,
+            graph.TimelineRowCount(),
+            seeded.TotalSeconds,
+            apiSettings);
+        var results = new BenchmarkResults(fanout, influencerPost, read, pushVsHybrid, machine, Targets(fanout, influencerPost, read));
+
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.json"), JsonSerializer.Serialize(results, BenchmarkResults.Json), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.md"), ResultsTable.Markdown(results), cancellationToken);
+        ResultsChart.Save(results, apiLatency.Latency, baselineLatency.Latency, Path.Combine(settings.OutputDirectory, "results.png"));
+
+        await log.WriteLineAsync();
+        await log.WriteLineAsync(ResultsTable.Render(results));
+        await log.WriteLineAsync($"results in {settings.OutputDirectory} (results.json, results.md, results.png); {clock.Elapsed.TotalMinutes:F1} min");
+        return 0;
+    }
+
+    private static List<TargetCheck> Targets(FanOutResult fanout, InfluencerPostResult influencer, ReadResult read) =>
+    [
+        new("fanout.ratio", ">= 0.5", fanout.Ratio, fanout.Ratio >= 0.5),
+        new("fanout.visible_ms", "< 1000", fanout.VisibleMs, fanout.VisibleMs < 1000),
+        new("influencer_post.ratio", "<= 2", influencer.Ratio, influencer.Ratio <= 2),
+        new("read.ratio", ">= 0.5", read.Ratio, read.Ratio >= 0.5),
+        new("read.p99_ms", "< 10", read.P99Ms, read.P99Ms < 10),
+    ];
+
+    /// <summary>A fresh, empty database for this run (the previous run's, if any, is dropped).</summary>
+    private static async Task<string> CreateDatabaseAsync(string server, string name, CancellationToken cancellationToken)
+    {
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    private static async Task<string> PostgresVersionAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        await using var version = database.CreateCommand("SHOW server_version");
+        return (string)(await version.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
+            : "unknown";
+}

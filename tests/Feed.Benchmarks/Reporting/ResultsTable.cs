@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+
+namespace Feed.Benchmarks.Reporting;
+
+/// <summary>The results as a plain-text table, one row per scenario (also the Markdown table of docs/performance.md).</summary>
+internal static class ResultsTable
+{
+    public static string Render(BenchmarkResults results)
+    {
+        var rows = Rows(results);
+        var widths = new int[rows[0].Length];
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        var text = new StringBuilder();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            text.AppendJoin(" | ", rows[r].Select((cell, i) => cell.PadRight(widths[i]))).AppendLine();
+            if (r == 0)
+            {
+                text.AppendJoin("-+-", widths.Select(width => new string('-', width))).AppendLine();
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public static string Markdown(BenchmarkResults results)
+    {
+        var rows = Rows(results);
+        var text = new StringBuilder();
+        text.Append("| ").AppendJoin(" | ", rows[0]).AppendLine(" |");
+        text.Append('|').AppendJoin('|', rows[0].Select(_ => "---")).AppendLine("|");
+        foreach (var row in rows.Skip(1))
+        {
+            text.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
+        }
+
+        return text.ToString();
+    }
+
+    private static List<string[]> Rows(BenchmarkResults results)
+    {
+        var fanout = results.Fanout;
+        var influencer = results.InfluencerPost;
+        var read = results.Read;
+        var hybrid = results.PushVsHybrid;
+        return
+        [
+            ["scenario", "measured", "ceiling / reference", "ratio", "target", "met"],
+            [
+                "fanout",
+                $"{N(fanout.EntriesPerS)} entries/s; visible in {F(fanout.VisibleMs, 0)} ms ({N(fanout.Followers)} followers)",
+                $"{N(fanout.CeilingPerS)} ZADD/s",
+                F(fanout.Ratio, 2),
+                "ratio >= 0.5; visible < 1000 ms",
+                Met(results, "fanout.ratio") + "; " + Met(results, "fanout.visible_ms"),
+            ],
+            [
+                "influencer_post",
+                $"{F(influencer.LargeMs, 1)} ms ({N(influencer.LargeFollowers)} followers)",
+                $"{F(influencer.SmallMs, 1)} ms ({N(influencer.SmallFollowers)} followers)",
+                F(influencer.Ratio, 2),
+                "ratio <= 2",
+                Met(results, "influencer_post.ratio"),
+            ],
+            [
+                "read",
+                $"{N(read.Rps)} req/s; p50 {F(read.P50Ms, 2)} ms, p99 {F(read.P99Ms, 2)} ms",
+                $"{N(read.BaselineRps)} req/s (fixed page)",
+                F(read.Ratio, 2),
+                "ratio >= 0.5; p99 < 10 ms",
+                Met(results, "read.ratio") + "; " + Met(results, "read.p99_ms"),
+            ],
+            [
+                "push_vs_hybrid",
+                $"{N(hybrid.HybridRows)} rows with the split",
+                $"{N(hybrid.PushRows)} rows all pushed",
+                F(hybrid.Ratio, 1) + "x",
+                "(fewer rows)",
+                "-",
+            ],
+        ];
+    }
+
+    private static string Met(BenchmarkResults results, string name) =>
+        results.Targets.First(target => target.Name == name).Met ? "yes" : "NO";
+
+    private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+}

@@ -13,6 +13,8 @@ public sealed class UsersStartupTests
     {
         await using var factory = FeedApiFactory.WithSettings(new Dictionary<string, string?>
         {
+            // Only option validation is under test: no database to create on the real-store run.
+            ["Feed:Storage:Provider"] = "InMemory",
             ["Feed:Users:InfluencerFollowerThreshold"] = promotion,
             ["Feed:Users:InfluencerDemotionFollowerThreshold"] = demotion,
         });

@@ -350,3 +350,25 @@ public abstract partial class TimelineStoreContract
         Assert.Equal(posts.Count, (await store.GetPostsAsync(posts.Select(post => post.PostId).ToList(), Ct)).Count);
     }
 }
+
+/// <summary>Fan-out progress: where an interrupted fan-out resumes.</summary>
+public abstract partial class TimelineStoreContract
+{
+    [Fact]
+    public async Task Fan_out_progress_is_kept_per_post_until_the_fan_out_is_done()
+    {
+        var store = CreateStore();
+        var post = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        Assert.Null(await store.GetFanOutProgressAsync(post, Ct));
+
+        await store.SaveFanOutProgressAsync(post, "after-batch-1", Ct);
+        await store.SaveFanOutProgressAsync(other, "elsewhere", Ct);
+        await store.SaveFanOutProgressAsync(post, "after-batch-2", Ct);
+        Assert.Equal("after-batch-2", await store.GetFanOutProgressAsync(post, Ct));
+
+        await store.SaveFanOutProgressAsync(post, null, Ct);
+        Assert.Null(await store.GetFanOutProgressAsync(post, Ct));
+        Assert.Equal("elsewhere", await store.GetFanOutProgressAsync(other, Ct));
+    }
+}

@@ -78,4 +78,10 @@ internal interface ITimelineStore
 
     /// <summary>Those of <paramref name="userIds"/> whose last read is at or after <paramref name="readSince"/>, in one read (fan-out's activity filter).</summary>
     ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken);
+
+    /// <summary>Where an interrupted fan-out of <paramref name="postId"/> resumes: the follower cursor after its last written batch, or null.</summary>
+    ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken);
+
+    /// <summary>Records that every follower before <paramref name="followerCursor"/> has the post; null means the fan-out is done and forgets it.</summary>
+    ValueTask SaveFanOutProgressAsync(Guid postId, string? followerCursor, CancellationToken cancellationToken);
 }

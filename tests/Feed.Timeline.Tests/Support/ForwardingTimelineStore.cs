@@ -53,4 +53,10 @@ internal abstract class ForwardingTimelineStore(ITimelineStore inner) : ITimelin
 
     public virtual ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken) =>
         inner.GetActiveReadersAsync(userIds, readSince, cancellationToken);
+
+    public virtual ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken) =>
+        inner.GetFanOutProgressAsync(postId, cancellationToken);
+
+    public virtual ValueTask SaveFanOutProgressAsync(Guid postId, string? followerCursor, CancellationToken cancellationToken) =>
+        inner.SaveFanOutProgressAsync(postId, followerCursor, cancellationToken);
 }

@@ -85,6 +85,12 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
     public ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken) =>
         inner.GetActiveReadersAsync(userIds, readSince, cancellationToken);
 
+    public ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken) =>
+        inner.GetFanOutProgressAsync(postId, cancellationToken);
+
+    public ValueTask SaveFanOutProgressAsync(Guid postId, string? followerCursor, CancellationToken cancellationToken) =>
+        inner.SaveFanOutProgressAsync(postId, followerCursor, cancellationToken);
+
     public void Reset()
     {
         lock (RowReads)

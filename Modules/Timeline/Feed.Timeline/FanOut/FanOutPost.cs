@@ -33,8 +33,10 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
         // batch at a time leaves PostgreSQL and Redis waiting on each other's round trips. The
         // follower reads stay in order (cursor by cursor).
         var batchSize = options.Value.FanOutBatchSize;
-        var writing = new List<Task>(ConcurrentBatches);
-        string? cursor = null;
+        var writing = new Queue<(Task Write, string? CursorAfter)>(ConcurrentBatches);
+
+        // A fan-out interrupted by a crash or a failure resumes after the last batch it recorded.
+        var cursor = await store.GetFanOutProgressAsync(post.PostId, cancellationToken);
         try
         {
             do
@@ -47,20 +49,39 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
 
                 if (writing.Count == ConcurrentBatches)
                 {
-                    var written = await Task.WhenAny(writing);
-                    writing.Remove(written);
-                    await written;
+                    await RecordOldestAsync(writing, post.PostId, cancellationToken);
                 }
 
-                writing.Add(DeliverAsync(batch.FollowerIds, entry, cancellationToken));
+                writing.Enqueue((DeliverAsync(batch.FollowerIds, entry, cancellationToken), batch.NextCursor));
                 cursor = batch.NextCursor;
             }
             while (cursor is not null);
+
+            while (writing.Count > 0)
+            {
+                await RecordOldestAsync(writing, post.PostId, cancellationToken);
+            }
+
+            await store.SaveFanOutProgressAsync(post.PostId, null, cancellationToken);
         }
         finally
         {
-            // Every started write finishes (or fails) before the fan-out reports: a failure retries the whole, idempotent fan-out.
-            await Task.WhenAll(writing);
+            // Every started write finishes (or fails) before the fan-out reports: a failure is retried from the recorded progress.
+            await Task.WhenAll(writing.Select(pending => pending.Write));
+        }
+    }
+
+    /// <summary>
+    /// Waits for the oldest batch still being written and records the cursor after it: batches finish
+    /// in any order, but progress only moves past batches that are all written.
+    /// </summary>
+    private async Task RecordOldestAsync(Queue<(Task Write, string? CursorAfter)> writing, Guid postId, CancellationToken cancellationToken)
+    {
+        var (write, cursorAfter) = writing.Dequeue();
+        await write;
+        if (cursorAfter is not null)
+        {
+            await store.SaveFanOutProgressAsync(postId, cursorAfter, cancellationToken);
         }
     }
 

@@ -316,4 +316,23 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
             }
         }
     }
+
+    public ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_fanOutProgress.TryGetValue(postId, out var cursor) ? cursor : null);
+
+    public ValueTask SaveFanOutProgressAsync(Guid postId, string? followerCursor, CancellationToken cancellationToken)
+    {
+        if (followerCursor is null)
+        {
+            _fanOutProgress.TryRemove(postId, out _);
+        }
+        else
+        {
+            _fanOutProgress[postId] = followerCursor;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _fanOutProgress = new();
 }

@@ -32,6 +32,9 @@ internal static class TimelineTables
     /// <summary>One row per user who has read their timeline: when last, and whether a rebuild is unfinished.</summary>
     public const string Readers = "timeline_readers";
 
+    /// <summary>One row per unfinished fan-out: the follower cursor it resumes from after a crash.</summary>
+    public const string FanOutProgress = "timeline_fanout_progress";
+
     /// <summary>Adds the tables to Marten's schema, which creates or migrates them idempotently at start-up.</summary>
     public static void Configure(StoreOptions options)
     {
@@ -40,6 +43,7 @@ internal static class TimelineTables
         options.Storage.ExtendedSchemaObjects.Add(PostRows());
         options.Storage.ExtendedSchemaObjects.Add(ReaderRows());
         options.Storage.ExtendedSchemaObjects.Add(RemovedPostRows());
+        options.Storage.ExtendedSchemaObjects.Add(FanOutProgressRows());
     }
 
     private static Table TimelineRows()
@@ -85,6 +89,14 @@ internal static class TimelineTables
         table.AddColumn<Guid>("user_id").AsPrimaryKey();
         table.AddColumn<DateTimeOffset>("last_read_on").NotNull();
         table.AddColumn<DateTimeOffset>("rebuild_started_on");
+        return table;
+    }
+
+    private static Table FanOutProgressRows()
+    {
+        var table = new Table(FanOutProgress);
+        table.AddColumn<Guid>("post_id").AsPrimaryKey();
+        table.AddColumn<string>("follower_cursor").NotNull();
         return table;
     }
 }

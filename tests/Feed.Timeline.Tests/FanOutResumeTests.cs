@@ -1,0 +1,51 @@
+using Feed.Timeline.FanOut;
+using Feed.Timeline.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Tests;
+
+/// <summary>A fan-out that fails part-way records how far it got and, retried, resumes there.</summary>
+public sealed class FanOutResumeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_retried_fan_out_resumes_after_the_last_batch_it_recorded()
+    {
+        var world = new TimelineWorld();
+        var author = world.Modules.AddUser("author");
+        var followers = Enumerable.Range(0, 10).Select(i => world.Modules.AddUser($"follower_{i}")).ToList();
+        followers.ForEach(follower => world.Modules.Follow(follower, author));
+        await world.ActivateAsync([.. followers]);
+        var post = await world.PushAsync(author, 1, []); // saved, not yet delivered
+        var options = Options.Create(new TimelineOptions { FanOutBatchSize = 2 });
+
+        // The fourth batch write fails, as a crash or a lost database connection would.
+        var failing = new FailingOnWrite(world.Store, failOnWrite: 4);
+        var first = new FanOutPost(world.Modules, failing, world.Cache, options, world.Readers());
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await first.RunAsync(post, Ct));
+        Assert.NotNull(await world.Store.GetFanOutProgressAsync(post.PostId, Ct));
+        var queriesBefore = world.Modules.FollowerBatchQueries.Count;
+
+        await new FanOutPost(world.Modules, world.Store, world.Cache, options, world.Readers()).RunAsync(post, Ct);
+
+        // Batches 1-3 were recorded: the retry reads only batches 4 and 5.
+        Assert.Equal(2, world.Modules.FollowerBatchQueries.Count - queriesBefore);
+        foreach (var follower in followers)
+        {
+            Assert.Equal(post.PostId, Assert.Single(await world.Store.GetTimelineRowsAsync(follower, null, 10, Ct)).PostId);
+        }
+
+        Assert.Null(await world.Store.GetFanOutProgressAsync(post.PostId, Ct));
+    }
+
+    private sealed class FailingOnWrite(ITimelineStore inner, int failOnWrite) : ForwardingTimelineStore(inner)
+    {
+        private int _writes;
+
+        public override ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _writes) == failOnWrite
+                ? ValueTask.FromException(new InvalidOperationException("connection lost"))
+                : base.AddTimelineRowsAsync(userIds, entry, cancellationToken);
+    }
+}

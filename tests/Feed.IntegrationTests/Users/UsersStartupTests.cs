@@ -21,7 +21,19 @@ public sealed class UsersStartupTests
 
         var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
-        var validation = failure as OptionsValidationException ?? Assert.IsType<OptionsValidationException>(failure.InnerException, exactMatch: false);
+        // The host may wrap the validation failure (e.g. in an AggregateException when it stops).
+        var validation = Causes(failure).OfType<OptionsValidationException>().FirstOrDefault();
+        Assert.True(validation is not null, $"Start-up failed without an options validation error: {failure}");
         Assert.Contains("Feed:Users:", validation.Message, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        yield return exception;
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : exception.InnerException is { } one ? [one] : [];
+        foreach (var cause in inner.SelectMany(Causes))
+        {
+            yield return cause;
+        }
     }
 }

@@ -1,39 +1,46 @@
-using Feed.IntegrationTests.Infrastructure;
+using Feed.Users;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Feed.IntegrationTests.Users;
 
+/// <summary>
+/// Invalid thresholds stop the service at start-up. The host runs the same start-up validator
+/// (<see cref="IStartupValidator"/>, fed by ValidateOnStart) before it serves anything; it is
+/// called directly here because a test host that dies while starting can report a disposed
+/// service provider instead of the failure that stopped it.
+/// </summary>
 public sealed class UsersStartupTests
 {
     [Theory]
     [InlineData("0", null)]
     [InlineData("3", "4")]
     [InlineData("3", "-1")]
-    public async Task Invalid_influencer_thresholds_stop_the_host_at_start_up(string promotion, string? demotion)
+    public void Invalid_influencer_thresholds_stop_the_service_at_start_up(string promotion, string? demotion)
     {
-        await using var factory = FeedApiFactory.WithSettings(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            // Only option validation is under test: no database to create on the real-store run.
-            ["Feed:Storage:Provider"] = "InMemory",
             ["Feed:Users:InfluencerFollowerThreshold"] = promotion,
             ["Feed:Users:InfluencerDemotionFollowerThreshold"] = demotion,
-        });
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddUsers(configuration).BuildServiceProvider();
 
-        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var validation = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
-        // The host may wrap the validation failure (e.g. in an AggregateException when it stops).
-        var validation = Causes(failure).OfType<OptionsValidationException>().FirstOrDefault();
-        Assert.True(validation is not null, $"Start-up failed without an options validation error: {failure}");
         Assert.Contains("Feed:Users:", validation.Message, StringComparison.Ordinal);
     }
 
-    private static IEnumerable<Exception> Causes(Exception exception)
+    [Fact]
+    public void Valid_thresholds_pass_start_up_validation()
     {
-        yield return exception;
-        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : exception.InnerException is { } one ? [one] : [];
-        foreach (var cause in inner.SelectMany(Causes))
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            yield return cause;
-        }
+            ["Feed:Users:InfluencerFollowerThreshold"] = "3",
+            ["Feed:Users:InfluencerDemotionFollowerThreshold"] = "2",
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddUsers(configuration).BuildServiceProvider();
+
+        services.GetRequiredService<IStartupValidator>().Validate();
     }
 }

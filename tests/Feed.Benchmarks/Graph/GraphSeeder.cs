@@ -28,8 +28,10 @@ internal static class GraphSeeder
         // The tables are independent: load them side by side, one connection each.
         await Task.WhenAll(
             Task.Run(() => CopyAsync(connectionString, "users", log, connection => CopyUsers(connection, graph)), cancellationToken),
-            Task.Run(() => CopyAsync(connectionString, "followers", log, connection => CopyFollowers(connection, graph, ranks)), cancellationToken),
-            Task.Run(() => CopyAsync(connectionString, "following", log, connection => CopyFollowing(connection, graph, ranks)), cancellationToken),
+            Task.Run(() => CopyAsync(connectionString, "followers", log, connection => CopyFollowRows(
+                connection, graph, ranks, "COPY followers (followee_id, created_on, follower_id, updated_on) FROM STDIN (FORMAT BINARY)", SocialGraph.Followee, SocialGraph.Follower)), cancellationToken),
+            Task.Run(() => CopyAsync(connectionString, "following", log, connection => CopyFollowRows(
+                connection, graph, ranks, "COPY following (follower_id, created_on, followee_id, updated_on) FROM STDIN (FORMAT BINARY)", SocialGraph.Follower, SocialGraph.Followee)), cancellationToken),
             Task.Run(() => CopyAsync(connectionString, "posts", log, connection => CopyPosts(connection, graph, posts)), cancellationToken),
             Task.Run(() => CopyAsync(connectionString, "timeline", log, connection => CopyTimeline(connection, graph, ranks, posts)), cancellationToken));
 
@@ -118,63 +120,33 @@ internal static class GraphSeeder
         return (2L * graph.UserCount) + counted;
     }
 
-    private static long CopyFollowers(NpgsqlConnection connection, SocialGraph graph, int[] ranks)
+    /// <summary>
+    /// The followers table (partition followee) or its reverse, following (partition follower): the
+    /// same rows, keyed from the other side, written in primary key order (partition, created_on, other).
+    /// </summary>
+    private static long CopyFollowRows(NpgsqlConnection connection, SocialGraph graph, int[] ranks, string copy, Func<long, int> partition, Func<long, int> other)
     {
-        // Primary key order: (followee_id, created_on, follower_id).
         var order = Enumerable.Range(0, graph.Follows.Length).ToArray();
         Array.Sort(order, (left, right) =>
         {
-            var byFollowee = ranks[SocialGraph.Followee(graph.Follows[left])].CompareTo(ranks[SocialGraph.Followee(graph.Follows[right])]);
-            if (byFollowee != 0)
+            var byPartition = ranks[partition(graph.Follows[left])].CompareTo(ranks[partition(graph.Follows[right])]);
+            if (byPartition != 0)
             {
-                return byFollowee;
+                return byPartition;
             }
 
             var byTime = graph.FollowedOnMs[left].CompareTo(graph.FollowedOnMs[right]);
-            return byTime != 0 ? byTime : ranks[SocialGraph.Follower(graph.Follows[left])].CompareTo(ranks[SocialGraph.Follower(graph.Follows[right])]);
+            return byTime != 0 ? byTime : ranks[other(graph.Follows[left])].CompareTo(ranks[other(graph.Follows[right])]);
         });
 
-        using var writer = connection.BeginBinaryImport(
-            "COPY followers (followee_id, created_on, follower_id, updated_on) FROM STDIN (FORMAT BINARY)");
+        using var writer = connection.BeginBinaryImport(copy);
         foreach (var follow in order)
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(graph.FollowedOnMs[follow]);
             writer.StartRow();
-            writer.Write(graph.UserIds[SocialGraph.Followee(graph.Follows[follow])], NpgsqlDbType.Uuid);
+            writer.Write(graph.UserIds[partition(graph.Follows[follow])], NpgsqlDbType.Uuid);
             writer.Write(at, NpgsqlDbType.TimestampTz);
-            writer.Write(graph.UserIds[SocialGraph.Follower(graph.Follows[follow])], NpgsqlDbType.Uuid);
-            writer.Write(at, NpgsqlDbType.TimestampTz);
-        }
-
-        writer.Complete();
-        return order.Length;
-    }
-
-    private static long CopyFollowing(NpgsqlConnection connection, SocialGraph graph, int[] ranks)
-    {
-        // Primary key order: (follower_id, created_on, followee_id).
-        var order = Enumerable.Range(0, graph.Follows.Length).ToArray();
-        Array.Sort(order, (left, right) =>
-        {
-            var byFollower = ranks[SocialGraph.Follower(graph.Follows[left])].CompareTo(ranks[SocialGraph.Follower(graph.Follows[right])]);
-            if (byFollower != 0)
-            {
-                return byFollower;
-            }
-
-            var byTime = graph.FollowedOnMs[left].CompareTo(graph.FollowedOnMs[right]);
-            return byTime != 0 ? byTime : ranks[SocialGraph.Followee(graph.Follows[left])].CompareTo(ranks[SocialGraph.Followee(graph.Follows[right])]);
-        });
-
-        using var writer = connection.BeginBinaryImport(
-            "COPY following (follower_id, created_on, followee_id, updated_on) FROM STDIN (FORMAT BINARY)");
-        foreach (var follow in order)
-        {
-            var at = DateTimeOffset.FromUnixTimeMilliseconds(graph.FollowedOnMs[follow]);
-            writer.StartRow();
-            writer.Write(graph.UserIds[SocialGraph.Follower(graph.Follows[follow])], NpgsqlDbType.Uuid);
-            writer.Write(at, NpgsqlDbType.TimestampTz);
-            writer.Write(graph.UserIds[SocialGraph.Followee(graph.Follows[follow])], NpgsqlDbType.Uuid);
+            writer.Write(graph.UserIds[other(graph.Follows[follow])], NpgsqlDbType.Uuid);
             writer.Write(at, NpgsqlDbType.TimestampTz);
         }
 

@@ -12,6 +12,7 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
     private readonly HashSet<Guid> _removedPosts = [];
     private readonly ConcurrentDictionary<Guid, EntryPartition> _timelines = new();
     private readonly ConcurrentDictionary<Guid, EntryPartition> _influencerPosts = new();
+    private readonly ConcurrentDictionary<Guid, string> _fanOutProgress = new();
     private readonly Lock _readersGate = new();
     private readonly Dictionary<Guid, TimelineReader> _readers = [];
 
@@ -333,6 +334,4 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
 
         return ValueTask.CompletedTask;
     }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _fanOutProgress = new();
 }

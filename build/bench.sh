@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source build/services.sh
+# PostgreSQL's default 128 MB of shared buffers hold less than the quick graph's tables and indexes;
+# a server sized for its data keeps them in memory (docs/performance.md, method).
+export FEED_PG_SETTINGS="${FEED_PG_SETTINGS:--c shared_buffers=2GB}"
 trap feed_services_stop EXIT
 feed_services_start
 # The benchmark reads the servers' CPU time through their pid files.

@@ -50,8 +50,9 @@ feed_services_start() {
   FEED_PG_CTL="$pg_bin/pg_ctl"
   FEED_PG_DATA="$pg_data"
   "${run_as[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
+  # Throw-away data: no durability. Extra settings (the benchmark's buffer size) come in FEED_PG_SETTINGS.
   "${run_as[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$FEED_SERVICES_DIR/log/pg.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $FEED_PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $FEED_PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${FEED_PG_SETTINGS:-}" start >/dev/null
   export FEED_TEST_POSTGRES="Host=127.0.0.1;Port=$FEED_PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 
   FEED_REDIS_PORT=$(feed_free_port 56379)

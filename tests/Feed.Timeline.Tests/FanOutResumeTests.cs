@@ -22,12 +22,12 @@ public sealed class FanOutResumeTests
 
         // The fourth batch write fails, as a crash or a lost database connection would.
         var failing = new FailingOnWrite(world.Store, failOnWrite: 4);
-        var first = new FanOutPost(world.Modules, failing, world.Cache, options, world.Readers());
+        var first = new FanOutPost(world.Modules, failing, world.Cache, options, world.Readers(), world.Changes);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await first.RunAsync(post, Ct));
         Assert.NotNull(await world.Store.GetFanOutProgressAsync(post.PostId, Ct));
         var queriesBefore = world.Modules.FollowerBatchQueries.Count;
 
-        await new FanOutPost(world.Modules, world.Store, world.Cache, options, world.Readers()).RunAsync(post, Ct);
+        await new FanOutPost(world.Modules, world.Store, world.Cache, options, world.Readers(), world.Changes).RunAsync(post, Ct);
 
         // Batches 1-3 were recorded: the retry reads only batches 4 and 5.
         Assert.Equal(2, world.Modules.FollowerBatchQueries.Count - queriesBefore);
@@ -43,9 +43,9 @@ public sealed class FanOutResumeTests
     {
         private int _writes;
 
-        public override ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
+        public override ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, DateTimeOffset readSince, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _writes) == failOnWrite
-                ? ValueTask.FromException(new InvalidOperationException("connection lost"))
-                : base.AddTimelineRowsAsync(userIds, entry, cancellationToken);
+                ? ValueTask.FromException<IReadOnlyCollection<Guid>>(new InvalidOperationException("connection lost"))
+                : base.AddActiveTimelineRowsAsync(userIds, entry, readSince, cancellationToken);
     }
 }

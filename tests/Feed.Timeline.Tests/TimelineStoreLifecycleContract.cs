@@ -158,6 +158,36 @@ public abstract partial class TimelineStoreContract
     }
 
     [Fact]
+    public async Task Fan_out_writes_rows_only_for_active_readers_and_names_them_including_those_who_had_the_row()
+    {
+        var store = CreateStore();
+        var (active, hadRow, inactive, never) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var limit = ReadEpoch.AddDays(-14);
+        foreach (var (user, readOn) in new[] { (active, ReadEpoch), (hadRow, limit), (inactive, limit.AddMilliseconds(-1)) })
+        {
+            await store.StartRebuildAsync(user, readOn, Ct);
+            await store.CompleteRebuildAsync(user, readOn, Ct);
+        }
+
+        var entry = Post(Guid.NewGuid(), 7).ToEntry();
+        await store.AddTimelineRowsAsync([hadRow], entry, Ct);
+
+        var written = await store.AddActiveTimelineRowsAsync([never, inactive, hadRow, active, active], entry, limit, Ct);
+        var again = await store.AddActiveTimelineRowsAsync([active], entry, limit, Ct);
+
+        Assert.Equal(new[] { active, hadRow }.Order(), written.Order());
+        Assert.Equal([active], again);
+        Assert.Empty(await store.AddActiveTimelineRowsAsync([], entry, limit, Ct));
+        foreach (var user in new[] { active, hadRow })
+        {
+            Assert.Equal(entry.Key, Assert.Single(await store.GetTimelineRowsAsync(user, null, 10, Ct)).Key);
+        }
+
+        Assert.Empty(await store.GetTimelineRowsAsync(inactive, null, 10, Ct));
+        Assert.Empty(await store.GetTimelineRowsAsync(never, null, 10, Ct));
+    }
+
+    [Fact]
     public async Task A_removed_post_is_never_saved_again_even_when_removed_before_it_was_saved()
     {
         var store = CreateStore();

@@ -18,6 +18,13 @@ public sealed record UserFollowed(Guid FollowerId, Guid FolloweeId, DateTimeOffs
 public sealed record UserUnfollowed(Guid FollowerId, Guid FolloweeId, long FolloweeFollowerCount) : INotification;
 
 /// <summary>
+/// Published in-process, right after a follow or unfollow by <paramref name="FollowerId"/> commits (not
+/// through the outbox, and even when nothing changed): whoever keeps that user's followee list, or
+/// anything read from it, must read it again before serving it.
+/// </summary>
+public sealed record FollowingChanged(Guid FollowerId) : INotification;
+
+/// <summary>
 /// One batch of a user's followers, for fan-out. Pass the returned <see cref="FollowerBatch.NextCursor"/>
 /// back as <paramref name="Cursor"/> until it is null.
 /// </summary>

@@ -79,6 +79,13 @@ internal interface ITimelineStore
     /// <summary>Those of <paramref name="userIds"/> whose last read is at or after <paramref name="readSince"/>, in one read (fan-out's activity filter).</summary>
     ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Fan-out's write: the row of <paramref name="entry"/> for each of <paramref name="userIds"/> whose
+    /// last read is at or after <paramref name="readSince"/> (what <see cref="GetActiveReadersAsync"/>
+    /// answers, then <see cref="AddTimelineRowsAsync"/> for them, in one step), and those users. An existing row stays as it is.
+    /// </summary>
+    ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, DateTimeOffset readSince, CancellationToken cancellationToken);
+
     /// <summary>Where an interrupted fan-out of <paramref name="postId"/> resumes: the follower cursor after its last written batch, or null.</summary>
     ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken);
 

@@ -35,6 +35,7 @@ public static class TimelineModule
         }
 
         services.AddScoped<FanOutPost>();
+        services.TryAddSingleton<ServedPages>();
         services.AddTimelineCache(configuration);
         services.AddTimelineLifecycle(configuration);
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -28,7 +29,7 @@ public static class StorageRegistration
 
         if (storage.Provider == StorageProvider.Postgres && !string.IsNullOrWhiteSpace(storage.PostgresConnectionString))
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(storage.PostgresConnectionString));
+            services.AddSingleton(_ => CreateDataSource(storage.PostgresConnectionString));
             services.AddMarten(options =>
                 {
                     options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
@@ -39,6 +40,30 @@ public static class StorageRegistration
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The pool, by default without <c>DISCARD ALL</c> when a connection goes back to it and with
+    /// automatic preparation of repeated statements: no code here keeps session state (locks are
+    /// transaction-scoped), so a reset only costs a statement per use and throws prepared statements
+    /// away. A connection string that sets either keyword keeps its own value.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        // The plain builder knows only the keywords present (Npgsql's knows every keyword it supports).
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        return builder.Build();
     }
 
     public static bool UsesPostgres(this IConfiguration configuration) =>

@@ -6,10 +6,26 @@ namespace Feed.Social.Tests.Handlers;
 
 /// <summary>
 /// Stands in for the host's mediator in handler tests: answers <see cref="GetUserSummaries"/> from
-/// a fixed set of users. (Social announces through the outbox, never by publishing directly.)
+/// a fixed set of users, and records what is published in process (Social announces its changes
+/// through the outbox; only <see cref="Feed.Social.Contracts.FollowingChanged"/> is published directly).
 /// </summary>
-internal sealed class FakeMediator : ISender
+internal sealed class FakeMediator : ISender, IPublisher
 {
+    public ConcurrentQueue<object> Published { get; } = new();
+
+    public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
+        where TNotification : INotification
+    {
+        Published.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask Publish(object notification, CancellationToken cancellationToken = default)
+    {
+        Published.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
     private readonly ConcurrentDictionary<Guid, UserSummary> _users = new();
 
     public int UserQueries { get; private set; }

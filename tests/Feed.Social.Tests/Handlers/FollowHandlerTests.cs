@@ -30,12 +30,12 @@ public sealed class FollowHandlerTests : IDisposable
 
     private async Task FollowAsync(Guid follower, Guid followee)
     {
-        await new FollowUserHandler(_follows, _mediator, _social.MessageTypes, _clock).Handle(new FollowUser(follower, followee), Ct);
+        await new FollowUserHandler(_follows, _mediator, _social.MessageTypes, _mediator, _clock).Handle(new FollowUser(follower, followee), Ct);
         _clock.Advance(TimeSpan.FromSeconds(1));
     }
 
     private async Task UnfollowAsync(Guid follower, Guid followee) =>
-        await new UnfollowUserHandler(_follows, _mediator, _social.MessageTypes, _clock).Handle(new UnfollowUser(follower, followee), Ct);
+        await new UnfollowUserHandler(_follows, _mediator, _social.MessageTypes, _mediator, _clock).Handle(new UnfollowUser(follower, followee), Ct);
 
     [Fact]
     public void The_in_memory_storage_choice_selects_the_in_memory_store()

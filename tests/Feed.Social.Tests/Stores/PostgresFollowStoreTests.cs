@@ -76,8 +76,8 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
         var (alice, bob, carol) = (mediator.AddUser(), mediator.AddUser(), mediator.AddUser());
         var announcements = database.Social.MessageTypes;
         var clock = new ManualClock(At);
-        var follow = new FollowUserHandler(database.Social.Follows, mediator, announcements, clock);
-        var unfollow = new UnfollowUserHandler(database.Social.Follows, mediator, announcements, clock);
+        var follow = new FollowUserHandler(database.Social.Follows, mediator, announcements, mediator, clock);
+        var unfollow = new UnfollowUserHandler(database.Social.Follows, mediator, announcements, mediator, clock);
 
         await follow.Handle(new FollowUser(alice, carol), Ct);
         clock.Advance(TimeSpan.FromSeconds(1));

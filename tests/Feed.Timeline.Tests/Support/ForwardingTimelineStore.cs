@@ -54,6 +54,9 @@ internal abstract class ForwardingTimelineStore(ITimelineStore inner) : ITimelin
     public virtual ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken) =>
         inner.GetActiveReadersAsync(userIds, readSince, cancellationToken);
 
+    public virtual ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, DateTimeOffset readSince, CancellationToken cancellationToken) =>
+        inner.AddActiveTimelineRowsAsync(userIds, entry, readSince, cancellationToken);
+
     public virtual ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken) =>
         inner.GetFanOutProgressAsync(postId, cancellationToken);
 

@@ -28,14 +28,22 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
     public ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
         inner.AddTimelineRowsAsync(userIds, entry, cancellationToken);
 
-    public ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken)
+    /// <summary>Runs before the next timeline row read (a write racing a read); cleared by whoever wants it once.</summary>
+    public Func<Task>? BeforeRowRead { get; set; }
+
+    public async ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken)
     {
         lock (RowReads)
         {
             RowReads.Add((userId, after, limit));
         }
 
-        return inner.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
+        if (BeforeRowRead is { } before)
+        {
+            await before();
+        }
+
+        return await inner.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
     }
 
     public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
@@ -84,6 +92,9 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
 
     public ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken) =>
         inner.GetActiveReadersAsync(userIds, readSince, cancellationToken);
+
+    public ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, DateTimeOffset readSince, CancellationToken cancellationToken) =>
+        inner.AddActiveTimelineRowsAsync(userIds, entry, readSince, cancellationToken);
 
     public ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken) =>
         inner.GetFanOutProgressAsync(postId, cancellationToken);

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Timeline.Changes;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
@@ -27,8 +28,15 @@ internal sealed class TimelineWorld
     {
     }
 
-    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null)
+    /// <summary>
+    /// Page reuse is off unless <paramref name="reusePages"/>: most tests change the fake modules'
+    /// follow graph directly, which no handler announces; the tests of reuse announce every change.
+    /// </summary>
+    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null, bool reusePages = false)
     {
+        var options = Options.Create(new TimelineOptions { PageCacheSize = reusePages ? 1000 : 0 });
+        Changes = new TimelineChanges(new InProcessTimelineChangeFeed(), options);
+        Pages = new ServedPages(Changes, options, Clock);
         Store = new RecordingTimelineStore(store);
         Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
@@ -44,6 +52,10 @@ internal sealed class TimelineWorld
     public ITimelineCache Cache { get; }
 
     public FakeModules Modules { get; } = new();
+
+    public TimelineChanges Changes { get; }
+
+    public ServedPages Pages { get; }
 
     public Guid Reader { get; }
 
@@ -70,6 +82,7 @@ internal sealed class TimelineWorld
     {
         await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
         await Cache.AddAsync(CachedList.Timeline, to, post.ToEntry(), TestContext.Current.CancellationToken);
+        await Changes.ReadersChangedAsync(to, TestContext.Current.CancellationToken);
     }
 
     /// <summary>An influencer_posts row, as fan-out writes it: the store, then the cache.</summary>
@@ -77,6 +90,7 @@ internal sealed class TimelineWorld
     {
         await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
         await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
+        await Changes.AuthorsChangedAsync([post.AuthorId], TestContext.Current.CancellationToken);
     }
 
     public async Task<TimelinePost> SaveAsync(Guid authorId, long millis, Guid? postId = null)
@@ -90,12 +104,13 @@ internal sealed class TimelineWorld
     {
         await Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
         await Cache.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
+        await Changes.AuthorsChangedAsync([post.AuthorId], TestContext.Current.CancellationToken);
     }
 
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, Cache, options, Readers());
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options, Readers(), Changes, Pages);
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
 
@@ -110,24 +125,24 @@ internal sealed class TimelineWorld
         }
     }
 
-    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle));
+    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle), Changes);
 
     public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
 
     public FanOutPost FanOut(int batchSize = 1000) =>
-        new(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers());
+        new(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), Changes);
 
     public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
 
-    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), Changes);
 
-    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), Changes);
 
     public InfluencerStatusChangedHandler StatusChangedHandler() =>
-        new(Modules, Store, Cache, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
+        new(Modules, Store, Cache, Changes, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
 
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
-        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), Changes);
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Changes;
 using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
 using Mediator;
@@ -13,7 +14,7 @@ namespace Feed.Timeline.FanOut;
 /// a retrying background runner will rely on). The store is written first, then the cache (one round
 /// trip per batch, and only to timelines already cached): the cache never holds what the store lacks.
 /// </summary>
-internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
+internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers, TimelineChanges changes)
 {
     /// <summary>Batches written at the same time by one fan-out.</summary>
     private const int ConcurrentBatches = 4;
@@ -26,6 +27,7 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
         {
             await store.AddInfluencerPostAsync(entry, cancellationToken);
             await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
+            await changes.AuthorsChangedAsync([post.AuthorId], cancellationToken);
             return;
         }
 
@@ -88,8 +90,8 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
     private async Task DeliverAsync(IReadOnlyList<Guid> followerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
         // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
-        var activeFollowers = await readers.ActiveAmongAsync(followerIds, cancellationToken);
-        await store.AddTimelineRowsAsync(activeFollowers, entry, cancellationToken);
+        var activeFollowers = await store.AddActiveTimelineRowsAsync(followerIds, entry, readers.ActiveSince(), cancellationToken);
         await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
+        await changes.ReadersChangedAsync(activeFollowers, cancellationToken);
     }
 }

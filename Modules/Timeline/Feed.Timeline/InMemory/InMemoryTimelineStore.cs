@@ -217,6 +217,17 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
         return ValueTask.FromResult<IReadOnlyCollection<Guid>>(active);
     }
 
+    public async ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(
+        IReadOnlyCollection<Guid> userIds,
+        TimelineEntry entry,
+        DateTimeOffset readSince,
+        CancellationToken cancellationToken)
+    {
+        var active = await GetActiveReadersAsync(userIds, readSince, cancellationToken);
+        await AddTimelineRowsAsync(active, entry, cancellationToken);
+        return active;
+    }
+
     private static DateTimeOffset Later(DateTimeOffset left, DateTimeOffset right) => left >= right ? left : right;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Changes;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ internal sealed partial class InfluencerStatusChangedHandler(
     ISender sender,
     ITimelineStore store,
     ITimelineCache cache,
+    TimelineChanges changes,
     IOptions<TimelineLifecycleOptions> options,
     ILogger<InfluencerStatusChangedHandler> logger)
     : INotificationHandler<InfluencerStatusChanged>
@@ -43,6 +45,7 @@ internal sealed partial class InfluencerStatusChangedHandler(
 
         // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the store.
         await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], cancellationToken);
+        await changes.AuthorsChangedAsync([notification.UserId], cancellationToken);
 
         LogSwitchedToPull(logger, notification.UserId, notification.ChangedOn, recent.Count);
     }

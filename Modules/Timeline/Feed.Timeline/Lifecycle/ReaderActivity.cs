@@ -37,16 +37,20 @@ internal sealed partial class ReaderActivity(
     public ValueTask<IReadOnlyCollection<Guid>> ActiveAmongAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
         userIds.Count == 0
             ? ValueTask.FromResult<IReadOnlyCollection<Guid>>([])
-            : store.GetActiveReadersAsync(userIds, time.GetUtcNow() - options.Value.InactiveAfter, cancellationToken);
+            : store.GetActiveReadersAsync(userIds, ActiveSince(), cancellationToken);
+
+    /// <summary>The earliest last read of a user fan-out still writes to (the inactivity limit, from now).</summary>
+    public DateTimeOffset ActiveSince() => time.GetUtcNow() - options.Value.InactiveAfter;
 
     public async ValueTask<bool> IsActiveAsync(Guid userId, CancellationToken cancellationToken) =>
         (await ActiveAmongAsync([userId], cancellationToken)).Count > 0;
 
     /// <summary>
     /// Starts a timeline read: records it and, for a user that fan-out may have skipped, rebuilds the
-    /// timeline first. Returns whom the user follows now (read after any rebuild mark).
+    /// timeline first. Returns whom the user follows now (read after any rebuild mark), and until when
+    /// further reads need not be recorded (the last recorded read plus the activity margin).
     /// </summary>
-    public async ValueTask<IReadOnlyList<Guid>> BeginReadAsync(Guid userId, CancellationToken cancellationToken)
+    public async ValueTask<TimelineRead> BeginReadAsync(Guid userId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNowMilliseconds();
@@ -55,13 +59,13 @@ internal sealed partial class ReaderActivity(
         {
             if (now - reader.LastReadOn < settings.ActivityMargin)
             {
-                return await sender.Send(new GetFolloweeIds(userId), cancellationToken);
+                return new TimelineRead(await sender.Send(new GetFolloweeIds(userId), cancellationToken), reader.LastReadOn + settings.ActivityMargin);
             }
 
             await store.RecordReadAsync(userId, now, cancellationToken);
             if (time.GetUtcNow() - now < settings.ActivityMargin)
             {
-                return await sender.Send(new GetFolloweeIds(userId), cancellationToken);
+                return new TimelineRead(await sender.Send(new GetFolloweeIds(userId), cancellationToken), now + settings.ActivityMargin);
             }
 
             // The write took so long that a fan-out may have judged the user inactive meanwhile: rebuild.
@@ -73,9 +77,12 @@ internal sealed partial class ReaderActivity(
         await backfill.RunAsync(userId, followees, cancellationToken);
         await store.CompleteRebuildAsync(userId, startedOn, cancellationToken);
         LogRebuilt(logger, userId, followees.Count, reader?.LastReadOn);
-        return followees;
+        return new TimelineRead(followees, startedOn + settings.ActivityMargin);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rebuilt the timeline of {UserId} from {FolloweeCount} followees (last read {LastReadOn})")]
     private static partial void LogRebuilt(ILogger logger, Guid userId, int followeeCount, DateTimeOffset? lastReadOn);
 }
+
+/// <summary>A read begun: whom the reader follows, and until when the reader's next reads need not be recorded.</summary>
+internal sealed record TimelineRead(IReadOnlyList<Guid> Followees, DateTimeOffset RecordedUntil);

@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
+using Feed.Timeline.Changes;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace Feed.Timeline.Lifecycle;
 /// idempotently, so running it again (a retried message, a repeated rebuild) is harmless. The user's
 /// cached timeline is dropped after the write.
 /// </summary>
-internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options)
+internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options, TimelineChanges changes)
 {
     /// <summary>Authors per store write: bounds one statement when a rebuild covers thousands of followees.</summary>
     private const int AuthorsPerWrite = 100;
@@ -49,6 +50,7 @@ internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITi
         if (authorIds.Count > 0)
         {
             await cache.DropAsync(CachedList.Timeline, [userId], cancellationToken);
+            await changes.ReadersChangedAsync([userId], cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Changes;
 using Mediator;
 
 namespace Feed.Timeline.Lifecycle;
@@ -10,7 +11,7 @@ namespace Feed.Timeline.Lifecycle;
 /// A post created before the follow was committed is in the backfill; one created after it is fanned
 /// out to a follower list that already holds the follower.
 /// </summary>
-internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, TimelineChanges changes)
     : INotificationHandler<UserFollowed>
 {
     public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)
@@ -29,6 +30,7 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, 
         {
             await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
             await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
+            await changes.ReadersChangedAsync([notification.FollowerId], cancellationToken);
         }
     }
 }

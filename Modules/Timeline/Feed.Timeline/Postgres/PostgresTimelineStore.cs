@@ -157,6 +157,19 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $2
         """;
 
+    // The activity filter and the write in one round trip; "active" is read once (a CTE used twice is
+    // materialized) and its rows are inserted in key order, like AddTimelineRowsSql's.
+    internal const string AddActiveTimelineRowsSql = $"""
+        WITH active AS (
+            SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $5
+        ), written AS (
+            INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
+            SELECT user_id, $2, $3, $4 FROM active ORDER BY user_id
+            ON CONFLICT DO NOTHING
+        )
+        SELECT user_id FROM active
+        """;
+
     private const string RecordRemovedPostSql = $"""
         INSERT INTO {TimelineTables.RemovedPosts} (post_id) VALUES ($1) ON CONFLICT DO NOTHING
         """;
@@ -403,6 +416,33 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
 
         await using var command = dataSource.CreateCommand(ActiveReadersSql);
         command.Parameters.Add(Value(userIds.Distinct().ToArray()));
+        command.Parameters.Add(Value(readSince.ToUniversalTime()));
+        var active = new List<Guid>(userIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            active.Add(reader.GetGuid(0));
+        }
+
+        return active;
+    }
+
+    public async ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(
+        IReadOnlyCollection<Guid> userIds,
+        TimelineEntry entry,
+        DateTimeOffset readSince,
+        CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(AddActiveTimelineRowsSql);
+        command.Parameters.Add(Value(userIds.Distinct().Order().ToArray()));
+        command.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
+        command.Parameters.Add(Value(entry.PostId));
+        command.Parameters.Add(Value(entry.AuthorId));
         command.Parameters.Add(Value(readSince.ToUniversalTime()));
         var active = new List<Guid>(userIds.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

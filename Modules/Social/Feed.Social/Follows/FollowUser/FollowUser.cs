@@ -19,7 +19,7 @@ internal sealed class FollowUserValidator : AbstractValidator<FollowUser>
     }
 }
 
-internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, OutboxMessageTypes announcements, TimeProvider time)
+internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, OutboxMessageTypes announcements, IPublisher publisher, TimeProvider time)
     : ICommandHandler<FollowUser>
 {
     public async ValueTask<Unit> Handle(FollowUser command, CancellationToken cancellationToken)
@@ -39,6 +39,9 @@ internal sealed class FollowUserHandler(IFollowStore follows, ISender sender, Ou
             followerCount => announcements.Wrap(
                 new UserFollowed(command.FollowerId, command.UserId, followedOn, followerCount), messageId, announcedOn),
             cancellationToken);
+
+        // The timeline this user reads next must already reflect the follow graph they just changed.
+        await publisher.Publish(new FollowingChanged(command.FollowerId), cancellationToken);
         return Unit.Value;
     }
 }

@@ -9,7 +9,7 @@ namespace Feed.Social.Follows.UnfollowUser;
 /// <summary><paramref name="FollowerId"/> (the authenticated user) stops following <paramref name="UserId"/>.</summary>
 internal sealed record UnfollowUser(Guid FollowerId, Guid UserId) : ICommand;
 
-internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, OutboxMessageTypes announcements, TimeProvider time)
+internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, OutboxMessageTypes announcements, IPublisher publisher, TimeProvider time)
     : ICommandHandler<UnfollowUser>
 {
     public async ValueTask<Unit> Handle(UnfollowUser command, CancellationToken cancellationToken)
@@ -25,6 +25,9 @@ internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, 
             followerCount => announcements.Wrap(
                 new UserUnfollowed(command.FollowerId, command.UserId, followerCount), messageId, announcedOn),
             cancellationToken);
+
+        // The timeline this user reads next must already reflect the follow graph they just changed.
+        await publisher.Publish(new FollowingChanged(command.FollowerId), cancellationToken);
         return Unit.Value;
     }
 }

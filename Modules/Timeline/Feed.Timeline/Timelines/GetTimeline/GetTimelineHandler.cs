@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
+using Feed.Timeline.Changes;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
@@ -12,8 +13,16 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// Reads the hybrid timeline: the reader's pushed rows merged with the posts pulled from the
 /// followees that have influencer_posts, grouped as the design describes. Row and post reads go
 /// through the timeline cache (<see cref="TimelineReads"/>); the pulled-author lookup goes to the store.
+/// A first page is reused while nothing it shows has changed (<see cref="ServedPages"/>).
 /// </summary>
-internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers)
+internal sealed class GetTimelineHandler(
+    ISender sender,
+    ITimelineStore store,
+    ITimelineCache cache,
+    IOptions<TimelineOptions> options,
+    ReaderActivity readers,
+    TimelineChanges changes,
+    ServedPages served)
     : IQueryHandler<GetTimeline, TimelinePage>
 {
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
@@ -21,10 +30,20 @@ internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, I
         var limit = PageSize.Resolve(query.Limit);
         SequenceKey? after = Cursor.DecodeOrNull(query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
+        // Stamped before anything is read: a change landing from here on moves a stamp, so a page read
+        // now is never reused after it.
+        var reader = after is null ? changes.StampReader(query.UserId) : null;
+        if (reader is not null && served.TryGet(query.UserId, limit, out var reused))
+        {
+            return reused;
+        }
+
         // Pull every followee that has influencer_posts, not only current influencers: a demoted
         // influencer's older posts exist only there, while their newer ones arrive as rows.
         // The read is recorded first; an inactive reader's timeline is rebuilt before it is read.
-        var followees = await readers.BeginReadAsync(query.UserId, cancellationToken);
+        var read = await readers.BeginReadAsync(query.UserId, cancellationToken);
+        var followees = read.Followees;
+        var authors = reader is { } stamped ? changes.StampAuthors(stamped, followees) : null;
         var pulled = followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(followees, cancellationToken);
 
         var settings = options.Value;
@@ -51,7 +70,13 @@ internal sealed class GetTimelineHandler(ISender sender, ITimelineStore store, I
             items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
         }
 
-        return new TimelinePage(items, merged.Next?.ToCursor().Encode());
+        var page = new TimelinePage(items, merged.Next?.ToCursor().Encode());
+        if (reader is { } readerStamp && authors is not null)
+        {
+            served.Keep(query.UserId, limit, page, readerStamp, authors, read.RecordedUntil);
+        }
+
+        return page;
     }
 
     /// <summary>One Users query per page, for the page's distinct authors.</summary>

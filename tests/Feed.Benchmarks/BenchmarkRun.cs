@@ -102,7 +102,8 @@ internal static class BenchmarkRun
             graph.Follows.Length,
             graph.TimelineRowCount(),
             seeded.TotalSeconds,
-            apiSettings);
+            apiSettings,
+            await PostgresSettingsAsync(database, cancellationToken));
         var results = new BenchmarkResults(fanout, influencerPost, read, pushVsHybrid, machine, Targets(fanout, influencerPost, read));
 
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.json"), JsonSerializer.Serialize(results, BenchmarkResults.Json), cancellationToken);
@@ -143,6 +144,21 @@ internal static class BenchmarkRun
     {
         await using var version = database.CreateCommand("SHOW server_version");
         return (string)(await version.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The server settings the numbers depend on (build/services.sh and build/bench.sh set them).</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> PostgresSettingsAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT name, current_setting(name) FROM unnest(ARRAY['shared_buffers', 'fsync', 'synchronous_commit', 'full_page_writes', 'autovacuum', 'max_connections']) AS name");
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            settings[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return settings;
     }
 
     private static string LoadAverage() =>

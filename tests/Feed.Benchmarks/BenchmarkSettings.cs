@@ -23,7 +23,7 @@ internal sealed record BenchmarkSettings
     public required GraphSpec Graph { get; init; }
 
     /// <summary><c>Feed:Timeline:FanOutBatchSize</c> given to the API, and the batch size of the ZADD ceiling.</summary>
-    public int FanOutBatchSize { get; init; } = 1000;
+    public int FanOutBatchSize { get; init; } = 5000;
 
     public required int FanOutRuns { get; init; }
 

@@ -17,9 +17,18 @@ internal sealed class TimelineOptions
     [Range(1, 1000)]
     public int PostsPerInfluencer { get; set; } = 5;
 
-    /// <summary>How many followers one fan-out step reads and writes rows for.</summary>
+    /// <summary>
+    /// How many followers one fan-out step reads and writes rows for. Large steps amortize each
+    /// statement's fixed cost (measured on 2 shared cores: 1,000 rows a statement cost PostgreSQL
+    /// about 8.5 ms of CPU per 1,000 entries, 5,000 about 6.7 ms); a crash repeats at most
+    /// <see cref="FanOutConcurrency"/> steps.
+    /// </summary>
     [Range(1, 10000)]
-    public int FanOutBatchSize { get; set; } = 1000;
+    public int FanOutBatchSize { get; set; } = 5000;
+
+    /// <summary>Follower batches one fan-out writes at the same time (each to the store, then the cache).</summary>
+    [Range(1, 64)]
+    public int FanOutConcurrency { get; set; } = 4;
 
     /// <summary>The timeline cache in front of the store; chosen once, at start-up.</summary>
     public TimelineCacheProvider Cache { get; set; } = TimelineCacheProvider.None;
@@ -33,7 +42,7 @@ internal sealed class TimelineOptions
     /// (<c>Changes/TimelineChanges.cs</c>); 0 turns reuse off.
     /// </summary>
     [Range(0, 10_000_000)]
-    public int PageCacheSize { get; set; } = 20_000;
+    public int PageCacheSize { get; set; } = 10_000;
 
     /// <summary>The longest a kept page is reused: bounds what a change lost between processes can cost.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]

@@ -114,6 +114,7 @@ internal sealed record MachineInfo(
     long Follows,
     long SeededTimelineRows,
     double SeedS,
-    IReadOnlyDictionary<string, string> ApiSettings);
+    IReadOnlyDictionary<string, string> ApiSettings,
+    IReadOnlyDictionary<string, string> PostgresSettings);
 
 internal sealed record TargetCheck(string Name, string Target, double Value, bool Met);

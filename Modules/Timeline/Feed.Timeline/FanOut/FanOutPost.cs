@@ -16,9 +16,6 @@ namespace Feed.Timeline.FanOut;
 /// </summary>
 internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers, TimelineChanges changes)
 {
-    /// <summary>Batches written at the same time by one fan-out.</summary>
-    private const int ConcurrentBatches = 4;
-
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
         var entry = post.ToEntry();
@@ -35,7 +32,8 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
         // batch at a time leaves PostgreSQL and Redis waiting on each other's round trips. The
         // follower reads stay in order (cursor by cursor).
         var batchSize = options.Value.FanOutBatchSize;
-        var writing = new Queue<(Task Write, string? CursorAfter)>(ConcurrentBatches);
+        var concurrentBatches = options.Value.FanOutConcurrency;
+        var writing = new Queue<(Task Write, string? CursorAfter)>(concurrentBatches);
 
         // A fan-out interrupted by a crash or a failure resumes after the last batch it recorded.
         var cursor = await store.GetFanOutProgressAsync(post.PostId, cancellationToken);
@@ -49,7 +47,7 @@ internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimeline
                     break;
                 }
 
-                if (writing.Count == ConcurrentBatches)
+                if (writing.Count == concurrentBatches)
                 {
                     await RecordOldestAsync(writing, post.PostId, cancellationToken);
                 }

@@ -23,12 +23,12 @@ internal sealed partial class RedisTimelineChangeFeed : ITimelineChangeFeed, IDi
     private const byte Probe = 0xF1;
     private const int IdBytes = 16;
 
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisChannel _channel;
     private readonly ILogger<RedisTimelineChangeFeed> _logger;
     private readonly Guid _process = Guid.NewGuid();
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(200);
-
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Action<TimelineChange>? _received;
@@ -51,7 +51,7 @@ internal sealed partial class RedisTimelineChangeFeed : ITimelineChangeFeed, IDi
         _received = received;
         _missed = missed;
         _redis.ConnectionFailed += OnConnectionFailed;
-        _ = KeepLiveAsync();
+        _ = KeepLiveAsync(_stopping.Token);
         return ValueTask.CompletedTask;
     }
 
@@ -86,10 +86,10 @@ internal sealed partial class RedisTimelineChangeFeed : ITimelineChangeFeed, IDi
     /// after reconnecting), settles an owed forget, and sends a probe; a probe can be lost while the
     /// subscription is being renewed, so one is sent at every interval until one comes back.
     /// </summary>
-    private async Task KeepLiveAsync()
+    private async Task KeepLiveAsync(CancellationToken stopping)
     {
         var subscribed = false;
-        while (!_stopping.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             if (!DeliversAll)
             {
@@ -114,7 +114,7 @@ internal sealed partial class RedisTimelineChangeFeed : ITimelineChangeFeed, IDi
 
             try
             {
-                await Task.Delay(ProbeInterval, _stopping.Token);
+                await Task.Delay(ProbeInterval, stopping);
             }
             catch (OperationCanceledException)
             {
@@ -135,9 +135,9 @@ internal sealed partial class RedisTimelineChangeFeed : ITimelineChangeFeed, IDi
         var kind = span[IdBytes];
         if (new Guid(span[..IdBytes]) == _process)
         {
-            if (kind == Probe && message.Length == (2 * IdBytes) + 1 && new Guid(span[(IdBytes + 1)..]) is var probe)
+            if (kind == Probe && message.Length == (2 * IdBytes) + 1)
             {
-                ProbeReturned(probe);
+                ProbeReturned(new Guid(span[(IdBytes + 1)..]));
             }
 
             return;

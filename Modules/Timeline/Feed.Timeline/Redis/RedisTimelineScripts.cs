@@ -97,31 +97,35 @@ internal static class RedisTimelineScripts
           return #a < #b
         end
         local function add(key, score, member, capacity)
+          -- A whole list (the common case: most timelines are shorter than the capacity) is told
+          -- by "end" in O(1): no entry can fall outside it, and a set with "end" is cached (every
+          -- cached set has its marker), so it takes the entry with no range read.
+          if redis.call('ZSCORE', key, 'end') then
+            redis.call('ZADD', key, score, member)
+            local entries = redis.call('ZCARD', key) - 2
+            if entries > capacity then
+              -- Over capacity the set is no longer whole: "end" goes with the oldest entries.
+              redis.call('ZREMRANGEBYRANK', key, 0, entries - capacity)
+            end
+            return 1
+          end
           local marker = redis.call('ZRANGE', key, '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
           if not marker then
             return 0
           end
-          -- The lowest member, read once: the gap check needs it, and so does the trim ("end" sits
-          -- at -inf, so whether the set is whole cannot change by adding a finite score).
-          local low = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-          local whole = low[1] == 'end'
-          if string.sub(marker, 1, 2) == 'v:' and not whole and low[1] ~= marker then
-            local at, lowest = tonumber(score), tonumber(low[2])
-            if at < lowest or (at == lowest and precedes(member, low[1])) then
-              return 0
+          if string.sub(marker, 1, 2) == 'v:' then
+            local low = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+            if low[1] ~= marker then
+              local at, lowest = tonumber(score), tonumber(low[2])
+              if at < lowest or (at == lowest and precedes(member, low[1])) then
+                return 0
+              end
             end
           end
           redis.call('ZADD', key, score, member)
           local entries = redis.call('ZCARD', key) - 1
-          if whole then
-            entries = entries - 1
-          end
           if entries > capacity then
-            local excess = entries - capacity
-            if whole then
-              excess = excess + 1
-            end
-            redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
+            redis.call('ZREMRANGEBYRANK', key, 0, entries - capacity - 1)
           end
           return 1
         end

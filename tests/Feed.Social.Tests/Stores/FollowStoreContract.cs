@@ -83,6 +83,24 @@ public abstract class FollowStoreContract
     }
 
     [Fact]
+    public async Task Concurrent_follows_of_one_pair_in_the_same_millisecond_make_one_follow()
+    {
+        var store = CreateStore();
+
+        // Same pair, same followed_on: they clash on every unique key at once, not only on the pair.
+        // The clash needs two inserts to pass their first check together, so many pairs are raced.
+        for (var pair = 0; pair < 20; pair++)
+        {
+            var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+            var changes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => store.FollowAsync(follower, followee, Epoch, Announce, Ct).AsTask()));
+
+            Assert.Single(changes, change => change.Changed);
+            Assert.Equal(1, await store.CountFollowersAsync(followee, Ct));
+            Assert.Equal([new FollowEntry(follower, Epoch)], await store.ListFollowersAsync(followee, null, 10, Ct));
+        }
+    }
+
+    [Fact]
     public async Task A_new_follow_stores_its_announcement_built_from_the_count_after_it()
     {
         var store = CreateStore();

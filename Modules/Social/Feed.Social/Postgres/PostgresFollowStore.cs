@@ -26,10 +26,13 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource, OutboxSig
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+        // Every unique index arbitrates, not only (followee_id, follower_id): two follows of one pair in
+        // the same millisecond also clash on the primary key (followee_id, created_on, follower_id),
+        // which, left out, failed the later one with a unique violation instead of doing nothing.
         await using var insertFollower = new NpgsqlCommand(
                 """
                 INSERT INTO followers (followee_id, created_on, follower_id, updated_on) VALUES ($1, $2, $3, $2)
-                ON CONFLICT (followee_id, follower_id) DO NOTHING
+                ON CONFLICT DO NOTHING
                 """,
                 connection,
                 transaction)

@@ -431,14 +431,7 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         await using var command = dataSource.CreateCommand(ActiveReadersSql);
         command.Parameters.Add(Value(userIds.Distinct().ToArray()));
         command.Parameters.Add(Value(readSince.ToUniversalTime()));
-        var active = new List<Guid>(userIds.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            active.Add(reader.GetGuid(0));
-        }
-
-        return active;
+        return await ReadUserIdsAsync(command, userIds.Count, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(
@@ -476,14 +469,20 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         command.Parameters.Add(Value(entry.PostId));
         command.Parameters.Add(Value(entry.AuthorId));
         command.Parameters.Add(Value(readSince.ToUniversalTime()));
-        var active = new List<Guid>(users.Length);
+        return await ReadUserIdsAsync(command, users.Length, cancellationToken);
+    }
+
+    /// <summary>The user ids a statement returns in its first column.</summary>
+    private static async ValueTask<IReadOnlyCollection<Guid>> ReadUserIdsAsync(NpgsqlCommand command, int expected, CancellationToken cancellationToken)
+    {
+        var userIds = new List<Guid>(expected);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            active.Add(reader.GetGuid(0));
+            userIds.Add(reader.GetGuid(0));
         }
 
-        return active;
+        return userIds;
     }
 
     /// <summary>One reader statement: the user as $1, a moment as $2.</summary>

@@ -60,6 +60,19 @@ public sealed class FollowHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_follow_and_unfollow_announces_the_follower_s_changed_following_in_process_even_when_nothing_changed()
+    {
+        var (alice, bob) = (_mediator.AddUser(), _mediator.AddUser());
+
+        await FollowAsync(alice, bob);
+        await FollowAsync(alice, bob);
+        await UnfollowAsync(alice, bob);
+        await UnfollowAsync(alice, bob);
+
+        Assert.Equal(Enumerable.Repeat<object>(new FollowingChanged(alice), 4), _mediator.Published);
+    }
+
+    [Fact]
     public async Task Follow_announcements_are_outbox_messages_stamped_with_a_fresh_time_ordered_id_and_the_time()
     {
         var (alice, bob) = (_mediator.AddUser(), _mediator.AddUser());
@@ -87,6 +100,7 @@ public sealed class FollowHandlerTests : IDisposable
 
         Assert.False(await _follows.IsFollowingAsync(alice, unknown, Ct));
         Assert.Empty(await _social.TakeAnnouncedAsync());
+        Assert.Empty(_mediator.Published);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ internal sealed class ServedPages(TimelineChanges changes, IOptions<TimelineOpti
     private readonly ConcurrentDictionary<Guid, ServedPage> _pages = new();
     private readonly int _maxPages = options.Value.PageCacheSize;
     private readonly TimeSpan _lifetime = options.Value.PageLifetime;
+    private TimelineChanges.Generation? _generation;
 
     public bool TryGet(Guid readerId, int limit, out TimelinePage page)
     {
@@ -38,6 +39,13 @@ internal sealed class ServedPages(TimelineChanges changes, IOptions<TimelineOpti
     /// </summary>
     public void Keep(Guid readerId, int limit, TimelinePage page, ReaderStamp reader, AuthorStamps authors, DateTimeOffset activityRecordedUntil)
     {
+        // Pages of an earlier generation can never be reused: drop them, so that they do not keep its stamps alive.
+        if (!ReferenceEquals(Volatile.Read(ref _generation), reader.Generation))
+        {
+            _pages.Clear();
+            Volatile.Write(ref _generation, reader.Generation);
+        }
+
         if (_pages.Count >= _maxPages && !_pages.ContainsKey(readerId))
         {
             // Rarely reached with a sensible size; dropping all is simpler than tracking recency and costs only re-reads.

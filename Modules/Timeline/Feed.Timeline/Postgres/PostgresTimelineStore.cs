@@ -163,26 +163,9 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
     // speculative one (measured: 1,000 rows in 3 ms instead of 5 ms), and a row that already exists,
     // which only a retried or racing write meets, fails the whole statement, which is then repeated
     // with ON CONFLICT DO NOTHING.
-    private const string AddActiveTimelineRowsSql = $"""
-        WITH active AS (
-            SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $5
-        ), written AS (
-            INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
-            SELECT user_id, $2, $3, $4 FROM active ORDER BY user_id
-        )
-        SELECT user_id FROM active
-        """;
+    private static readonly string AddActiveTimelineRowsSql = ActiveTimelineRowsSql(onConflict: string.Empty);
 
-    internal const string AddActiveTimelineRowsAgainSql = $"""
-        WITH active AS (
-            SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $5
-        ), written AS (
-            INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
-            SELECT user_id, $2, $3, $4 FROM active ORDER BY user_id
-            ON CONFLICT DO NOTHING
-        )
-        SELECT user_id FROM active
-        """;
+    private static readonly string AddActiveTimelineRowsAgainSql = ActiveTimelineRowsSql(onConflict: "ON CONFLICT DO NOTHING");
 
     private const string RecordRemovedPostSql = $"""
         INSERT INTO {TimelineTables.RemovedPosts} (post_id) VALUES ($1) ON CONFLICT DO NOTHING
@@ -471,6 +454,16 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         command.Parameters.Add(Value(readSince.ToUniversalTime()));
         return await ReadUserIdsAsync(command, users.Length, cancellationToken);
     }
+
+    private static string ActiveTimelineRowsSql(string onConflict) => $"""
+        WITH active AS (
+            SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY($1) AND last_read_on >= $5
+        ), written AS (
+            INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
+            SELECT user_id, $2, $3, $4 FROM active ORDER BY user_id {onConflict}
+        )
+        SELECT user_id FROM active
+        """;
 
     /// <summary>The user ids a statement returns in its first column.</summary>
     private static async ValueTask<IReadOnlyCollection<Guid>> ReadUserIdsAsync(NpgsqlCommand command, int expected, CancellationToken cancellationToken)

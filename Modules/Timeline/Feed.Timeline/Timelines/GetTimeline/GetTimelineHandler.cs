@@ -30,13 +30,14 @@ internal sealed class GetTimelineHandler(
         var limit = PageSize.Resolve(query.Limit);
         SequenceKey? after = Cursor.DecodeOrNull(query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
-        // Stamped before anything is read: a change landing from here on moves a stamp, so a page read
-        // now is never reused after it.
-        var reader = after is null ? changes.StampReader(query.UserId) : null;
-        if (reader is not null && served.TryGet(query.UserId, limit, out var reused))
+        if (after is null && served.TryGet(query.UserId, limit, out var reused))
         {
             return reused;
         }
+
+        // Stamped before anything is read: a change landing from here on moves a stamp, so a page read
+        // now is never reused after it.
+        var reader = after is null ? changes.StampReader(query.UserId) : null;
 
         // Pull every followee that has influencer_posts, not only current influencers: a demoted
         // influencer's older posts exist only there, while their newer ones arrive as rows.

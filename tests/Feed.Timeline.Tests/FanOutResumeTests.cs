@@ -18,16 +18,15 @@ public sealed class FanOutResumeTests
         followers.ForEach(follower => world.Modules.Follow(follower, author));
         await world.ActivateAsync([.. followers]);
         var post = await world.PushAsync(author, 1, []); // saved, not yet delivered
-        var options = Options.Create(new TimelineOptions { FanOutBatchSize = 2 });
 
         // The fourth batch write fails, as a crash or a lost database connection would.
         var failing = new FailingOnWrite(world.Store, failOnWrite: 4);
-        var first = new FanOutPost(world.Modules, failing, world.Cache, options, world.Readers(), world.Changes);
+        var first = world.FanOut(failing, batchSize: 2);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await first.RunAsync(post, Ct));
         Assert.NotNull(await world.Store.GetFanOutProgressAsync(post.PostId, Ct));
         var queriesBefore = world.Modules.FollowerBatchQueries.Count;
 
-        await new FanOutPost(world.Modules, world.Store, world.Cache, options, world.Readers(), world.Changes).RunAsync(post, Ct);
+        await world.FanOut(batchSize: 2).RunAsync(post, Ct);
 
         // Batches 1-3 were recorded: the retry reads only batches 4 and 5.
         Assert.Equal(2, world.Modules.FollowerBatchQueries.Count - queriesBefore);

@@ -306,19 +306,21 @@ public sealed class RedisTimelineCacheTests
         var post = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/a|b\"c.jpg", "image", Epoch.AddMilliseconds(123));
         var other = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/b.jpg", "video", Epoch.AddMilliseconds(7));
 
+        var names = new Dictionary<Guid, string> { [post.AuthorId] = "ada", [other.AuthorId] = "bob" };
         var cold = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
-        await redis.Cache.FillPostsAsync(cold.Fill!, [post, other], Ct);
+        await redis.Cache.FillPostsAsync(cold.Fill!, [post, other], names, Ct);
         var warm = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
         var beforeDelete = await redis.Cache.GetPostsAsync([post.PostId], Ct);
         await redis.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct);
         // A reader that found the post in the store just before the delete fills it afterwards.
-        await redis.Cache.FillPostsAsync(beforeDelete.Fill!, [post], Ct);
+        await redis.Cache.FillPostsAsync(beforeDelete.Fill!, [post], names, Ct);
         var afterDelete = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
 
         Assert.Empty(cold.Found);
         Assert.Empty(cold.Deleted);
         Assert.Equal(post, warm.Found[post.PostId]);
         Assert.Equal(other, warm.Found[other.PostId]);
+        Assert.Equal(names, warm.AuthorNames);
         Assert.Equal([post.PostId], afterDelete.Deleted);
         Assert.Equal([other.PostId], afterDelete.Found.Keys);
     }
@@ -333,7 +335,7 @@ public sealed class RedisTimelineCacheTests
         await FillAsync(redis.Cache, reader, rows);
         var post = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/p.jpg", "image", Epoch);
         var posts = await redis.Cache.GetPostsAsync([post.PostId], Ct);
-        await redis.Cache.FillPostsAsync(posts.Fill!, [post], Ct);
+        await redis.Cache.FillPostsAsync(posts.Fill!, [post], new Dictionary<Guid, string> { [post.AuthorId] = "ada" }, Ct);
         var versionBefore = await redis.Db.StringGetAsync(redis.VersionKey);
 
         // One follower's key is not a sorted set, so this batch fails for them: a missed write.

@@ -41,14 +41,21 @@ internal interface ITimelineCache
     /// </summary>
     ValueTask AddAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>After the store saved a new post: caches its details with its author's name, so that no read needs the store for them.</summary>
+    ValueTask AddPostAsync(TimelinePost post, string authorName, CancellationToken cancellationToken);
+
     /// <summary>After the store dropped the post: drops its details and its author's influencer_posts entry.</summary>
     ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
 
-    /// <summary>The cached details of <paramref name="postIds"/>, and which of them are known to be deleted.</summary>
+    /// <summary>The cached details of <paramref name="postIds"/> with their authors' names, and which of them are known to be deleted.</summary>
     ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
 
-    /// <summary>Caches post details read from the store after the <see cref="GetPostsAsync"/> that issued <paramref name="fill"/>; a deleted post is never brought back.</summary>
-    ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken);
+    /// <summary>
+    /// Caches post details read from the store after the <see cref="GetPostsAsync"/> that issued
+    /// <paramref name="fill"/>, with their authors' names (a post whose author has none here is not
+    /// cached); a deleted post is never brought back.
+    /// </summary>
+    ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, IReadOnlyDictionary<Guid, string> authorNames, CancellationToken cancellationToken);
 
     /// <summary>
     /// After the store removed the entry from each owner's list (a deleted post's rows): removes it
@@ -62,6 +69,27 @@ internal interface ITimelineCache
     /// store. A fill that read the store before the change finds its marker gone and is not applied.
     /// </summary>
     ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The reader's cached state if it is trusted at <paramref name="now"/>; otherwise a miss, with the
+    /// permission to fill it (read the store after this call, then <see cref="FillReaderAsync"/>).
+    /// </summary>
+    ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Caches a reader's state read from the store after the <see cref="ReadReaderAsync"/> that issued <paramref name="fill"/>; not applied if it was dropped meanwhile.</summary>
+    ValueTask FillReaderAsync(CacheFill fill, Guid readerId, ReaderState state, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>After the store changed what these readers' states hold (a follow, an unfollow, a newly pulled followee): forgets them.</summary>
+    ValueTask DropReadersAsync(IReadOnlyCollection<Guid> readerIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when no cached reader state can lack <paramref name="authorId"/> among its pulled followees:
+    /// the author was marked (<see cref="MarkPulledAuthorAsync"/>) after their followers' states were dropped.
+    /// </summary>
+    ValueTask<bool> IsPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
+
+    /// <summary>Marks an author as pulled in every cached reader state, once their followers' states are dropped.</summary>
+    ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
 }
 
 /// <summary>The newest-first lists the cache holds, each shaped like its table's partition.</summary>
@@ -94,8 +122,21 @@ internal sealed record CachedRanges(IReadOnlyDictionary<Guid, CachedRange> Hits,
 /// </summary>
 internal sealed record CacheFill(string Version, IReadOnlyDictionary<Guid, string> Expected);
 
-/// <summary>Cached post details: found ones, ids known to be deleted, and the permission to fill the others (null: do not).</summary>
-internal sealed record CachedPosts(IReadOnlyDictionary<Guid, TimelinePost> Found, IReadOnlySet<Guid> Deleted, CacheFill? Fill)
+/// <summary>Cached post details: found ones and their authors' names, ids known to be deleted, and the permission to fill the others (null: do not).</summary>
+internal sealed record CachedPosts(IReadOnlyDictionary<Guid, TimelinePost> Found, IReadOnlyDictionary<Guid, string> AuthorNames, IReadOnlySet<Guid> Deleted, CacheFill? Fill)
 {
-    public static readonly CachedPosts None = new(new Dictionary<Guid, TimelinePost>(), new HashSet<Guid>(), null);
+    public static readonly CachedPosts None = new(new Dictionary<Guid, TimelinePost>(), new Dictionary<Guid, string>(), new HashSet<Guid>(), null);
+}
+
+/// <summary>
+/// What a timeline read needs to know about its reader, kept in the cache so that a read needs no
+/// store round trip: whom they follow, which of those have influencer_posts (pulled at read time), and
+/// until when their read activity needs no store check (the last recorded read plus the activity margin).
+/// </summary>
+internal sealed record ReaderState(IReadOnlyList<Guid> Followees, IReadOnlyList<Guid> Pulled, DateTimeOffset TrustedUntil);
+
+/// <summary>A cached reader state (null: a miss), and the permission to fill it (null: do not).</summary>
+internal sealed record CachedReader(ReaderState? State, CacheFill? Fill)
+{
+    public static readonly CachedReader None = new(null, null);
 }

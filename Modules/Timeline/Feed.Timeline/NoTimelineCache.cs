@@ -16,18 +16,37 @@ internal sealed class NoTimelineCache : ITimelineCache
     public ValueTask AddAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
+    public ValueTask AddPostAsync(TimelinePost post, string authorName, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
     public ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken) =>
         ValueTask.FromResult(CachedPosts.None);
 
-    public ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken) =>
+    public ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, IReadOnlyDictionary<Guid, string> authorNames, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
     public ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
     public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
+    public ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CachedReader.None);
+
+    public ValueTask FillReaderAsync(CacheFill fill, Guid readerId, ReaderState state, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
+    public ValueTask DropReadersAsync(IReadOnlyCollection<Guid> readerIds, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
+    /// <summary>No reader state is cached, so none can lack an author.</summary>
+    public ValueTask<bool> IsPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(true);
+
+    public ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 }

@@ -35,6 +35,8 @@ public static class TimelineModule
         }
 
         services.AddScoped<FanOutPost>();
+        services.AddScoped<PulledAuthors>();
+        services.AddScoped<ReaderStates>();
         services.TryAddSingleton<ServedPages>();
         services.AddTimelineCache(configuration);
         services.AddTimelineLifecycle(configuration);

@@ -18,10 +18,14 @@ namespace Feed.Benchmarks.Micro;
 public class TimelineMergeBenchmarks
 {
     private const int EntriesPerSource = 400;
+
+    /// <summary>Hydration's username lookup, answered at once: the merge is measured, not Users.</summary>
+    private static readonly AuthorNameLookup NoNames = static (_, _) => ValueTask.FromResult<IReadOnlyDictionary<Guid, string>>(new Dictionary<Guid, string>());
+
     private TimelineEntry[][] _entries = [];
     private InMemoryTimelineStore _store = new();
     private readonly HashSet<Guid> _authors = [];
-    private TimelineReads _reads = new(new InMemoryTimelineStore(), new NoTimelineCache());
+    private TimelineReads _reads = new(new InMemoryTimelineStore(), new NoTimelineCache(), NoNames);
 
     /// <summary>The reader's own rows plus one source per influencer group.</summary>
     [Params(1, 4, 16, 64)]
@@ -56,7 +60,7 @@ public class TimelineMergeBenchmarks
             _entries[source] = entries;
         }
 
-        _reads = new TimelineReads(_store, new NoTimelineCache());
+        _reads = new TimelineReads(_store, new NoTimelineCache(), NoNames);
     }
 
     [Benchmark]

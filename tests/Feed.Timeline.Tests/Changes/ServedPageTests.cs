@@ -59,7 +59,7 @@ public sealed class ServedPageTests
         var (world, _) = await WorldWithOnePostAsync();
         var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
         world.Modules.Follow(world.Reader, influencer);
-        await new FollowingChangedHandler(world.Changes).Handle(new Social.Contracts.FollowingChanged(world.Reader), Ct);
+        await new FollowingChangedHandler(world.Cache, world.Changes).Handle(new Social.Contracts.FollowingChanged(world.Reader), Ct);
         await world.ReadAsync(limit: 10, cursor: null);
 
         var pulled = await world.SaveAsync(influencer, 40);
@@ -88,7 +88,7 @@ public sealed class ServedPageTests
         Assert.DoesNotContain((await world.ReadAsync(limit: 10, cursor: null)).Items, item => item.PostId == pulled.PostId);
 
         world.Modules.Follow(world.Reader, influencer);
-        await new FollowingChangedHandler(world.Changes).Handle(new Social.Contracts.FollowingChanged(world.Reader), Ct);
+        await new FollowingChangedHandler(world.Cache, world.Changes).Handle(new Social.Contracts.FollowingChanged(world.Reader), Ct);
 
         Assert.Equal(pulled.PostId, (await world.ReadAsync(limit: 10, cursor: null)).Items[0].PostId);
     }
@@ -100,7 +100,7 @@ public sealed class ServedPageTests
         await world.ReadAsync(limit: 10, cursor: null);
 
         world.Modules.Unfollow(world.Reader, author);
-        await new FollowingChangedHandler(world.Changes).Handle(new Social.Contracts.FollowingChanged(world.Reader), Ct);
+        await new FollowingChangedHandler(world.Cache, world.Changes).Handle(new Social.Contracts.FollowingChanged(world.Reader), Ct);
 
         Assert.Empty((await world.ReadAsync(limit: 10, cursor: null)).Items);
     }

@@ -17,6 +17,11 @@ internal sealed class FakeModules : ISender
 
     public int UserSummaryQueries { get; private set; }
 
+    public int FolloweeQueries { get; private set; }
+
+    /// <summary>Raised after every follow and unfollow, as Social publishes <see cref="Social.Contracts.FollowingChanged"/>.</summary>
+    public event Action<Guid>? FollowingChanged;
+
     public List<GetFollowerBatch> FollowerBatchQueries { get; } = [];
 
     public Guid AddUser(string username, bool isInfluencer = false)
@@ -52,6 +57,8 @@ internal sealed class FakeModules : ISender
                 followers.Add(followerId);
             }
         }
+
+        FollowingChanged?.Invoke(followerId);
     }
 
     public void Unfollow(Guid followerId, Guid followeeId)
@@ -63,6 +70,8 @@ internal sealed class FakeModules : ISender
                 followers.Remove(followerId);
             }
         }
+
+        FollowingChanged?.Invoke(followerId);
     }
 
     /// <summary>A post as Social holds it (for <see cref="GetRecentPosts"/>).</summary>
@@ -95,10 +104,7 @@ internal sealed class FakeModules : ISender
         {
             object response = query switch
             {
-                GetFolloweeIds followees => (IReadOnlyList<Guid>)_followers
-                    .Where(pair => pair.Value.Contains(followees.FollowerId))
-                    .Select(pair => pair.Key)
-                    .ToList(),
+                GetFolloweeIds followees => Followees(followees),
                 GetUserSummaries summaries => Summaries(summaries),
                 GetFollowerBatch batch => FollowerBatch(batch),
                 GetRecentPosts recent => RecentPosts(recent),
@@ -106,6 +112,12 @@ internal sealed class FakeModules : ISender
             };
             return ValueTask.FromResult((TResponse)response);
         }
+    }
+
+    private List<Guid> Followees(GetFolloweeIds query)
+    {
+        FolloweeQueries++;
+        return _followers.Where(pair => pair.Value.Contains(query.FollowerId)).Select(pair => pair.Key).ToList();
     }
 
     private Dictionary<Guid, UserSummary> Summaries(GetUserSummaries query)

@@ -12,6 +12,11 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
 
     public int PostLookups { get; private set; }
 
+    /// <summary>Reader activity lookups (<see cref="GetReaderAsync"/>) and pulled-followee lookups since the last reset.</summary>
+    public int ReaderLookups { get; private set; }
+
+    public int PulledAuthorLookups { get; private set; }
+
     public ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
         inner.SavePostAsync(post, cancellationToken);
 
@@ -63,8 +68,15 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
         return inner.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken) =>
-        inner.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
+    public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
+    {
+        lock (RowReads)
+        {
+            PulledAuthorLookups++;
+        }
+
+        return inner.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
+    }
 
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>
         inner.RemovePostAsync(authorId, postId, cancellationToken);
@@ -78,8 +90,15 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
     public ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken) =>
         inner.RemoveAuthorTimelineRowsAsync(userId, authorId, cancellationToken);
 
-    public ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken) =>
-        inner.GetReaderAsync(userId, cancellationToken);
+    public ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        lock (RowReads)
+        {
+            ReaderLookups++;
+        }
+
+        return inner.GetReaderAsync(userId, cancellationToken);
+    }
 
     public ValueTask StartRebuildAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
         inner.StartRebuildAsync(userId, readOn, cancellationToken);
@@ -109,6 +128,8 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
             RowReads.Clear();
             InfluencerReads.Clear();
             PostLookups = 0;
+            ReaderLookups = 0;
+            PulledAuthorLookups = 0;
         }
     }
 }

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Social.Contracts;
 using Feed.Timeline.Changes;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.FanOut;
@@ -40,6 +41,10 @@ internal sealed class TimelineWorld
         Store = new RecordingTimelineStore(store);
         Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
+
+        // Social announces every follow and unfollow in process before the request returns.
+        Modules.FollowingChanged += follower =>
+            new FollowingChangedHandler(Cache, Changes).Handle(new FollowingChanged(follower), CancellationToken.None).AsTask().GetAwaiter().GetResult();
         ActivateAsync(Reader).GetAwaiter().GetResult();
     }
 
@@ -90,6 +95,7 @@ internal sealed class TimelineWorld
     {
         await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
         await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
+        await PulledAuthors().AnnounceAsync(post.AuthorId, TestContext.Current.CancellationToken);
         await Changes.AuthorsChangedAsync([post.AuthorId], TestContext.Current.CancellationToken);
     }
 
@@ -110,7 +116,7 @@ internal sealed class TimelineWorld
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, Cache, options, Readers(), Changes, Pages);
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options, ReaderStates(), Changes, Pages);
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
 
@@ -129,8 +135,14 @@ internal sealed class TimelineWorld
 
     public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
 
-    public FanOutPost FanOut(int batchSize = 1000) =>
-        new(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), Changes);
+    public ReaderStates ReaderStates() => new(Cache, Store, Readers(), Clock);
+
+    public PulledAuthors PulledAuthors() => new(Modules, Cache, Options.Create(new TimelineOptions()));
+
+    public FanOutPost FanOut(int batchSize = 1000) => FanOut(Store, batchSize);
+
+    public FanOutPost FanOut(ITimelineStore store, int batchSize) =>
+        new(Modules, store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), PulledAuthors(), Changes);
 
     public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
 
@@ -139,7 +151,7 @@ internal sealed class TimelineWorld
     public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), Changes);
 
     public InfluencerStatusChangedHandler StatusChangedHandler() =>
-        new(Modules, Store, Cache, Changes, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
+        new(Modules, Store, Cache, PulledAuthors(), Changes, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
 
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
         new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), Changes);

@@ -14,16 +14,31 @@ namespace Feed.Timeline.FanOut;
 /// a retrying background runner will rely on). The store is written first, then the cache (one round
 /// trip per batch, and only to timelines already cached): the cache never holds what the store lacks.
 /// </summary>
-internal sealed class FanOutPost(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options, ReaderActivity readers, TimelineChanges changes)
+internal sealed class FanOutPost(
+    ISender sender,
+    ITimelineStore store,
+    ITimelineCache cache,
+    IOptions<TimelineOptions> options,
+    ReaderActivity readers,
+    PulledAuthors pulledAuthors,
+    TimelineChanges changes)
 {
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
         var entry = post.ToEntry();
         var authors = await sender.Send(new GetUserSummaries([post.AuthorId]), cancellationToken);
-        if (authors.TryGetValue(post.AuthorId, out var author) && author.IsInfluencer)
+        var author = authors.GetValueOrDefault(post.AuthorId);
+        if (author is not null)
+        {
+            // Details first, so that no read finds the entry without them.
+            await cache.AddPostAsync(post, author.Username, cancellationToken);
+        }
+
+        if (author is { IsInfluencer: true })
         {
             await store.AddInfluencerPostAsync(entry, cancellationToken);
             await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
+            await pulledAuthors.AnnounceAsync(post.AuthorId, cancellationToken);
             await changes.AuthorsChangedAsync([post.AuthorId], cancellationToken);
             return;
         }

@@ -6,10 +6,14 @@ namespace Feed.Timeline.Lifecycle;
 
 /// <summary>
 /// A follow or unfollow just committed (published in process, before the request returns): the
-/// follower's next read must use the new followee list, so nothing read with the old one is reused.
+/// follower's next read must use the new followee list: their cached state is dropped (the next read
+/// refills it from the store), and nothing read with the old list is reused.
 /// </summary>
-internal sealed class FollowingChangedHandler(TimelineChanges changes) : INotificationHandler<FollowingChanged>
+internal sealed class FollowingChangedHandler(ITimelineCache cache, TimelineChanges changes) : INotificationHandler<FollowingChanged>
 {
-    public ValueTask Handle(FollowingChanged notification, CancellationToken cancellationToken) =>
-        changes.ReadersChangedAsync([notification.FollowerId], cancellationToken);
+    public async ValueTask Handle(FollowingChanged notification, CancellationToken cancellationToken)
+    {
+        await cache.DropReadersAsync([notification.FollowerId], cancellationToken);
+        await changes.ReadersChangedAsync([notification.FollowerId], cancellationToken);
+    }
 }

@@ -1,5 +1,6 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.Changes;
+using Feed.Timeline.FanOut;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ internal sealed partial class InfluencerStatusChangedHandler(
     ISender sender,
     ITimelineStore store,
     ITimelineCache cache,
+    PulledAuthors pulledAuthors,
     TimelineChanges changes,
     IOptions<TimelineLifecycleOptions> options,
     ILogger<InfluencerStatusChangedHandler> logger)
@@ -45,6 +47,11 @@ internal sealed partial class InfluencerStatusChangedHandler(
 
         // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the store.
         await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], cancellationToken);
+        if (recent.Count > 0)
+        {
+            await pulledAuthors.AnnounceAsync(notification.UserId, cancellationToken);
+        }
+
         await changes.AuthorsChangedAsync([notification.UserId], cancellationToken);
 
         LogSwitchedToPull(logger, notification.UserId, notification.ChangedOn, recent.Count);

@@ -16,6 +16,9 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, 
 {
     public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)
     {
+        // Also dropped in process when the request committed; again here, for a process that died before that.
+        await cache.DropReadersAsync([notification.FollowerId], cancellationToken);
+
         // An inactive follower's timeline is rebuilt from the graph, this follow included, on their next read.
         if (!await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
         {

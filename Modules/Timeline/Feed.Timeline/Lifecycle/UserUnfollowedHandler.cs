@@ -14,6 +14,9 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store
 {
     public async ValueTask Handle(UserUnfollowed notification, CancellationToken cancellationToken)
     {
+        // Also dropped in process when the request committed; again here, for a process that died before that.
+        await cache.DropReadersAsync([notification.FollowerId], cancellationToken);
+
         await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
         await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
         await changes.ReadersChangedAsync([notification.FollowerId], cancellationToken);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Feed.SharedKernel.Paging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +13,9 @@ namespace Feed.Timeline.Redis;
 /// created_on (Unix ms), member = post_id; read with ZRANGE REV, equal scores come in descending
 /// member order, which is descending post_id: the store's (created_on, post_id) order. Newest
 /// <c>CacheSize</c> kept; layout details in <see cref="RedisTimelineScripts"/>.</item>
-/// <item><c>post:{post_id}</c>: the post's details (JSON), or "deleted" once it is deleted.</item>
+/// <item><c>post:{post_id}</c>: the post's details (JSON, with the author's username), or "deleted" once it is deleted.</item>
+/// <item><c>reader:{user_id}</c>, <c>pulled-authors</c>: reader states (<see cref="ReaderState"/>) and the
+/// authors they account for as pulled.</item>
 /// <item><c>timeline-cache:version</c>: the current cache version.</item>
 /// </list>
 /// <para>
@@ -48,7 +48,6 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     // Active readers keep their lists (reads refresh the lifetime); inactive users' lists expire.
     private static readonly long ListSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
     private static readonly long FillMarkerSeconds = (long)TimeSpan.FromMinutes(1).TotalSeconds;
-    private static readonly TimeSpan PostLifetime = TimeSpan.FromDays(3);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly int _database;
@@ -216,108 +215,6 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         return keys.GroupBy(key => _redis.HashSlot(key)).SelectMany(slot => slot.Chunk(ListsPerAdd));
     }
 
-    public async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var batch = Database.CreateBatch();
-            var fromInfluencerPosts = batch.SortedSetRemoveAsync(ListKey(CachedList.InfluencerPosts, authorId), Member(postId));
-            var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
-            batch.Execute();
-            await Task.WhenAll(fromInfluencerPosts, details);
-            Recovered();
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            Unavailable(exception, "write", lostWrite: true);
-        }
-    }
-
-    public async ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (postIds.Count == 0)
-        {
-            return CachedPosts.None;
-        }
-
-        try
-        {
-            await RenewVersionIfDistrustedAsync();
-            var ids = postIds.ToArray();
-            var keys = new RedisKey[ids.Length];
-            for (var i = 0; i < ids.Length; i++)
-            {
-                keys[i] = PostKey(ids[i]);
-            }
-
-            var batch = Database.CreateBatch();
-            var versionRead = batch.StringGetAsync(_versionKey);
-            var valuesRead = batch.StringGetAsync(keys);
-            batch.Execute();
-            await Task.WhenAll(versionRead, valuesRead);
-            var version = await CurrentVersionAsync(versionRead.Result);
-
-            var found = new Dictionary<Guid, TimelinePost>(ids.Length);
-            var deleted = new HashSet<Guid>();
-            var values = valuesRead.Result;
-            for (var i = 0; i < ids.Length; i++)
-            {
-                if (values[i].IsNull)
-                {
-                    continue;
-                }
-
-                var value = values[i].ToString();
-                if (value == DeletedValue)
-                {
-                    deleted.Add(ids[i]);
-                }
-                else if (TryParseDetails(value) is { } details && details.Version == version)
-                {
-                    found[ids[i]] = new TimelinePost(ids[i], details.AuthorId, details.PostUrl, details.PostType, DateTimeOffset.FromUnixTimeMilliseconds(details.CreatedOn));
-                }
-            }
-
-            Recovered();
-            return new CachedPosts(found, deleted, new CacheFill(version, new Dictionary<Guid, string>()));
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            Unavailable(exception, "read", lostWrite: false);
-            return CachedPosts.None;
-        }
-    }
-
-    public async ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, CancellationToken cancellationToken)
-    {
-        if (posts.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var batch = Database.CreateBatch();
-            var fills = new List<Task>(posts.Count);
-            var lifetime = (long)PostLifetime.TotalSeconds;
-            foreach (var post in posts)
-            {
-                var details = new CachedPostDetails(fill.Version, post.AuthorId, post.CreatedOn.ToUnixTimeMilliseconds(), post.PostType, post.PostUrl);
-                var value = JsonSerializer.Serialize(details, CachedPostJson.Default.CachedPostDetails);
-                fills.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.FillPost, [PostKey(post.PostId)], [value, lifetime, DeletedValue]));
-            }
-
-            batch.Execute();
-            await Task.WhenAll(fills);
-            Recovered();
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            Unavailable(exception, "fill", lostWrite: false);
-        }
-    }
-
     public async ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
         if (ownerIds.Count == 0)
@@ -346,9 +243,13 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         }
     }
 
-    public async ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken)
+    public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
+        DeleteEachAsync(ownerIds.Select(ownerId => ListKey(list, ownerId)), ownerIds.Count);
+
+    /// <summary>Deletes keys after the store changed what they cache; a failure distrusts the cache (the keys are stale).</summary>
+    private async ValueTask DeleteEachAsync(IEnumerable<RedisKey> keys, int count)
     {
-        if (ownerIds.Count == 0)
+        if (count == 0)
         {
             return;
         }
@@ -357,10 +258,10 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         {
             // One DEL per key (not one multi-key DEL), so that a cluster may hold the keys on any node.
             var batch = Database.CreateBatch();
-            var drops = new List<Task>(ownerIds.Count);
-            foreach (var ownerId in ownerIds)
+            var drops = new List<Task>(count);
+            foreach (var key in keys)
             {
-                drops.Add(batch.KeyDeleteAsync(ListKey(list, ownerId)));
+                drops.Add(batch.KeyDeleteAsync(key));
             }
 
             batch.Execute();
@@ -369,7 +270,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            // A list that should have been dropped is stale: the version renewal makes it untrusted.
+            // A key that should have been dropped is stale: the version renewal makes it untrusted.
             Unavailable(exception, "write", lostWrite: true);
         }
     }
@@ -431,117 +332,4 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
         return new CachedRange(entries, reachesEnd);
     }
-
-    /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>
-    private static CachedPostDetails? TryParseDetails(string value)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(value, CachedPostJson.Default.CachedPostDetails);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The version read with a batch; when there is none yet (new or flushed Redis), the one now set.</summary>
-    private async ValueTask<string> CurrentVersionAsync(RedisValue read)
-    {
-        if (!read.IsNull)
-        {
-            return read.ToString();
-        }
-
-        var batch = Database.CreateBatch();
-        var set = batch.StringSetAsync(_versionKey, NewVersion(), when: When.NotExists);
-        var get = batch.StringGetAsync(_versionKey);
-        batch.Execute();
-        await Task.WhenAll(set, get);
-        return get.Result.ToString();
-    }
-
-    /// <summary>
-    /// After failed writes or a lost connection, sets a new version before the next read, so that no
-    /// list or post cached before them is trusted again. Failures during the renewal need another one.
-    /// </summary>
-    private async ValueTask RenewVersionIfDistrustedAsync()
-    {
-        if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures))
-        {
-            return;
-        }
-
-        await _renewal.WaitAsync();
-        try
-        {
-            var failures = Interlocked.Read(ref _failures);
-            if (Volatile.Read(ref _covered) == failures)
-            {
-                return;
-            }
-
-            await Database.StringSetAsync(_versionKey, NewVersion());
-            Volatile.Write(ref _covered, failures);
-            LogVersionRenewed();
-        }
-        finally
-        {
-            _renewal.Release();
-        }
-    }
-
-    private static string NewVersion() => Guid.NewGuid().ToString("N");
-
-    private static bool IsUnavailable(Exception exception) => exception is RedisException or RedisTimeoutException;
-
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref _failures);
-
-    private void Unavailable(Exception exception, string operation, bool lostWrite)
-    {
-        if (lostWrite)
-        {
-            Interlocked.Increment(ref _failures);
-        }
-
-        if (Interlocked.Exchange(ref _degraded, 1) == 0)
-        {
-            LogUnavailable(exception, operation);
-        }
-        else
-        {
-            LogStillUnavailable(operation, exception.Message);
-        }
-    }
-
-    private void Recovered()
-    {
-        if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
-        {
-            LogRecovered();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Timeline cache unavailable (Redis {Operation} failed); serving from the store until it is back")]
-    private partial void LogUnavailable(Exception exception, string operation);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Timeline cache still unavailable (Redis {Operation} failed: {Reason})")]
-    private partial void LogStillUnavailable(string operation, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache available again")]
-    private partial void LogRecovered();
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache version renewed: lists and posts cached before it are refilled from the store on their next read")]
-    private partial void LogVersionRenewed();
 }
-
-/// <summary>A post's cached details and the cache version they were cached under.</summary>
-internal sealed record CachedPostDetails(
-    [property: JsonPropertyName("v")] string Version,
-    [property: JsonPropertyName("a")] Guid AuthorId,
-    [property: JsonPropertyName("t")] long CreatedOn,
-    [property: JsonPropertyName("k")] string PostType,
-    [property: JsonPropertyName("u")] string PostUrl);
-
-[JsonSerializable(typeof(CachedPostDetails))]
-internal sealed partial class CachedPostJson : JsonSerializerContext;

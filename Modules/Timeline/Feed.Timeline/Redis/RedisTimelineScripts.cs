@@ -147,4 +147,36 @@ internal static class RedisTimelineScripts
         redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
         return 1
         """;
+
+    /// <summary>
+    /// Reads a reader's state (a hash: "m" marker, "u" trusted until in Unix ms, "f" followees, "p"
+    /// pulled followees) if it was filled under the expected version and is still trusted at the given
+    /// time; otherwise replaces it with a fill marker of this read's own, so that only this read's fill
+    /// (or a later read's) can apply. KEYS[1] reader; ARGV: [1] filled marker expected, [2] now (Unix ms),
+    /// [3] fill marker to place, [4] its lifetime (s). Returns {m, u, f, p} or {fill marker}.
+    /// </summary>
+    public const string ReadReader = """
+        local state = redis.call('HMGET', KEYS[1], 'm', 'u', 'f', 'p')
+        if state[1] == ARGV[1] and state[2] and tonumber(state[2]) > tonumber(ARGV[2]) then
+          return state
+        end
+        redis.call('DEL', KEYS[1])
+        redis.call('HSET', KEYS[1], 'm', ARGV[3])
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
+        return {ARGV[3]}
+        """;
+
+    /// <summary>
+    /// Fills a reader's state, only if its marker is still the one the read placed (a follow or an
+    /// unfollow meanwhile dropped the key). KEYS[1] reader; ARGV: [1] expected marker, [2] filled
+    /// marker, [3] trusted until (Unix ms), [4] followees, [5] pulled followees, [6] lifetime (s).
+    /// </summary>
+    public const string FillReader = """
+        if redis.call('HGET', KEYS[1], 'm') ~= ARGV[1] then
+          return 0
+        end
+        redis.call('HSET', KEYS[1], 'm', ARGV[2], 'u', ARGV[3], 'f', ARGV[4], 'p', ARGV[5])
+        redis.call('EXPIRE', KEYS[1], ARGV[6])
+        return 1
+        """;
 }

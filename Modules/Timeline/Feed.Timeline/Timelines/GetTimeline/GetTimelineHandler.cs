@@ -1,9 +1,6 @@
 using Feed.SharedKernel.Paging;
-using Feed.Social.Contracts;
 using Feed.Timeline.Changes;
 using Feed.Timeline.Contracts;
-using Feed.Timeline.Lifecycle;
-using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -11,8 +8,9 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 
 /// <summary>
 /// Reads the hybrid timeline: the reader's pushed rows merged with the posts pulled from the
-/// followees that have influencer_posts, grouped as the design describes. Row and post reads go
-/// through the timeline cache (<see cref="TimelineReads"/>); the pulled-author lookup goes to the store.
+/// followees that have influencer_posts, grouped as the design describes. Rows, influencer posts,
+/// post details and the reader's state go through the timeline cache (<see cref="TimelineReads"/>,
+/// <see cref="ReaderStates"/>), so a warm read needs no store round trip.
 /// A first page is reused while nothing it shows has changed (<see cref="ServedPages"/>).
 /// </summary>
 internal sealed class GetTimelineHandler(
@@ -20,7 +18,7 @@ internal sealed class GetTimelineHandler(
     ITimelineStore store,
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
-    ReaderActivity readers,
+    ReaderStates readers,
     TimelineChanges changes,
     ServedPages served)
     : IQueryHandler<GetTimeline, TimelinePage>
@@ -39,20 +37,25 @@ internal sealed class GetTimelineHandler(
         // now is never reused after it.
         var reader = after is null ? changes.StampReader(query.UserId) : null;
 
-        // Pull every followee that has influencer_posts, not only current influencers: a demoted
-        // influencer's older posts exist only there, while their newer ones arrive as rows.
-        // The read is recorded first; an inactive reader's timeline is rebuilt before it is read.
-        var read = await readers.BeginReadAsync(query.UserId, cancellationToken);
-        var followees = read.Followees;
+        // The reader's own rows are read beside the reader's state (one round trip when both are cached);
+        // the state says whom to pull, and whether an inactive reader's timeline was rebuilt first.
+        var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
+        var rows = new TimelineRowSource(reads, query.UserId, after);
+        rows.Prefetch(limit + 1, cancellationToken);
+        var begun = await readers.BeginReadAsync(query.UserId, cancellationToken);
+        if (begun.Rebuilt)
+        {
+            // Read before the rebuild wrote the backfilled rows: read again.
+            await rows.AbandonAsync();
+            rows = new TimelineRowSource(reads, query.UserId, after);
+        }
+
+        var followees = begun.State.Followees;
         var authors = reader is { } stamped ? changes.StampAuthors(stamped, followees) : null;
-        var pulled = followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(followees, cancellationToken);
 
         var settings = options.Value;
-        var reads = new TimelineReads(store, cache);
-        var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize))
-        {
-            new TimelineRowSource(reads, query.UserId, after),
-        };
+        var pulled = begun.State.Pulled;
+        var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize)) { rows };
         foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
         {
             sources.Add(new InfluencerGroupSource(reads, group, after, settings.PostsPerInfluencer));
@@ -60,40 +63,22 @@ internal sealed class GetTimelineHandler(
 
         // Only followed authors show: a row written by a fan-out or backfill racing an unfollow stays hidden.
         var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, followees.ToHashSet(), cancellationToken);
-        var usernames = await GetUsernamesAsync(merged.Posts, cancellationToken);
 
         var items = new TimelineItem[merged.Posts.Count];
         for (var i = 0; i < items.Length; i++)
         {
             var post = merged.Posts[i];
             // An author unknown to Users (should not happen) still shows; the name is just empty.
-            var username = usernames.TryGetValue(post.AuthorId, out var author) ? author.Username : string.Empty;
+            var username = reads.AuthorNames.TryGetValue(post.AuthorId, out var name) ? name : string.Empty;
             items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
         }
 
         var page = new TimelinePage(items, merged.Next?.ToCursor().Encode());
         if (reader is { } readerStamp && authors is not null)
         {
-            served.Keep(query.UserId, limit, page, readerStamp, authors, read.RecordedUntil);
+            served.Keep(query.UserId, limit, page, readerStamp, authors, begun.State.TrustedUntil);
         }
 
         return page;
-    }
-
-    /// <summary>One Users query per page, for the page's distinct authors.</summary>
-    private async ValueTask<IReadOnlyDictionary<Guid, UserSummary>> GetUsernamesAsync(IReadOnlyList<TimelinePost> posts, CancellationToken cancellationToken)
-    {
-        if (posts.Count == 0)
-        {
-            return new Dictionary<Guid, UserSummary>();
-        }
-
-        var authorIds = new HashSet<Guid>();
-        foreach (var post in posts)
-        {
-            authorIds.Add(post.AuthorId);
-        }
-
-        return await sender.Send(new GetUserSummaries(authorIds), cancellationToken);
     }
 }

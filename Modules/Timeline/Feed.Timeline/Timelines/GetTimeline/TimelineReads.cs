@@ -13,9 +13,16 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// the store, cached, and the answer is cut from them (continued from the store when needed);</item>
 /// <item>a miss the cache cannot take (none configured, Redis down) is read from the store as is.</item>
 /// </list>
+/// Posts come with their authors' usernames (<see cref="AuthorNames"/>): cached with the details, asked
+/// from Users only for posts the cache did not have.
 /// </summary>
-internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache)
+internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, AuthorNameLookup lookUpAuthorNames)
 {
+    private readonly Dictionary<Guid, string> _authorNames = [];
+
+    /// <summary>The usernames of the authors of every post returned by <see cref="GetPostsAsync"/> (an author unknown to Users is absent).</summary>
+    public IReadOnlyDictionary<Guid, string> AuthorNames => _authorNames;
+
     public async ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken)
     {
         var rows = await ReadAsync(CachedList.Timeline, [userId], after, limit, cancellationToken);
@@ -33,6 +40,11 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache)
     public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
     {
         var cached = await cache.GetPostsAsync(postIds, cancellationToken);
+        foreach (var (authorId, name) in cached.AuthorNames)
+        {
+            _authorNames[authorId] = name;
+        }
+
         if (cached.Found.Count + cached.Deleted.Count == postIds.Count)
         {
             return cached.Found;
@@ -48,9 +60,10 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache)
         }
 
         var stored = await store.GetPostsAsync(unknown, cancellationToken);
+        await AddAuthorNamesAsync(stored.Values, cancellationToken);
         if (cached.Fill is { } fill && stored.Count > 0)
         {
-            await cache.FillPostsAsync(fill, stored.Values.ToList(), cancellationToken);
+            await cache.FillPostsAsync(fill, stored.Values.ToList(), _authorNames, cancellationToken);
         }
 
         if (cached.Found.Count == 0)
@@ -65,6 +78,29 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache)
         }
 
         return found;
+    }
+
+    /// <summary>One Users query for the authors of <paramref name="posts"/> whose names are not known yet.</summary>
+    private async ValueTask AddAuthorNamesAsync(IEnumerable<TimelinePost> posts, CancellationToken cancellationToken)
+    {
+        HashSet<Guid>? missing = null;
+        foreach (var post in posts)
+        {
+            if (!_authorNames.ContainsKey(post.AuthorId))
+            {
+                (missing ??= []).Add(post.AuthorId);
+            }
+        }
+
+        if (missing is null)
+        {
+            return;
+        }
+
+        foreach (var (authorId, name) in await lookUpAuthorNames(missing, cancellationToken))
+        {
+            _authorNames[authorId] = name;
+        }
     }
 
     private async ValueTask<Dictionary<Guid, IReadOnlyList<TimelineEntry>>> ReadAsync(

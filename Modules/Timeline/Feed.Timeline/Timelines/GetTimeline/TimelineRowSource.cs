@@ -7,6 +7,7 @@ internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, Sequen
 {
     private readonly List<TimelineEntry> _entries = [];
     private int _chunk;
+    private Task? _first;
 
     public IReadOnlyList<TimelineEntry> Entries => _entries;
 
@@ -14,8 +15,24 @@ internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, Sequen
 
     public SequenceKey Horizon { get; private set; }
 
+    /// <summary>
+    /// Starts the first chunk's read now (beside the reader's state, so that both share a round trip);
+    /// the first <see cref="FetchAsync"/> then waits for it instead of reading.
+    /// </summary>
+    public void Prefetch(int wanted, CancellationToken cancellationToken) => _first = FetchAsync(wanted, cancellationToken).AsTask();
+
+    /// <summary>Waits for a prefetch that will not be used, so that its failure is observed.</summary>
+    public Task AbandonAsync() => _first ?? Task.CompletedTask;
+
     public async ValueTask FetchAsync(int wanted, CancellationToken cancellationToken)
     {
+        if (_first is { } prefetched)
+        {
+            _first = null;
+            await prefetched;
+            return;
+        }
+
         if (!HasMore)
         {
             return;

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Redis;
+
+/// <summary>
+/// Post details, as a page shows them (with the author's username: usernames never change), or the
+/// mark "deleted". Details are immutable, so a key is only ever written once per cache version, by
+/// the fan-out that delivers the post or by a read that missed it; the mark wins over both.
+/// </summary>
+internal sealed partial class RedisTimelineCache
+{
+    private static readonly TimeSpan PostLifetime = TimeSpan.FromDays(3);
+
+    public async ValueTask AddPostAsync(TimelinePost post, string authorName, CancellationToken cancellationToken)
+    {
+        // Without a trusted version (a fresh process, or failures not yet covered) the details would not be trusted anyway.
+        if (TrustedVersion() is not { } version)
+        {
+            return;
+        }
+
+        await FillPostsAsync(new CacheFill(version, new Dictionary<Guid, string>()), [post], new Dictionary<Guid, string> { [post.AuthorId] = authorName }, cancellationToken);
+    }
+
+    public async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = Database.CreateBatch();
+            var fromInfluencerPosts = batch.SortedSetRemoveAsync(ListKey(CachedList.InfluencerPosts, authorId), Member(postId));
+            var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
+            batch.Execute();
+            await Task.WhenAll(fromInfluencerPosts, details);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "write", lostWrite: true);
+        }
+    }
+
+    public async ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (postIds.Count == 0)
+        {
+            return CachedPosts.None;
+        }
+
+        try
+        {
+            await RenewVersionIfDistrustedAsync();
+            var ids = postIds.ToArray();
+            var keys = new RedisKey[ids.Length];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                keys[i] = PostKey(ids[i]);
+            }
+
+            var batch = Database.CreateBatch();
+            var versionRead = batch.StringGetAsync(_versionKey);
+            var valuesRead = batch.StringGetAsync(keys);
+            batch.Execute();
+            await Task.WhenAll(versionRead, valuesRead);
+            var version = await CurrentVersionAsync(versionRead.Result);
+
+            var found = new Dictionary<Guid, TimelinePost>(ids.Length);
+            var authorNames = new Dictionary<Guid, string>();
+            var deleted = new HashSet<Guid>();
+            var values = valuesRead.Result;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (values[i].IsNull)
+                {
+                    continue;
+                }
+
+                var value = values[i].ToString();
+                if (value == DeletedValue)
+                {
+                    deleted.Add(ids[i]);
+                }
+                else if (TryParseDetails(value) is { AuthorName: not null } details && details.Version == version)
+                {
+                    found[ids[i]] = new TimelinePost(ids[i], details.AuthorId, details.PostUrl, details.PostType, DateTimeOffset.FromUnixTimeMilliseconds(details.CreatedOn));
+                    authorNames[details.AuthorId] = details.AuthorName;
+                }
+            }
+
+            Recovered();
+            return new CachedPosts(found, authorNames, deleted, new CacheFill(version, new Dictionary<Guid, string>()));
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "read", lostWrite: false);
+            return CachedPosts.None;
+        }
+    }
+
+    public async ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, IReadOnlyDictionary<Guid, string> authorNames, CancellationToken cancellationToken)
+    {
+        if (posts.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var batch = Database.CreateBatch();
+            var fills = new List<Task>(posts.Count);
+            var lifetime = (long)PostLifetime.TotalSeconds;
+            foreach (var post in posts)
+            {
+                // Details without their author's name would be of no use to a page.
+                if (!authorNames.TryGetValue(post.AuthorId, out var authorName))
+                {
+                    continue;
+                }
+
+                var details = new CachedPostDetails(fill.Version, post.AuthorId, post.CreatedOn.ToUnixTimeMilliseconds(), post.PostType, post.PostUrl, authorName);
+                var value = JsonSerializer.Serialize(details, CachedPostJson.Default.CachedPostDetails);
+                fills.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.FillPost, [PostKey(post.PostId)], [value, lifetime, DeletedValue]));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(fills);
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "fill", lostWrite: false);
+        }
+    }
+
+    /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>
+    private static CachedPostDetails? TryParseDetails(string value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(value, CachedPostJson.Default.CachedPostDetails);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A post's cached details, its author's username (absent in the earlier layout: a miss) and the cache version they were cached under.</summary>
+internal sealed record CachedPostDetails(
+    [property: JsonPropertyName("v")] string Version,
+    [property: JsonPropertyName("a")] Guid AuthorId,
+    [property: JsonPropertyName("t")] long CreatedOn,
+    [property: JsonPropertyName("k")] string PostType,
+    [property: JsonPropertyName("u")] string PostUrl,
+    [property: JsonPropertyName("n")] string? AuthorName);
+
+[JsonSerializable(typeof(CachedPostDetails))]
+internal sealed partial class CachedPostJson : JsonSerializerContext;

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Redis;
+
+/// <summary>The cache version and this process's distrust after failed writes or lost connections (see the class summary).</summary>
+internal sealed partial class RedisTimelineCache
+{
+    // The version this process last read or set: writes that cache new data (post details at fan-out,
+    // reader states) are tagged with it without a read of their own.
+    private volatile string? _knownVersion;
+
+    /// <summary>The version read with a batch; when there is none yet (new or flushed Redis), the one now set.</summary>
+    private async ValueTask<string> CurrentVersionAsync(RedisValue read)
+    {
+        if (!read.IsNull)
+        {
+            return _knownVersion = read.ToString();
+        }
+
+        var batch = Database.CreateBatch();
+        var set = batch.StringSetAsync(_versionKey, NewVersion(), when: When.NotExists);
+        var get = batch.StringGetAsync(_versionKey);
+        batch.Execute();
+        await Task.WhenAll(set, get);
+        return _knownVersion = get.Result.ToString();
+    }
+
+    /// <summary>The last version seen, unless failures since make this process distrust the cache.</summary>
+    private string? TrustedVersion() =>
+        Volatile.Read(ref _covered) == Interlocked.Read(ref _failures) ? _knownVersion : null;
+
+    /// <summary>
+    /// After failed writes or a lost connection, sets a new version before the next read, so that no
+    /// list or post cached before them is trusted again. Failures during the renewal need another one.
+    /// </summary>
+    private async ValueTask RenewVersionIfDistrustedAsync()
+    {
+        if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures))
+        {
+            return;
+        }
+
+        await _renewal.WaitAsync();
+        try
+        {
+            var failures = Interlocked.Read(ref _failures);
+            if (Volatile.Read(ref _covered) == failures)
+            {
+                return;
+            }
+
+            var version = NewVersion();
+            await Database.StringSetAsync(_versionKey, version);
+            _knownVersion = version;
+            Volatile.Write(ref _covered, failures);
+            LogVersionRenewed();
+        }
+        finally
+        {
+            _renewal.Release();
+        }
+    }
+
+    private static string NewVersion() => Guid.NewGuid().ToString("N");
+
+    private static bool IsUnavailable(Exception exception) => exception is RedisException or RedisTimeoutException;
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref _failures);
+
+    private void Unavailable(Exception exception, string operation, bool lostWrite)
+    {
+        if (lostWrite)
+        {
+            Interlocked.Increment(ref _failures);
+        }
+
+        if (Interlocked.Exchange(ref _degraded, 1) == 0)
+        {
+            LogUnavailable(exception, operation);
+        }
+        else
+        {
+            LogStillUnavailable(operation, exception.Message);
+        }
+    }
+
+    private void Recovered()
+    {
+        if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
+        {
+            LogRecovered();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timeline cache unavailable (Redis {Operation} failed); serving from the store until it is back")]
+    private partial void LogUnavailable(Exception exception, string operation);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Timeline cache still unavailable (Redis {Operation} failed: {Reason})")]
+    private partial void LogStillUnavailable(string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache available again")]
+    private partial void LogRecovered();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache version renewed: lists and posts cached before it are refilled from the store on their next read")]
+    private partial void LogVersionRenewed();
+}

@@ -1,0 +1,38 @@
+using Feed.Timeline.Lifecycle;
+
+namespace Feed.Timeline.Timelines.GetTimeline;
+
+/// <summary>
+/// What a timeline read knows about its reader (<see cref="ReaderState"/>): from the cache while it
+/// holds a trusted state, with no store round trip; otherwise begun in the store as
+/// <see cref="ReaderActivity"/> does it (the read recorded, an inactive reader's timeline rebuilt), with
+/// the followees that have influencer_posts, and cached for the next reads. The cache drops a state
+/// whenever what it holds changes (a follow or unfollow by the reader, a followee's first
+/// influencer_posts) and stops trusting it when the reader's activity must be checked again.
+/// </summary>
+internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, ReaderActivity activity, TimeProvider time)
+{
+    public async ValueTask<BegunRead> BeginReadAsync(Guid readerId, CancellationToken cancellationToken)
+    {
+        var cached = await cache.ReadReaderAsync(readerId, time.GetUtcNow(), cancellationToken);
+        if (cached.State is { } state)
+        {
+            return new BegunRead(state, Rebuilt: false);
+        }
+
+        // Pull every followee that has influencer_posts, not only current influencers: a demoted
+        // influencer's older posts exist only there, while their newer ones arrive as rows.
+        var read = await activity.BeginReadAsync(readerId, cancellationToken);
+        var pulled = read.Followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(read.Followees, cancellationToken);
+        var begun = new ReaderState(read.Followees, [.. pulled], read.RecordedUntil);
+        if (cached.Fill is { } fill)
+        {
+            await cache.FillReaderAsync(fill, readerId, begun, time.GetUtcNow(), cancellationToken);
+        }
+
+        return new BegunRead(begun, read.Rebuilt);
+    }
+}
+
+/// <summary>The reader's state for one read, and whether their timeline was rebuilt before it.</summary>
+internal readonly record struct BegunRead(ReaderState State, bool Rebuilt);

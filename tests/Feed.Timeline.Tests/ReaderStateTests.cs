@@ -1,0 +1,147 @@
+using Feed.Timeline.Tests.Support;
+
+namespace Feed.Timeline.Tests;
+
+/// <summary>
+/// The reader's state in the Redis cache (whom they follow, whom a read pulls, until when their activity
+/// needs no store check): a warm read asks neither the store nor the other modules, and every change of
+/// what the state holds reaches the next read.
+/// </summary>
+public sealed class ReaderStateTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_warm_read_of_any_page_inside_the_cached_window_asks_neither_the_store_nor_the_other_modules()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var world = new TimelineWorld(redis.Cache);
+        var author = world.Modules.AddUser("author");
+        var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
+        await world.FollowAsync(world.Reader, author);
+        await world.FollowAsync(world.Reader, influencer);
+        var posts = new List<Social.Contracts.PostSummary>();
+        for (var i = 0; i < 10; i++)
+        {
+            posts.Add(await world.PostAsync(i % 3 == 0 ? influencer : author, 10 + i));
+        }
+
+        var expected = LifecycleSteps.NewestFirst(posts);
+        Assert.Equal(expected, await world.TimelineOfAsync(world.Reader)); // fills the cache
+        world.Store.Reset();
+        var followeeQueries = world.Modules.FolloweeQueries;
+        var userQueries = world.Modules.UserSummaryQueries;
+
+        var warm = await world.TimelineOfAsync(world.Reader);
+
+        Assert.Equal(expected, warm);
+        Assert.Empty(world.Store.RowReads);
+        Assert.Empty(world.Store.InfluencerReads);
+        Assert.Equal(0, world.Store.PostLookups);
+        Assert.Equal(0, world.Store.ReaderLookups);
+        Assert.Equal(0, world.Store.PulledAuthorLookups);
+        Assert.Equal(followeeQueries, world.Modules.FolloweeQueries);
+        Assert.Equal(userQueries, world.Modules.UserSummaryQueries);
+        var item = (await world.ReadAsync(1, null)).Items[0];
+        Assert.Equal(("influencer", posts[9].PostId), (item.Username, item.PostId));
+    }
+
+    [Fact]
+    public async Task A_follow_and_an_unfollow_show_on_the_next_read_though_the_state_was_cached()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var world = new TimelineWorld(redis.Cache);
+        var author = world.Modules.AddUser("author");
+        var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
+        await world.FollowAsync(world.Reader, author);
+        var pushed = await world.PostAsync(author, 1);
+        var pulled = await world.PostAsync(influencer, 2);
+        Assert.Equal([pushed.PostId], await world.TimelineOfAsync(world.Reader));
+
+        // Only Social's in-process announcement has run, not the outbox's handlers.
+        world.Modules.Follow(world.Reader, influencer);
+        Assert.Equal([pulled.PostId, pushed.PostId], await world.TimelineOfAsync(world.Reader));
+
+        world.Modules.Unfollow(world.Reader, author);
+        Assert.Equal([pulled.PostId], await world.TimelineOfAsync(world.Reader));
+    }
+
+    [Fact]
+    public async Task An_author_s_first_pulled_post_reaches_followers_whose_state_was_cached_without_them()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var world = new TimelineWorld(redis.Cache);
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        var pushed = await world.PostAsync(author, 1);
+        Assert.Equal([pushed.PostId], await world.TimelineOfAsync(world.Reader)); // the state: nobody pulled
+        Assert.False(await redis.Cache.IsPulledAuthorAsync(author, Ct));
+
+        // Promoted without the promotion handler (it is not retried, so correctness must not depend on it).
+        world.Modules.SetInfluencer(author, true);
+        var pulled = await world.PostAsync(author, 2);
+
+        Assert.Equal([pulled.PostId, pushed.PostId], await world.TimelineOfAsync(world.Reader));
+        Assert.True(await redis.Cache.IsPulledAuthorAsync(author, Ct));
+    }
+
+    [Fact]
+    public async Task The_reader_s_activity_is_checked_in_the_store_again_when_the_state_s_trust_ends()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var world = new TimelineWorld(redis.Cache);
+        await world.ReadAsync(10, null);
+        world.Store.Reset();
+
+        world.Clock.Advance(world.Lifecycle.ActivityMargin - TimeSpan.FromSeconds(1));
+        await world.ReadAsync(10, null);
+        Assert.Equal(0, world.Store.ReaderLookups);
+
+        world.Clock.Advance(TimeSpan.FromSeconds(2));
+        await world.ReadAsync(10, null);
+        Assert.Equal(1, world.Store.ReaderLookups);
+        Assert.Equal(world.Clock.GetUtcNow(), (await world.Store.GetReaderAsync(world.Reader, Ct))!.LastReadOn);
+    }
+
+    [Fact]
+    public async Task A_state_read_from_the_store_before_a_drop_is_not_kept()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var reader = Guid.NewGuid();
+        var now = TimelineWorld.Epoch;
+        var stale = new ReaderState([Guid.NewGuid()], [], now.AddMinutes(10));
+
+        var miss = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        await redis.Cache.DropReadersAsync([reader], Ct); // a follow committed after the store was read
+        await redis.Cache.FillReaderAsync(miss.Fill!, reader, stale, now, Ct);
+
+        Assert.Null(miss.State);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+    }
+
+    [Fact]
+    public async Task A_state_is_trusted_until_its_time_and_under_its_cache_version_only()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var reader = Guid.NewGuid();
+        var now = TimelineWorld.Epoch;
+        var followees = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        var state = new ReaderState(followees, [followees[1]], now.AddMinutes(10));
+        var miss = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        await redis.Cache.FillReaderAsync(miss.Fill!, reader, state, now, Ct);
+
+        var hit = (await redis.Cache.ReadReaderAsync(reader, now.AddMinutes(9), Ct)).State;
+        Assert.NotNull(hit);
+        Assert.Equal(followees, hit.Followees);
+        Assert.Equal([followees[1]], hit.Pulled);
+        Assert.Equal(state.TrustedUntil, hit.TrustedUntil);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now.AddMinutes(10), Ct)).State);
+
+        // Refilled, then another process renews the version (after a failed write of its own).
+        var again = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        await redis.Cache.FillReaderAsync(again.Fill!, reader, state, now, Ct);
+        Assert.NotNull((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+        await redis.Db.StringSetAsync(redis.VersionKey, "renewed-by-another-process");
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+    }
+}

@@ -42,8 +42,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private const string FillingPrefix = "filling:";
     private const string DeletedValue = "deleted";
 
-    /// <summary>Lists one add script updates at most: a hundred keep each call well under a millisecond of Redis time.</summary>
-    private const int ListsPerAdd = 100;
+    /// <summary>Lists one read or add script handles at most: a hundred keep each call well under a millisecond of Redis time.</summary>
+    private const int ListsPerScript = 100;
 
     // Active readers keep their lists (reads refresh the lifetime); inactive users' lists expire.
     private static readonly long ListSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
@@ -92,13 +92,12 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
             var versionRead = batch.StringGetAsync(_versionKey);
             var position = after is { } at ? Score(at.At) : "+inf";
             RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
-            var reads = new Task<RedisResult>[ownerIds.Count];
-            for (var i = 0; i < reads.Length; i++)
+            RedisValue[] arguments = [position, after is null ? 0 : 1, limit, fillMarker, FillMarkerSeconds, ListSeconds];
+            var groups = ScriptGroups(list, ownerIds);
+            var reads = new Task<RedisResult>[groups.Count];
+            for (var g = 0; g < reads.Length; g++)
             {
-                reads[i] = batch.ScriptEvaluateAsync(
-                    RedisTimelineScripts.Read,
-                    [ListKey(list, ownerIds[i])],
-                    [position, after is null ? 0 : 1, limit, fillMarker, FillMarkerSeconds, ListSeconds]);
+                reads[g] = batch.ScriptEvaluateAsync(RedisTimelineScripts.Read, Keys(list, groups[g]), arguments);
             }
 
             batch.Execute();
@@ -107,17 +106,22 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
             var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
             var expected = new Dictionary<Guid, string>();
-            for (var i = 0; i < reads.Length; i++)
+            for (var g = 0; g < reads.Length; g++)
             {
-                var parts = (RedisResult[])reads[i].Result!;
-                var marker = parts[0].ToString();
-                if (marker == FilledPrefix + version)
+                var lists = (RedisResult[])reads[g].Result!;
+                for (var i = 0; i < lists.Length; i++)
                 {
-                    hits[ownerIds[i]] = ParseRange(list, ownerIds[i], parts, after, limit);
-                }
-                else
-                {
-                    expected[ownerIds[i]] = marker;
+                    var ownerId = groups[g][i];
+                    var parts = (RedisResult[])lists[i]!;
+                    var marker = parts[0].ToString();
+                    if (marker == FilledPrefix + version)
+                    {
+                        hits[ownerId] = ParseRange(list, ownerId, parts, after, limit);
+                    }
+                    else
+                    {
+                        expected[ownerId] = marker;
+                    }
                 }
             }
 
@@ -184,9 +188,9 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
             var batch = Database.CreateBatch();
             RedisValue[] arguments = [Score(entry.CreatedOn), Member(entry.PostId), Capacity];
             var adds = new List<Task>();
-            foreach (var keys in AddGroups(list, ownerIds))
+            foreach (var group in ScriptGroups(list, ownerIds))
             {
-                adds.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.Add, keys, arguments));
+                adds.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.Add, Keys(list, group), arguments));
             }
 
             batch.Execute();
@@ -200,19 +204,29 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     }
 
     /// <summary>
-    /// The lists of one add, in groups for one script call each: up to <see cref="ListsPerAdd"/>
+    /// The lists of one read or add, in groups for one script call each: up to <see cref="ListsPerScript"/>
     /// lists per call (a script blocks Redis while it runs), and on a cluster only lists of the same
     /// hash slot together, as a cluster requires of a script's keys.
     /// </summary>
-    private IEnumerable<RedisKey[]> AddGroups(CachedList list, IReadOnlyCollection<Guid> ownerIds)
+    private List<Guid[]> ScriptGroups(CachedList list, IReadOnlyCollection<Guid> ownerIds)
     {
-        var keys = ownerIds.Select(ownerId => ListKey(list, ownerId));
         if (!_redis.GetServers().Any(server => server.ServerType == ServerType.Cluster))
         {
-            return keys.Chunk(ListsPerAdd);
+            return [.. ownerIds.Chunk(ListsPerScript)];
         }
 
-        return keys.GroupBy(key => _redis.HashSlot(key)).SelectMany(slot => slot.Chunk(ListsPerAdd));
+        return [.. ownerIds.GroupBy(ownerId => _redis.HashSlot(ListKey(list, ownerId))).SelectMany(slot => slot.Chunk(ListsPerScript))];
+    }
+
+    private RedisKey[] Keys(CachedList list, Guid[] ownerIds)
+    {
+        var keys = new RedisKey[ownerIds.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = ListKey(list, ownerIds[i]);
+        }
+
+        return keys;
     }
 
     public async ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)

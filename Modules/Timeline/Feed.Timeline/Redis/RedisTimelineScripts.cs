@@ -1,8 +1,9 @@
 namespace Feed.Timeline.Redis;
 
 /// <summary>
-/// The Lua scripts of <see cref="RedisTimelineCache"/>. Each touches one key, so each is atomic
-/// for its list and works on a cluster too. A list is a sorted set: entries (score = created_on in
+/// The Lua scripts of <see cref="RedisTimelineCache"/>. Each handles every list (or reader) it is
+/// given on its own, atomically per key; the cache gives a script only keys of one hash slot on a
+/// cluster. A list is a sorted set: entries (score = created_on in
 /// Unix ms, member = post id as 32 lowercase hex), one marker at +inf ("v:&lt;version&gt;" once
 /// filled, "filling:&lt;id&gt;" while a reader fills it) and, when the set holds the whole list,
 /// the member "end" at -inf. Trimming keeps the marker and the newest capacity entries, removing
@@ -11,29 +12,38 @@ namespace Feed.Timeline.Redis;
 internal static class RedisTimelineScripts
 {
     /// <summary>
-    /// Reads a list strictly after a position, or places a fill marker when the list is absent.
-    /// KEYS[1] list; ARGV: [1] position score ("+inf" for the first page), [2] "1" when a position is
+    /// Reads lists strictly after a position, or places a fill marker on each list that is absent. Each
+    /// list is handled on its own, exactly as a call with that one key would; one call for many lists
+    /// (a page's influencers) saves a command round per list.
+    /// KEYS[1..n] lists; ARGV: [1] position score ("+inf" for the first page), [2] "1" when a position is
     /// given, [3] count, [4] fill marker to place, [5] its lifetime (s), [6] list lifetime (s).
-    /// Returns {marker} for an unfilled list, else {marker, members tied with the position (descending),
-    /// older member/score pairs (descending, "end" last when reached)}.
+    /// Returns, per list, {marker} for an unfilled list, else {marker, members tied with the position
+    /// (descending), older member/score pairs (descending, "end" last when reached)}.
     /// </summary>
     public const string Read = """
-        local marker = redis.call('ZRANGE', KEYS[1], '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
-        if not marker then
-          redis.call('ZADD', KEYS[1], '+inf', ARGV[4])
-          redis.call('EXPIRE', KEYS[1], ARGV[5])
-          return {ARGV[4]}
+        local function read(key)
+          local marker = redis.call('ZRANGE', key, '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
+          if not marker then
+            redis.call('ZADD', key, '+inf', ARGV[4])
+            redis.call('EXPIRE', key, ARGV[5])
+            return {ARGV[4]}
+          end
+          if string.sub(marker, 1, 2) ~= 'v:' then
+            return {marker}
+          end
+          redis.call('EXPIRE', key, ARGV[6])
+          local tied = {}
+          if ARGV[2] == '1' then
+            tied = redis.call('ZRANGE', key, ARGV[1], ARGV[1], 'BYSCORE', 'REV')
+          end
+          local older = redis.call('ZRANGE', key, '(' .. ARGV[1], '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
+          return {marker, tied, older}
         end
-        if string.sub(marker, 1, 2) ~= 'v:' then
-          return {marker}
+        local lists = {}
+        for i = 1, #KEYS do
+          lists[i] = read(KEYS[i])
         end
-        redis.call('EXPIRE', KEYS[1], ARGV[6])
-        local tied = {}
-        if ARGV[2] == '1' then
-          tied = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1], 'BYSCORE', 'REV')
-        end
-        local older = redis.call('ZRANGE', KEYS[1], '(' .. ARGV[1], '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
-        return {marker, tied, older}
+        return lists
         """;
 
     /// <summary>

@@ -55,6 +55,7 @@ internal sealed class GetTimelineHandler(
 
         var settings = options.Value;
         var pulled = begun.State.Pulled;
+        reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
         var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize)) { rows };
         foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
         {

@@ -19,6 +19,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, AuthorNameLookup lookUpAuthorNames)
 {
     private readonly Dictionary<Guid, string> _authorNames = [];
+    private PrefetchedRanges? _prefetched;
 
     /// <summary>The usernames of the authors of every post returned by <see cref="GetPostsAsync"/> (an author unknown to Users is absent).</summary>
     public IReadOnlyDictionary<Guid, string> AuthorNames => _authorNames;
@@ -35,6 +36,20 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         int limitPerInfluencer,
         CancellationToken cancellationToken) =>
         await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
+
+    /// <summary>
+    /// Starts the cache read of every pulled influencer's first chunk in one call (one script for all of
+    /// them); each group's first read then takes its part of the answer instead of asking the cache
+    /// itself. Misses are still read from the store group by group, as the design reads them.
+    /// </summary>
+    public void PrefetchInfluencerPosts(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer, CancellationToken cancellationToken)
+    {
+        if (influencerIds.Count > 0)
+        {
+            var cached = cache.ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken).AsTask();
+            _prefetched = new PrefetchedRanges([.. influencerIds], after, limitPerInfluencer, cached);
+        }
+    }
 
     /// <summary>The posts among <paramref name="postIds"/> that exist; cached details first, the store for the rest.</summary>
     public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
@@ -111,7 +126,9 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         CancellationToken cancellationToken)
     {
         var result = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(ownerIds.Count);
-        var cached = await cache.ReadAsync(list, ownerIds, after, limit, cancellationToken);
+        var cached = list == CachedList.InfluencerPosts && _prefetched is { } prefetched && prefetched.Answers(ownerIds, after, limit)
+            ? await prefetched.ForAsync(ownerIds)
+            : await cache.ReadAsync(list, ownerIds, after, limit, cancellationToken);
         var ranges = new Dictionary<Guid, CachedRange>(cached.Hits);
 
         if (cached.Fill is { Expected.Count: > 0 } fill)
@@ -241,5 +258,33 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         }
 
         return rows;
+    }
+
+    /// <summary>One cache read of many influencers' lists, answered to each group for its own influencers.</summary>
+    private sealed record PrefetchedRanges(HashSet<Guid> InfluencerIds, SequenceKey? After, int Limit, Task<CachedRanges> Ranges)
+    {
+        public bool Answers(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limit) =>
+            after == After && limit == Limit && influencerIds.All(InfluencerIds.Contains);
+
+        /// <summary>The group's hits, and the permission to fill the group's misses only (each group fills its own).</summary>
+        public async Task<CachedRanges> ForAsync(IReadOnlyList<Guid> influencerIds)
+        {
+            var all = await Ranges;
+            var hits = new Dictionary<Guid, CachedRange>(influencerIds.Count);
+            var expected = new Dictionary<Guid, string>();
+            foreach (var influencerId in influencerIds)
+            {
+                if (all.Hits.TryGetValue(influencerId, out var hit))
+                {
+                    hits[influencerId] = hit;
+                }
+                else if (all.Fill is { } fill && fill.Expected.TryGetValue(influencerId, out var marker))
+                {
+                    expected[influencerId] = marker;
+                }
+            }
+
+            return new CachedRanges(hits, all.Fill is { } allFill ? allFill with { Expected = expected } : null);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace Feed.Timeline.Redis;
@@ -22,27 +21,30 @@ internal sealed partial class RedisTimelineCache
             await RenewVersionIfDistrustedAsync();
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
-            RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
-            var stateRead = batch.ScriptEvaluateAsync(
-                RedisTimelineScripts.ReadReader,
-                [ReaderKey(readerId)],
-                [FilledPrefix + _knownVersion, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]);
+            var stateRead = batch.HashGetAsync(ReaderKey(readerId), StateFields);
             batch.Execute();
             await Task.WhenAll(versionRead, stateRead);
             var version = await CurrentVersionAsync(versionRead.Result);
-            Recovered();
-
-            var parts = (RedisResult[])stateRead.Result!;
-            var marker = parts[0].ToString();
-            if (parts.Length == 4 && marker == FilledPrefix + version)
+            if (Trusted(stateRead.Result, FilledPrefix + version, now) is { } state)
             {
-                var trustedUntil = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[1].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture));
-                return new CachedReader(new ReaderState(Guids((byte[])parts[2]!), Guids((byte[])parts[3]!), trustedUntil), null);
+                Recovered();
+                return new CachedReader(state, null);
             }
 
-            // A state of another version is left to the next read, which replaces it with a marker of its own.
-            return marker == fillMarker
-                ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = marker }))
+            // Not trusted: checked again and replaced by a fill marker of this read's own, atomically.
+            RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
+            var claimed = (RedisValue[])(await Database.ScriptEvaluateAsync(
+                RedisTimelineScripts.ClaimReader,
+                [ReaderKey(readerId)],
+                [FilledPrefix + version, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]))!;
+            Recovered();
+            if (Trusted(claimed, FilledPrefix + version, now) is { } filledMeanwhile)
+            {
+                return new CachedReader(filledMeanwhile, null);
+            }
+
+            return claimed[0] == fillMarker
+                ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = fillMarker.ToString() }))
                 : CachedReader.None;
         }
         catch (Exception exception) when (IsUnavailable(exception))
@@ -107,6 +109,19 @@ internal sealed partial class RedisTimelineCache
             // Unmarked, the next influencer post of the author drops its followers' states again: harmless.
             Unavailable(exception, "write", lostWrite: false);
         }
+    }
+
+    private static readonly RedisValue[] StateFields = ["m", "u", "f", "p"];
+
+    /// <summary>The state in the fields <see cref="StateFields"/>, if it was filled under <paramref name="filled"/> and is trusted at <paramref name="now"/>.</summary>
+    private static ReaderState? Trusted(RedisValue[] fields, string filled, DateTimeOffset now)
+    {
+        if (fields.Length != StateFields.Length || fields[0] != filled || !fields[1].TryParse(out long trustedUntil) || trustedUntil <= now.ToUnixTimeMilliseconds())
+        {
+            return null;
+        }
+
+        return new ReaderState(Guids((byte[])fields[2]!), Guids((byte[])fields[3]!), DateTimeOffset.FromUnixTimeMilliseconds(trustedUntil));
     }
 
     private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:" + Member(readerId);

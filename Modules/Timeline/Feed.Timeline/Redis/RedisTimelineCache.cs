@@ -76,65 +76,6 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
     private IDatabase Database => _redis.GetDatabase(_database);
 
-    public async ValueTask<CachedRanges> ReadAsync(CachedList list, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        if (ownerIds.Count == 0)
-        {
-            return CachedRanges.None;
-        }
-
-        try
-        {
-            await RenewVersionIfDistrustedAsync();
-            var batch = Database.CreateBatch();
-            var versionRead = batch.StringGetAsync(_versionKey);
-            var position = after is { } at ? Score(at.At) : "+inf";
-            RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
-            RedisValue[] arguments = [position, after is null ? 0 : 1, limit, fillMarker, FillMarkerSeconds, ListSeconds];
-            var groups = ScriptGroups(list, ownerIds);
-            var reads = new Task<RedisResult>[groups.Count];
-            for (var g = 0; g < reads.Length; g++)
-            {
-                reads[g] = batch.ScriptEvaluateAsync(RedisTimelineScripts.Read, Keys(list, groups[g]), arguments);
-            }
-
-            batch.Execute();
-            await Task.WhenAll([versionRead, .. reads]);
-            var version = await CurrentVersionAsync(versionRead.Result);
-
-            var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
-            var expected = new Dictionary<Guid, string>();
-            for (var g = 0; g < reads.Length; g++)
-            {
-                var lists = (RedisResult[])reads[g].Result!;
-                for (var i = 0; i < lists.Length; i++)
-                {
-                    var ownerId = groups[g][i];
-                    var parts = (RedisResult[])lists[i]!;
-                    var marker = parts[0].ToString();
-                    if (marker == FilledPrefix + version)
-                    {
-                        hits[ownerId] = ParseRange(list, ownerId, parts, after, limit);
-                    }
-                    else
-                    {
-                        expected[ownerId] = marker;
-                    }
-                }
-            }
-
-            Recovered();
-            return new CachedRanges(hits, new CacheFill(version, expected));
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            Unavailable(exception, "read", lostWrite: false);
-            return CachedRanges.None;
-        }
-    }
-
     public async ValueTask FillAsync(CachedList list, CacheFill fill, IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>> newest, CancellationToken cancellationToken)
     {
         if (fill.Expected.Count == 0)
@@ -305,45 +246,4 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         _prefix + (list == CachedList.Timeline ? "timeline:" : "influencer-posts:") + Member(ownerId);
 
     private RedisKey PostKey(Guid postId) => _prefix + "post:" + Member(postId);
-
-    private static CachedRange ParseRange(CachedList list, Guid ownerId, RedisResult[] parts, SequenceKey? after, int limit)
-    {
-        var authorId = list == CachedList.InfluencerPosts ? ownerId : Guid.Empty;
-        var entries = new List<TimelineEntry>(limit);
-        if (after is { } position)
-        {
-            // Same millisecond as the position: only the members below its post id come after it.
-            var positionMember = Member(position.Id);
-            foreach (var tied in (RedisValue[])parts[1]!)
-            {
-                var member = tied.ToString();
-                if (string.CompareOrdinal(member, positionMember) < 0)
-                {
-                    entries.Add(new TimelineEntry(new SequenceKey(position.At, Guid.ParseExact(member, "N")), authorId));
-                }
-            }
-        }
-
-        var reachesEnd = false;
-        var older = (RedisValue[])parts[2]!;
-        for (var i = 0; i + 1 < older.Length && entries.Count < limit; i += 2)
-        {
-            var member = older[i].ToString();
-            if (member == EndMember)
-            {
-                reachesEnd = true;
-                break;
-            }
-
-            var at = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(older[i + 1].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture));
-            entries.Add(new TimelineEntry(new SequenceKey(at, Guid.ParseExact(member, "N")), authorId));
-        }
-
-        if (entries.Count > limit)
-        {
-            entries.RemoveRange(limit, entries.Count - limit);
-        }
-
-        return new CachedRange(entries, reachesEnd);
-    }
 }

@@ -12,38 +12,22 @@ namespace Feed.Timeline.Redis;
 internal static class RedisTimelineScripts
 {
     /// <summary>
-    /// Reads lists strictly after a position, or places a fill marker on each list that is absent. Each
-    /// list is handled on its own, exactly as a call with that one key would; one call for many lists
-    /// (a page's influencers) saves a command round per list.
-    /// KEYS[1..n] lists; ARGV: [1] position score ("+inf" for the first page), [2] "1" when a position is
-    /// given, [3] count, [4] fill marker to place, [5] its lifetime (s), [6] list lifetime (s).
-    /// Returns, per list, {marker} for an unfilled list, else {marker, members tied with the position
-    /// (descending), older member/score pairs (descending, "end" last when reached)}.
+    /// Places a fill marker on each list that is absent (a read found it so, and will fill it from the
+    /// store); a list created meanwhile keeps its own marker. KEYS[1..n] lists; ARGV: [1] fill marker,
+    /// [2] its lifetime (s). Returns each list's marker now.
     /// </summary>
-    public const string Read = """
-        local function read(key)
-          local marker = redis.call('ZRANGE', key, '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
-          if not marker then
-            redis.call('ZADD', key, '+inf', ARGV[4])
-            redis.call('EXPIRE', key, ARGV[5])
-            return {ARGV[4]}
-          end
-          if string.sub(marker, 1, 2) ~= 'v:' then
-            return {marker}
-          end
-          redis.call('EXPIRE', key, ARGV[6])
-          local tied = {}
-          if ARGV[2] == '1' then
-            tied = redis.call('ZRANGE', key, ARGV[1], ARGV[1], 'BYSCORE', 'REV')
-          end
-          local older = redis.call('ZRANGE', key, '(' .. ARGV[1], '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
-          return {marker, tied, older}
-        end
-        local lists = {}
+    public const string PlaceFillMarkers = """
+        local markers = {}
         for i = 1, #KEYS do
-          lists[i] = read(KEYS[i])
+          local marker = redis.call('ZRANGE', KEYS[i], '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
+          if not marker then
+            redis.call('ZADD', KEYS[i], '+inf', ARGV[1])
+            redis.call('EXPIRE', KEYS[i], ARGV[2])
+            marker = ARGV[1]
+          end
+          markers[i] = marker
         end
-        return lists
+        return markers
         """;
 
     /// <summary>
@@ -159,13 +143,14 @@ internal static class RedisTimelineScripts
         """;
 
     /// <summary>
-    /// Reads a reader's state (a hash: "m" marker, "u" trusted until in Unix ms, "f" followees, "p"
-    /// pulled followees) if it was filled under the expected version and is still trusted at the given
-    /// time; otherwise replaces it with a fill marker of this read's own, so that only this read's fill
-    /// (or a later read's) can apply. KEYS[1] reader; ARGV: [1] filled marker expected, [2] now (Unix ms),
-    /// [3] fill marker to place, [4] its lifetime (s). Returns {m, u, f, p} or {fill marker}.
+    /// After a read found a reader's state (a hash: "m" marker, "u" trusted until in Unix ms, "f"
+    /// followees, "p" pulled followees) missing or not trusted: returns it if it is now filled under
+    /// the expected version and trusted at the given time; otherwise replaces it with a fill marker of
+    /// this read's own, so that only this read's fill (or a later read's) can apply. KEYS[1] reader;
+    /// ARGV: [1] filled marker expected, [2] now (Unix ms), [3] fill marker to place, [4] its lifetime
+    /// (s). Returns {m, u, f, p} or {fill marker}.
     /// </summary>
-    public const string ReadReader = """
+    public const string ClaimReader = """
         local state = redis.call('HMGET', KEYS[1], 'm', 'u', 'f', 'p')
         if state[1] == ARGV[1] and state[2] and tonumber(state[2]) > tonumber(ARGV[2]) then
           return state

@@ -1,0 +1,205 @@
+using System.Buffers.Text;
+using Feed.SharedKernel.Paging;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Redis;
+
+/// <summary>
+/// List reads: plain sorted-set range commands, pipelined for all lists of a read (no script on the
+/// hot path: a script costs Redis several times the commands it runs). A first page is one command per
+/// list, whose first member is the list's marker; a page after a cursor is three (marker, members tied
+/// with the cursor, older members). Only absent lists take a second round trip, a script that places a
+/// fill marker on each one still absent.
+/// </summary>
+internal sealed partial class RedisTimelineCache
+{
+    public async ValueTask<CachedRanges> ReadAsync(CachedList list, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (ownerIds.Count == 0)
+        {
+            return CachedRanges.None;
+        }
+
+        try
+        {
+            await RenewVersionIfDistrustedAsync();
+            var batch = Database.CreateBatch();
+            var versionRead = batch.StringGetAsync(_versionKey);
+            var reads = new ListRead[ownerIds.Count];
+            for (var i = 0; i < reads.Length; i++)
+            {
+                reads[i] = ListRead.Start(batch, ListKey(list, ownerIds[i]), after, limit);
+            }
+
+            batch.Execute();
+            await versionRead;
+            foreach (var read in reads)
+            {
+                await read.CompletedAsync();
+            }
+
+            var version = await CurrentVersionAsync(versionRead.Result);
+            var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
+            var expected = new Dictionary<Guid, string>();
+            List<Guid>? absent = null;
+            for (var i = 0; i < reads.Length; i++)
+            {
+                var marker = reads[i].Marker();
+                if (marker.IsNull)
+                {
+                    (absent ??= []).Add(ownerIds[i]);
+                }
+                else if (marker == FilledPrefix + version)
+                {
+                    hits[ownerIds[i]] = reads[i].Range(list == CachedList.InfluencerPosts ? ownerIds[i] : Guid.Empty, after, limit);
+                }
+                else
+                {
+                    expected[ownerIds[i]] = marker.ToString();
+                }
+            }
+
+            if (absent is not null)
+            {
+                await PlaceFillMarkersAsync(list, absent, expected);
+            }
+
+            Recovered();
+            return new CachedRanges(hits, new CacheFill(version, expected));
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "read", lostWrite: false);
+            return CachedRanges.None;
+        }
+    }
+
+    /// <summary>A fill marker of this read's own on each list still absent; a list created meanwhile answers with its marker.</summary>
+    private async ValueTask PlaceFillMarkersAsync(CachedList list, List<Guid> ownerIds, Dictionary<Guid, string> expected)
+    {
+        RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
+        var batch = Database.CreateBatch();
+        var groups = ScriptGroups(list, ownerIds);
+        var placed = new Task<RedisResult>[groups.Count];
+        for (var g = 0; g < placed.Length; g++)
+        {
+            placed[g] = batch.ScriptEvaluateAsync(RedisTimelineScripts.PlaceFillMarkers, Keys(list, groups[g]), [fillMarker, FillMarkerSeconds]);
+        }
+
+        batch.Execute();
+        await Task.WhenAll(placed);
+        for (var g = 0; g < placed.Length; g++)
+        {
+            var markers = (RedisValue[])placed[g].Result!;
+            for (var i = 0; i < markers.Length; i++)
+            {
+                expected[groups[g][i]] = markers[i].ToString();
+            }
+        }
+    }
+
+    /// <summary>The commands of one list's read, and how to read their answers.</summary>
+    private readonly struct ListRead
+    {
+        private readonly Task<SortedSetEntry[]>? _newest;
+        private readonly Task<RedisValue[]>? _marker;
+        private readonly Task<RedisValue[]>? _tied;
+        private readonly Task<SortedSetEntry[]>? _older;
+
+        private ListRead(Task<SortedSetEntry[]> newest)
+        {
+            _newest = newest;
+        }
+
+        private ListRead(Task<RedisValue[]> marker, Task<RedisValue[]> tied, Task<SortedSetEntry[]> older)
+        {
+            _marker = marker;
+            _tied = tied;
+            _older = older;
+        }
+
+        public static ListRead Start(IBatch batch, RedisKey key, SequenceKey? after, int limit)
+        {
+            if (after is not { } position)
+            {
+                // The marker sits at +inf, so the newest members come right after it.
+                return new ListRead(batch.SortedSetRangeByScoreWithScoresAsync(key, double.PositiveInfinity, double.NegativeInfinity, Exclude.None, Order.Descending, 0, limit + 1));
+            }
+
+            double at = position.At.ToUnixTimeMilliseconds();
+            return new ListRead(
+                batch.SortedSetRangeByScoreAsync(key, double.PositiveInfinity, double.PositiveInfinity, Exclude.None, Order.Ascending, 0, 1),
+                batch.SortedSetRangeByScoreAsync(key, at, at, Exclude.None, Order.Descending),
+                batch.SortedSetRangeByScoreWithScoresAsync(key, at, double.NegativeInfinity, Exclude.Start, Order.Descending, 0, limit));
+        }
+
+        public async ValueTask CompletedAsync()
+        {
+            if (_newest is not null)
+            {
+                await _newest;
+                return;
+            }
+
+            await _marker!;
+            await _tied!;
+            await _older!;
+        }
+
+        /// <summary>The list's marker; null when the list is absent (or, never written so, has none).</summary>
+        public RedisValue Marker()
+        {
+            if (_newest is not null)
+            {
+                var newest = _newest.Result;
+                return newest.Length > 0 && double.IsPositiveInfinity(newest[0].Score) ? newest[0].Element : RedisValue.Null;
+            }
+
+            var marker = _marker!.Result;
+            return marker.Length > 0 ? marker[0] : RedisValue.Null;
+        }
+
+        /// <summary>The entries strictly after the position, newest first, at most <paramref name="limit"/>; "end" reached or not.</summary>
+        public CachedRange Range(Guid authorId, SequenceKey? after, int limit)
+        {
+            var entries = new List<TimelineEntry>(limit);
+            if (after is { } position)
+            {
+                // Same millisecond as the position: only the members below its post id come after it.
+                foreach (var member in _tied!.Result)
+                {
+                    var postId = PostId(member);
+                    if (postId.CompareTo(position.Id) < 0 && entries.Count < limit)
+                    {
+                        entries.Add(new TimelineEntry(new SequenceKey(position.At, postId), authorId));
+                    }
+                }
+            }
+
+            var older = _newest is not null ? _newest.Result.AsSpan(1) : _older!.Result.AsSpan();
+            foreach (var entry in older)
+            {
+                if (entries.Count == limit)
+                {
+                    break;
+                }
+
+                if (double.IsNegativeInfinity(entry.Score))
+                {
+                    return new CachedRange(entries, ReachesEnd: true);
+                }
+
+                entries.Add(new TimelineEntry(new SequenceKey(DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score), PostId(entry.Element)), authorId));
+            }
+
+            return new CachedRange(entries, ReachesEnd: false);
+        }
+
+        private static Guid PostId(RedisValue member) =>
+            Utf8Parser.TryParse(((ReadOnlyMemory<byte>)member).Span, out Guid postId, out _, 'N')
+                ? postId
+                : throw new RedisException($"Not a post id in a cached list: '{member}'.");
+    }
+}

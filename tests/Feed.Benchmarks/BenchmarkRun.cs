@@ -82,7 +82,13 @@ internal static class BenchmarkRun
 
         var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
         var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);
-        var (read, apiLatency, baselineLatency) = await ReadScenario.RunAsync(context, cancellationToken);
+        ReadResult read;
+        ReadRoundRuns readRuns;
+        await using (var reads = await ReadRounds.StartAsync(context, cancellationToken))
+        {
+            (read, readRuns) = await ReadScenario.RunAsync(context, reads, cancellationToken);
+        }
+
         var pushVsHybrid = await PushVsHybridScenario.RunAsync(context, cancellationToken);
 
         var machine = new MachineInfo(
@@ -108,7 +114,7 @@ internal static class BenchmarkRun
 
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.json"), JsonSerializer.Serialize(results, BenchmarkResults.Json), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.md"), ResultsTable.Markdown(results), cancellationToken);
-        ResultsChart.Save(results, apiLatency.Latency, baselineLatency.Latency, Path.Combine(settings.OutputDirectory, "results.png"));
+        ResultsChart.Save(results, readRuns.Api.Latency, readRuns.Baseline.Latency, Path.Combine(settings.OutputDirectory, "results.png"));
 
         await log.WriteLineAsync();
         await log.WriteLineAsync(ResultsTable.Render(results));

@@ -77,11 +77,15 @@ internal sealed class BenchContext(
     }
 
     /// <summary>GET /api/timeline as <paramref name="reader"/>: the page's post ids, newest first.</summary>
-    public async Task<IReadOnlyList<Guid>> ReadTimelineAsync(int reader, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Guid>> ReadTimelineAsync(int reader, int limit, CancellationToken cancellationToken) =>
+        ReadTimelineAsync(_client, reader, limit, cancellationToken);
+
+    /// <summary>GET /api/timeline as <paramref name="reader"/> from the API behind <paramref name="api"/> (another API process).</summary>
+    public async Task<IReadOnlyList<Guid>> ReadTimelineAsync(HttpClient api, int reader, int limit, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/timeline?limit={limit}", UriKind.Relative));
         request.Headers.Authorization = Bearer(reader);
-        using var response = await _client.SendAsync(request, cancellationToken);
+        using var response = await api.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"GET /api/timeline answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");

@@ -126,6 +126,7 @@ internal static class BenchmarkRun
     [
         new("fanout.ratio", ">= 0.5", fanout.Ratio, fanout.Ratio >= 0.5),
         new("fanout.visible_ms", "< 1000", fanout.VisibleMs, fanout.VisibleMs < 1000),
+        new("fanout.store_ratio", ">= 0.8", fanout.StoreRatio, fanout.StoreRatio >= 0.8),
         new("influencer_post.ratio", "<= 2", influencer.Ratio, influencer.Ratio <= 2),
         new("read.ratio", ">= 0.5", read.Ratio, read.Ratio >= 0.5),
         new("read.p99_ms", "< 10", read.P99Ms, read.P99Ms < 10),

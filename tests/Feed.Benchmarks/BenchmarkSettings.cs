@@ -25,6 +25,9 @@ internal sealed record BenchmarkSettings
     /// <summary><c>Feed:Timeline:FanOutBatchSize</c> given to the API, and the batch size of the ZADD ceiling.</summary>
     public int FanOutBatchSize { get; init; } = 5000;
 
+    /// <summary>Fan-out batches the service writes at a time (<c>Feed:Timeline:FanOutConcurrency</c>, its default): the store ceiling's too.</summary>
+    public int FanOutConcurrency { get; init; } = 4;
+
     public required int FanOutRuns { get; init; }
 
     public required int InfluencerPostRuns { get; init; }

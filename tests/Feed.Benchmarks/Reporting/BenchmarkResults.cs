@@ -6,7 +6,8 @@ namespace Feed.Benchmarks.Reporting;
 
 /// <summary>
 /// artifacts/bench/results.json. The scenario objects' first keys are the contract
-/// (fanout: followers, entries_per_s, ceiling_per_s, ratio, visible_ms; influencer_post: small_ms,
+/// (fanout: followers, entries_per_s, ceiling_per_s, ratio, visible_ms, store_ceiling_per_s,
+/// store_ratio; influencer_post: small_ms,
 /// large_ms, ratio; read: rps, baseline_rps, ratio, p50_ms, p99_ms); the others add context.
 /// </summary>
 internal sealed record BenchmarkResults(
@@ -33,6 +34,8 @@ internal sealed record FanOutResult(
     double CeilingPerS,
     double Ratio,
     double VisibleMs,
+    double StoreCeilingPerS,
+    double StoreRatio,
     int BatchSize,
     int Runs,
     double PostMs,
@@ -40,6 +43,7 @@ internal sealed record FanOutResult(
     IReadOnlyList<double> VisibleMsRuns,
     IReadOnlyList<double> EntriesPerSRuns,
     IReadOnlyList<double> CeilingPerSRuns,
+    IReadOnlyList<double> StoreCeilingPerSRuns,
     long TimelineRowsVerified,
     int CachedTimelinesChecked,
     IReadOnlyDictionary<string, double>? CpuMsPer1000Entries,

@@ -63,6 +63,14 @@ internal static class ResultsTable
                 Met(results, "fanout.ratio") + "; " + Met(results, "fanout.visible_ms"),
             ],
             [
+                "fanout (store)",
+                $"{N(fanout.EntriesPerS)} entries/s",
+                $"{N(fanout.StoreCeilingPerS)} rows + ZADDs/s (raw insert + ZADD)",
+                F(fanout.StoreRatio, 2),
+                "store_ratio >= 0.8",
+                Met(results, "fanout.store_ratio"),
+            ],
+            [
                 "influencer_post",
                 $"{F(influencer.LargeMs, 1)} ms ({N(influencer.LargeFollowers)} followers)",
                 $"{F(influencer.SmallMs, 1)} ms ({N(influencer.SmallFollowers)} followers)",

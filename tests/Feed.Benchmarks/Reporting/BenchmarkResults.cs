@@ -7,13 +7,14 @@ namespace Feed.Benchmarks.Reporting;
 /// <summary>
 /// artifacts/bench/results.json. The scenario objects' first keys are the contract
 /// (fanout: followers, entries_per_s, ceiling_per_s, ratio, visible_ms, store_ceiling_per_s,
-/// store_ratio; influencer_post: small_ms,
-/// large_ms, ratio; read: rps, baseline_rps, ratio, p50_ms, p99_ms); the others add context.
+/// store_ratio; influencer_post: small_ms, large_ms, ratio; read and read_full: rps, baseline_rps,
+/// ratio, p50_ms, p99_ms, and cpu_ms_per_request further down); the others add context.
 /// </summary>
 internal sealed record BenchmarkResults(
     FanOutResult Fanout,
     InfluencerPostResult InfluencerPost,
     ReadResult Read,
+    ReadResult ReadFull,
     PushVsHybridResult PushVsHybrid,
     MachineInfo Machine,
     IReadOnlyList<TargetCheck> Targets)

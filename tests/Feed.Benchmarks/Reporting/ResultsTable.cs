@@ -50,6 +50,7 @@ internal static class ResultsTable
         var fanout = results.Fanout;
         var influencer = results.InfluencerPost;
         var read = results.Read;
+        var readFull = results.ReadFull;
         var hybrid = results.PushVsHybrid;
         return
         [
@@ -87,6 +88,14 @@ internal static class ResultsTable
                 Met(results, "read.ratio") + "; " + Met(results, "read.p99_ms"),
             ],
             [
+                "read_full",
+                $"{N(readFull.Rps)} req/s; p50 {F(readFull.P50Ms, 2)} ms, p99 {F(readFull.P99Ms, 2)} ms; PostgreSQL {F(Part(readFull.CpuMsPerRequest, "postgres"), 3)} ms CPU/req",
+                $"{N(readFull.BaselineRps)} req/s (fixed page)",
+                F(readFull.Ratio, 2),
+                "ratio >= 0.5; p99 < 10 ms; PostgreSQL <= 0.005 ms/req",
+                Met(results, "read_full.ratio") + "; " + Met(results, "read_full.p99_ms") + "; " + Met(results, "read_full.cpu_ms_per_request.postgres"),
+            ],
+            [
                 "push_vs_hybrid",
                 $"{N(hybrid.HybridRows)} rows with the split",
                 $"{N(hybrid.PushRows)} rows all pushed",
@@ -99,6 +108,9 @@ internal static class ResultsTable
 
     private static string Met(BenchmarkResults results, string name) =>
         results.Targets.First(target => target.Name == name).Met ? "yes" : "NO";
+
+    private static double Part(IReadOnlyDictionary<string, double>? parts, string part) =>
+        parts?.GetValueOrDefault(part, double.NaN) ?? double.NaN;
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

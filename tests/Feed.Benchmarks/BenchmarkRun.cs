@@ -15,7 +15,8 @@ namespace Feed.Benchmarks;
 
 /// <summary>
 /// One benchmark run: a fresh database, the API as a child process on PostgreSQL + Redis, the seeded
-/// graph, the four scenarios, then results.json, results.md and results.png in the output folder.
+/// graph, the scenarios, then results.json, results.md and results.png in the output folder. A wrong
+/// timeline page found by read_mixed fails the run (exit code 1) after the results are written.
 /// </summary>
 internal static class BenchmarkRun
 {
@@ -82,15 +83,17 @@ internal static class BenchmarkRun
 
         var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
         var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);
+        // A count on the seeded graph, before read_mixed's follows and unfollows change it.
+        var pushVsHybrid = await PushVsHybridScenario.RunAsync(context, cancellationToken);
         ReadResult read, readFull;
         ReadRoundRuns readRuns;
+        ReadMixedResult readMixed;
         await using (var reads = await ReadRounds.StartAsync(context, cancellationToken))
         {
             (read, readRuns) = await ReadScenario.RunAsync(context, reads, cancellationToken);
             readFull = await ReadFullScenario.RunAsync(context, reads, cancellationToken);
+            readMixed = await ReadMixedScenario.RunAsync(context, reads, cancellationToken);
         }
-
-        var pushVsHybrid = await PushVsHybridScenario.RunAsync(context, cancellationToken);
 
         var machine = new MachineInfo(
             settings.Mode,
@@ -111,7 +114,8 @@ internal static class BenchmarkRun
             seeded.TotalSeconds,
             apiSettings,
             await PostgresSettingsAsync(database, cancellationToken));
-        var results = new BenchmarkResults(fanout, influencerPost, read, readFull, pushVsHybrid, machine, Targets(fanout, influencerPost, read, readFull));
+        var results = new BenchmarkResults(
+            fanout, influencerPost, read, readFull, readMixed, pushVsHybrid, machine, Targets(fanout, influencerPost, read, readFull, readMixed));
 
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.json"), JsonSerializer.Serialize(results, BenchmarkResults.Json), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "results.md"), ResultsTable.Markdown(results), cancellationToken);
@@ -120,10 +124,17 @@ internal static class BenchmarkRun
         await log.WriteLineAsync();
         await log.WriteLineAsync(ResultsTable.Render(results));
         await log.WriteLineAsync($"results in {settings.OutputDirectory} (results.json, results.md, results.png); {clock.Elapsed.TotalMinutes:F1} min");
+        if (readMixed.PagesWrong > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"FAILED: read_mixed found {readMixed.PagesWrong} of {readMixed.PagesChecked} checked first pages wrong; the first: {readMixed.FirstWrongPage}");
+            return 1;
+        }
+
         return 0;
     }
 
-    private static List<TargetCheck> Targets(FanOutResult fanout, InfluencerPostResult influencer, ReadResult read, ReadResult readFull)
+    private static List<TargetCheck> Targets(FanOutResult fanout, InfluencerPostResult influencer, ReadResult read, ReadResult readFull, ReadMixedResult readMixed)
     {
         var fullPostgres = readFull.CpuMsPerRequest?.GetValueOrDefault("postgres", double.NaN) ?? double.NaN;
         return
@@ -138,6 +149,10 @@ internal static class BenchmarkRun
             new("read_full.p99_ms", "< 10", readFull.P99Ms, readFull.P99Ms < 10),
             // NaN (no /proc) is not met: the target cannot be shown.
             new("read_full.cpu_ms_per_request.postgres", "<= 0.005", fullPostgres, fullPostgres <= 0.005),
+            new("read_mixed.ratio", ">= 0.5", readMixed.Ratio, readMixed.Ratio >= 0.5),
+            new("read_mixed.p99_ms", "< 10", readMixed.P99Ms, readMixed.P99Ms < 10),
+            new("read_mixed.errors", "== 0", readMixed.Errors, readMixed.Errors == 0),
+            new("read_mixed.pages_wrong", "== 0", readMixed.PagesWrong, readMixed.PagesWrong == 0),
         ];
     }
 

@@ -42,6 +42,9 @@ internal sealed record BenchmarkSettings
 
     public required TimeSpan ReadDuration { get; init; }
 
+    /// <summary>Readers whose first page read_mixed checks against PostgreSQL afterwards.</summary>
+    public int MixedCheckReaders { get; init; } = 100;
+
     public string Mode => Quick ? "quick" : "full";
 
     public static BenchmarkSettings Parse(string[] args)

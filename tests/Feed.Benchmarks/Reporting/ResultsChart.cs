@@ -33,6 +33,7 @@ internal static class ResultsChart
             ("influencer\n100k ÷ 1k", results.InfluencerPost.Ratio, 2, false),
             ("read\n÷ baseline", results.Read.Ratio, 0.5, true),
             ("read_full\n÷ baseline", results.ReadFull.Ratio, 0.5, true),
+            ("read_mixed\n÷ baseline", results.ReadMixed.Ratio, 0.5, true),
         ];
         var bars = new List<Bar>();
         for (var i = 0; i < ratios.Length; i++)

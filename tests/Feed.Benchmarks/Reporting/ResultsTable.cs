@@ -51,6 +51,7 @@ internal static class ResultsTable
         var influencer = results.InfluencerPost;
         var read = results.Read;
         var readFull = results.ReadFull;
+        var readMixed = results.ReadMixed;
         var hybrid = results.PushVsHybrid;
         return
         [
@@ -94,6 +95,15 @@ internal static class ResultsTable
                 F(readFull.Ratio, 2),
                 "ratio >= 0.5; p99 < 10 ms; PostgreSQL <= 0.005 ms/req",
                 Met(results, "read_full.ratio") + "; " + Met(results, "read_full.p99_ms") + "; " + Met(results, "read_full.cpu_ms_per_request.postgres"),
+            ],
+            [
+                "read_mixed",
+                $"{N(readMixed.Rps)} req/s; p50 {F(readMixed.P50Ms, 2)} ms, p99 {F(readMixed.P99Ms, 2)} ms; " +
+                $"{F(readMixed.WritesPerS, 1)} writes/s, {readMixed.Errors} errors; {readMixed.PagesChecked - readMixed.PagesWrong}/{readMixed.PagesChecked} pages right",
+                $"{N(readMixed.BaselineRps)} req/s (fixed page)",
+                F(readMixed.Ratio, 2),
+                "ratio >= 0.5; p99 < 10 ms; errors == 0; pages right",
+                Met(results, "read_mixed.ratio") + "; " + Met(results, "read_mixed.p99_ms") + "; " + Met(results, "read_mixed.errors") + "; " + Met(results, "read_mixed.pages_wrong"),
             ],
             [
                 "push_vs_hybrid",

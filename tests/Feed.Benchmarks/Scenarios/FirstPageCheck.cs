@@ -87,17 +87,17 @@ internal static class FirstPageCheck
 
         var readerId = context.Graph.UserIds[reader];
         var shownHere = position < shown.Count
-            ? $"the API shows post {shown[position]} ({await DescribePostAsync(connection, readerId, shown[position], cancellationToken)})"
+            ? $"the API shows post {shown[position]} ({await DescribePostAsync(connection, context.Graph, readerId, shown[position], cancellationToken)})"
             : "the API's page ends";
         var expectedHere = position < expected.Count
-            ? $"PostgreSQL expects post {expected[position]} ({await DescribePostAsync(connection, readerId, expected[position], cancellationToken)}" +
+            ? $"PostgreSQL expects post {expected[position]} ({await DescribePostAsync(connection, context.Graph, readerId, expected[position], cancellationToken)}" +
               (shown.Contains(expected[position]) ? ", shown further down" : ", not on the API's page") + ")"
             : "PostgreSQL expects the page to end";
         return $"reader {SocialGraph.Username(reader)} ({readerId}): first page (limit {context.Settings.ReadPageSize}) differs at position {position + 1} " +
                $"({shown.Count} posts shown, {expected.Count} expected): {shownHere}; {expectedHere}";
     }
 
-    private static async Task<string> DescribePostAsync(NpgsqlConnection connection, Guid readerId, Guid postId, CancellationToken cancellationToken)
+    private static async Task<string> DescribePostAsync(NpgsqlConnection connection, SocialGraph graph, Guid readerId, Guid postId, CancellationToken cancellationToken)
     {
         await using var post = new NpgsqlCommand(
             """
@@ -114,8 +114,9 @@ internal static class FirstPageCheck
             return "no posts row: deleted";
         }
 
+        var author = Array.IndexOf(graph.UserIds, row.GetGuid(0));
         var followed = row.GetBoolean(2) ? "followed" : "NOT followed by the reader";
-        return $"by {row.GetGuid(0)} ({followed}), created {row.GetFieldValue<DateTimeOffset>(1):yyyy-MM-dd HH:mm:ss.ffffff}";
+        return $"by {(author < 0 ? row.GetGuid(0).ToString() : SocialGraph.Username(author))} ({followed}), created {row.GetFieldValue<DateTimeOffset>(1):yyyy-MM-dd HH:mm:ss.ffffff}";
     }
 
     /// <summary>Where the two follow tables (one keyed by followee, one by follower) disagree about these readers; null if nowhere.</summary>

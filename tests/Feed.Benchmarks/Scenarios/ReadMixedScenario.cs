@@ -32,6 +32,8 @@ internal static class ReadMixedScenario
             $"  writer: {writer.WritesPerSecond:F1} writes/s over {writer.Active.TotalSeconds:F0} s, {writer.Errors} failed; " +
             string.Join(", ", writer.Tallies().Select(tally => $"{tally.Key} {tally.Value.Done}/{tally.Value.Sent}")));
 
+        // Every write's fan-out and clean-up has finished (each API round ends drained; this says so here too).
+        await context.WaitForDeliveryAsync(null, DeliveryTimeout, cancellationToken);
         var sample = Sample(context, reads.Readers, writer.ChangedReaders, settings.MixedCheckReaders);
         var check = await FirstPageCheck.RunAsync(context, sample, settings.ReadPageSize, cancellationToken);
         await context.Log.WriteLineAsync($"  first pages checked against PostgreSQL: {check.Checked - check.Wrong} of {check.Checked} right");

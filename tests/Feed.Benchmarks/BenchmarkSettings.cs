@@ -25,6 +25,9 @@ internal sealed record BenchmarkSettings
     /// <summary><c>Feed:Timeline:FanOutBatchSize</c> given to the API, and the batch size of the ZADD ceiling.</summary>
     public int FanOutBatchSize { get; init; } = 5000;
 
+    /// <summary>Fan-out batches the service writes at a time (<c>Feed:Timeline:FanOutConcurrency</c>, its default): the store ceiling's too.</summary>
+    public int FanOutConcurrency { get; init; } = 4;
+
     public required int FanOutRuns { get; init; }
 
     public required int InfluencerPostRuns { get; init; }
@@ -38,6 +41,9 @@ internal sealed record BenchmarkSettings
     public required TimeSpan ReadWarmUp { get; init; }
 
     public required TimeSpan ReadDuration { get; init; }
+
+    /// <summary>Readers whose first page read_mixed checks against PostgreSQL afterwards.</summary>
+    public int MixedCheckReaders { get; init; } = 100;
 
     public string Mode => Quick ? "quick" : "full";
 

@@ -1,18 +1,23 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Feed.Benchmarks.Scenarios;
 
 namespace Feed.Benchmarks.Reporting;
 
 /// <summary>
 /// artifacts/bench/results.json. The scenario objects' first keys are the contract
-/// (fanout: followers, entries_per_s, ceiling_per_s, ratio, visible_ms; influencer_post: small_ms,
-/// large_ms, ratio; read: rps, baseline_rps, ratio, p50_ms, p99_ms); the others add context.
+/// (fanout: followers, entries_per_s, ceiling_per_s, ratio, visible_ms, store_ceiling_per_s,
+/// store_ratio; influencer_post: small_ms, large_ms, ratio; read and read_full: rps, baseline_rps,
+/// ratio, p50_ms, p99_ms, and cpu_ms_per_request further down; read_mixed: rps, baseline_rps, ratio,
+/// p50_ms, p99_ms, writes_per_s, errors, cpu_ms_per_request); the others add context.
 /// </summary>
 internal sealed record BenchmarkResults(
     FanOutResult Fanout,
     InfluencerPostResult InfluencerPost,
     ReadResult Read,
+    ReadResult ReadFull,
+    ReadMixedResult ReadMixed,
     PushVsHybridResult PushVsHybrid,
     MachineInfo Machine,
     IReadOnlyList<TargetCheck> Targets)
@@ -33,6 +38,8 @@ internal sealed record FanOutResult(
     double CeilingPerS,
     double Ratio,
     double VisibleMs,
+    double StoreCeilingPerS,
+    double StoreRatio,
     int BatchSize,
     int Runs,
     double PostMs,
@@ -40,6 +47,7 @@ internal sealed record FanOutResult(
     IReadOnlyList<double> VisibleMsRuns,
     IReadOnlyList<double> EntriesPerSRuns,
     IReadOnlyList<double> CeilingPerSRuns,
+    IReadOnlyList<double> StoreCeilingPerSRuns,
     long TimelineRowsVerified,
     int CachedTimelinesChecked,
     IReadOnlyDictionary<string, double>? CpuMsPer1000Entries,
@@ -80,6 +88,36 @@ internal sealed record ReadResult(
     IReadOnlyList<double> RpsRounds,
     IReadOnlyList<double> BaselineRpsRounds,
     IReadOnlyDictionary<string, double>? CpuMsPerRequest,
+    IReadOnlyDictionary<string, double>? BaselineCpuMsPerRequest,
+    double? OtherTenantsCores,
+    string Method);
+
+internal sealed record ReadMixedResult(
+    double Rps,
+    double BaselineRps,
+    double Ratio,
+    double P50Ms,
+    double P99Ms,
+    double WritesPerS,
+    long Errors,
+    IReadOnlyDictionary<string, double>? CpuMsPerRequest,
+    double P999Ms,
+    double BaselineP50Ms,
+    double BaselineP99Ms,
+    double ScheduledWritesPerS,
+    IReadOnlyDictionary<string, WriteTally> Writes,
+    long ReadErrors,
+    long WriteErrors,
+    string? FirstWriteError,
+    string PageReuse,
+    int PagesChecked,
+    int PagesWrong,
+    string? FirstWrongPage,
+    int Rounds,
+    double SecondsPerRound,
+    long Requests,
+    IReadOnlyList<double> RpsRounds,
+    IReadOnlyList<double> BaselineRpsRounds,
     IReadOnlyDictionary<string, double>? BaselineCpuMsPerRequest,
     double? OtherTenantsCores,
     string Method);

@@ -50,6 +50,8 @@ internal static class ResultsTable
         var fanout = results.Fanout;
         var influencer = results.InfluencerPost;
         var read = results.Read;
+        var readFull = results.ReadFull;
+        var readMixed = results.ReadMixed;
         var hybrid = results.PushVsHybrid;
         return
         [
@@ -61,6 +63,14 @@ internal static class ResultsTable
                 F(fanout.Ratio, 2),
                 "ratio >= 0.5; visible < 1000 ms",
                 Met(results, "fanout.ratio") + "; " + Met(results, "fanout.visible_ms"),
+            ],
+            [
+                "fanout (store)",
+                $"{N(fanout.EntriesPerS)} entries/s",
+                $"{N(fanout.StoreCeilingPerS)} rows + ZADDs/s (raw insert + ZADD)",
+                F(fanout.StoreRatio, 2),
+                "store_ratio >= 0.8",
+                Met(results, "fanout.store_ratio"),
             ],
             [
                 "influencer_post",
@@ -79,6 +89,23 @@ internal static class ResultsTable
                 Met(results, "read.ratio") + "; " + Met(results, "read.p99_ms"),
             ],
             [
+                "read_full",
+                $"{N(readFull.Rps)} req/s; p50 {F(readFull.P50Ms, 2)} ms, p99 {F(readFull.P99Ms, 2)} ms; PostgreSQL {F(Part(readFull.CpuMsPerRequest, "postgres"), 3)} ms CPU/req",
+                $"{N(readFull.BaselineRps)} req/s (fixed page)",
+                F(readFull.Ratio, 2),
+                "ratio >= 0.5; p99 < 10 ms; PostgreSQL <= 0.005 ms/req",
+                Met(results, "read_full.ratio") + "; " + Met(results, "read_full.p99_ms") + "; " + Met(results, "read_full.cpu_ms_per_request.postgres"),
+            ],
+            [
+                "read_mixed",
+                $"{N(readMixed.Rps)} req/s; p50 {F(readMixed.P50Ms, 2)} ms, p99 {F(readMixed.P99Ms, 2)} ms; " +
+                $"{F(readMixed.WritesPerS, 1)} writes/s, {readMixed.Errors} errors; {readMixed.PagesChecked - readMixed.PagesWrong}/{readMixed.PagesChecked} pages right",
+                $"{N(readMixed.BaselineRps)} req/s (fixed page)",
+                F(readMixed.Ratio, 2),
+                "ratio >= 0.5; p99 < 10 ms; errors == 0; pages right",
+                Met(results, "read_mixed.ratio") + "; " + Met(results, "read_mixed.p99_ms") + "; " + Met(results, "read_mixed.errors") + "; " + Met(results, "read_mixed.pages_wrong"),
+            ],
+            [
                 "push_vs_hybrid",
                 $"{N(hybrid.HybridRows)} rows with the split",
                 $"{N(hybrid.PushRows)} rows all pushed",
@@ -91,6 +118,9 @@ internal static class ResultsTable
 
     private static string Met(BenchmarkResults results, string name) =>
         results.Targets.First(target => target.Name == name).Met ? "yes" : "NO";
+
+    private static double Part(IReadOnlyDictionary<string, double>? parts, string part) =>
+        parts?.GetValueOrDefault(part, double.NaN) ?? double.NaN;
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -76,12 +76,28 @@ internal sealed class BenchContext(
         return new CreatedPost(body.PostId, body.CreatedOn, sent, accepted);
     }
 
+    /// <summary>POST /api/users/{followee}/follow as <paramref name="follower"/>.</summary>
+    public Task FollowAsync(int follower, int followee, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"/api/users/{Graph.UserIds[followee]}/follow", follower, cancellationToken);
+
+    /// <summary>DELETE /api/users/{followee}/follow as <paramref name="follower"/>.</summary>
+    public Task UnfollowAsync(int follower, int followee, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"/api/users/{Graph.UserIds[followee]}/follow", follower, cancellationToken);
+
+    /// <summary>DELETE /api/posts/{postId} as its <paramref name="author"/>.</summary>
+    public Task DeletePostAsync(int author, Guid postId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"/api/posts/{postId}", author, cancellationToken);
+
     /// <summary>GET /api/timeline as <paramref name="reader"/>: the page's post ids, newest first.</summary>
-    public async Task<IReadOnlyList<Guid>> ReadTimelineAsync(int reader, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Guid>> ReadTimelineAsync(int reader, int limit, CancellationToken cancellationToken) =>
+        ReadTimelineAsync(_client, reader, limit, cancellationToken);
+
+    /// <summary>GET /api/timeline as <paramref name="reader"/> from the API behind <paramref name="api"/> (another API process).</summary>
+    public async Task<IReadOnlyList<Guid>> ReadTimelineAsync(HttpClient api, int reader, int limit, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/timeline?limit={limit}", UriKind.Relative));
         request.Headers.Authorization = Bearer(reader);
-        using var response = await _client.SendAsync(request, cancellationToken);
+        using var response = await api.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"GET /api/timeline answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
@@ -139,6 +155,18 @@ internal sealed class BenchContext(
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>A write with no body, as <paramref name="user"/>; anything but 2xx throws.</summary>
+    private async Task SendAsync(HttpMethod method, string path, int user, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = Bearer(user);
+        using var response = await _client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
 
     private static CpuMeter NewCpuMeter(HostProcess api)
     {

@@ -20,8 +20,10 @@ namespace Feed.Benchmarks.Scenarios;
 /// (the post and its PostCreated committed) to the end, so the outbox's wake-up and the first
 /// follower read count against it.</item>
 /// </list>
-/// The ceiling, run alternately with the fan-outs: the same number of ZADDs to as many sorted sets,
-/// pipelined through StackExchange.Redis in batches of the fan-out batch size, one batch at a time.
+/// The ceilings, run alternately with the fan-outs: the same number of ZADDs to as many sorted sets,
+/// pipelined through StackExchange.Redis in batches of the fan-out batch size, one batch at a time;
+/// and the store ceiling (<see cref="StoreCeiling"/>), the same rows into a scratch copy of the
+/// timeline table plus the same ZADDs, batch for batch, as many batches in flight as the service.
 /// </summary>
 internal static class FanOutScenario
 {
@@ -53,6 +55,10 @@ internal static class FanOutScenario
 
         var keys = followers.Select(follower => (RedisKey)(CeilingKeyPrefix + follower.ToString("N"))).ToArray();
         await ZaddPassAsync(context.Redis, keys, batchSize); // creates the sets: the measured passes add to existing ones
+        var authorId = graph.UserIds[author];
+        var inFlight = context.Settings.FanOutConcurrency;
+        await using var store = await StoreCeiling.CreateAsync(context.Database, context.Redis, cancellationToken);
+        await store.PassAsync(followers, keys, authorId, batchSize, inFlight, cancellationToken); // unmeasured, like the first ZADD pass
 
         // One unmeasured fan-out too, like the ceiling's first pass: the first one pays for JIT and cold buffers.
         var warmUp = await context.PostAsync(author, cancellationToken);
@@ -61,6 +67,7 @@ internal static class FanOutScenario
         var visible = new List<double>();
         var rates = new List<double>();
         var ceilings = new List<double>();
+        var storeCeilings = new List<double>();
         var postMs = new List<double>();
         var firstBatchMs = new List<double>();
         var posts = new List<CreatedPost>();
@@ -70,6 +77,8 @@ internal static class FanOutScenario
         {
             var ceiling = await ZaddPassAsync(context.Redis, keys, batchSize);
             ceilings.Add(ceiling);
+            var storeCeiling = await store.PassAsync(followers, keys, authorId, batchSize, inFlight, cancellationToken);
+            storeCeilings.Add(storeCeiling);
 
             await context.WaitForDeliveryAsync(null, TimeSpan.FromMinutes(5), cancellationToken);
             var cpuBefore = context.Cpu?.Snapshot();
@@ -94,7 +103,7 @@ internal static class FanOutScenario
             firstBatchMs.Add(Stopwatch.GetElapsedTime(post.SentAt, firstRowAt!.Value).TotalMilliseconds);
             await context.Log.WriteLineAsync(
                 $"  run {run + 1}: visible {visibleMs:F0} ms (POST {post.PostMs:F0} ms, first batch at {firstBatchMs[^1]:F0} ms), " +
-                $"{paced:N0} entries/s; ZADD ceiling {ceiling:N0}/s");
+                $"{paced:N0} entries/s; ZADD ceiling {ceiling:N0}/s, store ceiling {storeCeiling:N0}/s");
         }
 
         var rows = await CountTimelineRowsAsync(context.Database, posts, cancellationToken);
@@ -111,12 +120,15 @@ internal static class FanOutScenario
 
         var entriesPerS = Statistics.Median(rates);
         var ceilingPerS = Statistics.Median(ceilings);
+        var storeCeilingPerS = Statistics.Median(storeCeilings);
         return new FanOutResult(
             followers.Length,
             entriesPerS,
             ceilingPerS,
             entriesPerS / ceilingPerS,
             Statistics.Median(visible),
+            storeCeilingPerS,
+            entriesPerS / storeCeilingPerS,
             batchSize,
             posts.Count,
             Statistics.Median(postMs),
@@ -124,11 +136,13 @@ internal static class FanOutScenario
             visible,
             rates,
             ceilings,
+            storeCeilings,
             rows.Values.Sum(),
             cachedChecked,
             Statistics.MedianByPart(cpuPer1000),
             otherCores.Count == 0 ? null : Math.Round(Statistics.Median(otherCores), 2),
-            $"median of {posts.Count} posts after one unmeasured; each entry = 1 PostgreSQL timeline row + 1 Redis sorted-set entry; pace = F / (visible - POST); ceiling = pipelined ZADD, batches of {batchSize}, alternating with the posts");
+            $"median of {posts.Count} posts after one unmeasured; each entry = 1 PostgreSQL timeline row + 1 Redis sorted-set entry; pace = F / (visible - POST); ceiling = pipelined ZADD, batches of {batchSize}; " +
+            $"store ceiling = per batch one INSERT ... SELECT FROM unnest into an emptied LIKE timeline INCLUDING ALL table, then the batch's ZADDs pipelined, {inFlight} batches in flight; both alternating with the posts");
     }
 
     /// <summary>One ZADD per key, pipelined in batches of <paramref name="batchSize"/>, one batch at a time: ZADDs per second.</summary>

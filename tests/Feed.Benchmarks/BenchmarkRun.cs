@@ -80,20 +80,24 @@ internal static class BenchmarkRun
         await using var redis = await ConnectionMultiplexer.ConnectAsync(settings.RedisServer);
         using var context = new BenchContext(settings, graph, api, database, redis, new AccessTokens(auth), environment, log);
         using var warmer = new TimelineCacheWarmer(context, environment["Feed__Timeline__CacheKeyPrefix"], CacheSize);
+        await warmer.MarkInfluencersPulledAsync(cancellationToken);
 
         var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
         var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);
         // A count on the seeded graph, before read_mixed's follows and unfollows change it.
         var pushVsHybrid = await PushVsHybridScenario.RunAsync(context, cancellationToken);
-        ReadResult read, readFull;
+        ReadResult read;
         ReadRoundRuns readRuns;
         ReadMixedResult readMixed;
         await using (var reads = await ReadRounds.StartAsync(context, cancellationToken))
         {
             (read, readRuns) = await ReadScenario.RunAsync(context, reads, cancellationToken);
-            readFull = await ReadFullScenario.RunAsync(context, reads, cancellationToken);
             readMixed = await ReadMixedScenario.RunAsync(context, reads, cancellationToken);
         }
+
+        // Every read is a full read since first pages are no longer kept for reuse (docs/performance.md):
+        // read_full is the read scenario itself, reported under its own key as the issue asks.
+        var readFull = read;
 
         var machine = new MachineInfo(
             settings.Mode,

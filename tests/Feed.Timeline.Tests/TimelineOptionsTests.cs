@@ -1,5 +1,4 @@
 using Feed.Testing;
-using Feed.Timeline.Changes;
 using Feed.Timeline.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +25,6 @@ public sealed class TimelineOptionsTests
         Assert.Equal(5, options.PostsPerInfluencer);
         Assert.Equal(5000, options.FanOutBatchSize);
         Assert.Equal(4, options.FanOutConcurrency);
-        Assert.Equal(10_000, options.PageCacheSize);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.PageLifetime);
         Assert.Equal(TimelineCacheProvider.None, options.Cache);
         Assert.Equal(800, options.CacheSize);
         Assert.Equal("feed:", options.CacheKeyPrefix);
@@ -44,26 +41,8 @@ public sealed class TimelineOptionsTests
         Assert.DoesNotContain(services, service => service.ServiceType == typeof(IConnectionMultiplexer));
     }
 
-    [Fact]
-    public void Pages_are_reused_by_one_process_that_holds_all_data_not_by_postgres_without_a_feed()
-    {
-        var inMemory = new ConfigurationBuilder().AddInMemoryCollection([]).Build();
-        using var single = new ServiceCollection().AddTimeline(inMemory).BuildServiceProvider();
-        var postgres = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Feed:Storage:Provider"] = "Postgres",
-            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=feed;Password=x;Database=feed",
-        }).Build();
-        var shared = new ServiceCollection().AddTimeline(postgres);
-
-        Assert.IsType<InProcessTimelineChangeFeed>(single.GetRequiredService<ITimelineChangeFeed>());
-        Assert.Contains(shared, service => service.ServiceType == typeof(ITimelineChangeFeed) && service.ImplementationType == typeof(NoTimelineChangeFeed));
-    }
-
     [Theory]
     [InlineData("Feed:Timeline:FanOutConcurrency", "0")]
-    [InlineData("Feed:Timeline:PageCacheSize", "-1")]
-    [InlineData("Feed:Timeline:PageLifetime", "00:00:00")]
     public void Out_of_range_tuning_stops_start_up_naming_the_setting(string key, string value)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));
@@ -97,7 +76,6 @@ public sealed class TimelineOptionsTests
 
         Assert.Equal((TimelineCacheProvider.Redis, 25, "tenant-a:", TestServers.RedisServer), (options.Cache, options.CacheSize, options.CacheKeyPrefix, options.RedisConnectionString));
         Assert.Equal(25, cache.Capacity);
-        Assert.IsType<RedisTimelineChangeFeed>(provider.GetRequiredService<ITimelineChangeFeed>());
         Assert.Same(connection, provider.GetRequiredService<IConnectionMultiplexer>());
         Assert.True(connection.IsConnected);
     }

@@ -54,7 +54,7 @@ public static class SocialModule
         services.AddOutboxMessage<PostDeleted>("social.post_deleted");
         services.AddOutboxMessage<UserFollowed>("social.user_followed");
         services.AddOutboxMessage<UserUnfollowed>("social.user_unfollowed");
-        services.AddValidatorsFromAssembly(typeof(SocialModule).Assembly, includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(typeof(SocialModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         return services;
     }
 

@@ -1,5 +1,3 @@
-using Feed.SharedKernel.Storage;
-using Feed.Timeline.Changes;
 using Feed.Timeline.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +11,7 @@ internal static class TimelineCacheRegistration
 {
     /// <summary>
     /// Registers the cache chosen by <c>Feed:Timeline:Cache</c>, once, at start-up: none (a null
-    /// object) or Redis through one shared <see cref="IConnectionMultiplexer"/>; and the change feed
-    /// that goes with it (Redis pub/sub, or none beyond this process).
+    /// object) or Redis through one shared <see cref="IConnectionMultiplexer"/>.
     /// </summary>
     public static IServiceCollection AddTimelineCache(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,26 +24,12 @@ internal static class TimelineCacheRegistration
         {
             services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(ConnectionOptions(redisConnectionString)));
             services.TryAddSingleton<ITimelineCache, RedisTimelineCache>();
-            services.TryAddSingleton<ITimelineChangeFeed, RedisTimelineChangeFeed>();
         }
         else
         {
             // Without a connection string start-up validation stops the service with a clear message.
             services.TryAddSingleton<ITimelineCache, NoTimelineCache>();
-
-            // Without Redis, only a process that holds all the data itself sees every change.
-            if (configuration.UsesPostgres())
-            {
-                services.TryAddSingleton<ITimelineChangeFeed, NoTimelineChangeFeed>();
-            }
-            else
-            {
-                services.TryAddSingleton<ITimelineChangeFeed, InProcessTimelineChangeFeed>();
-            }
         }
-
-        services.TryAddSingleton<TimelineChanges>();
-        services.AddHostedService<TimelineChangesStart>();
 
         return services;
     }

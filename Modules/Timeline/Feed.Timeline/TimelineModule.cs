@@ -37,10 +37,9 @@ public static class TimelineModule
         services.AddScoped<FanOutPost>();
         services.AddScoped<PulledAuthors>();
         services.AddScoped<ReaderStates>();
-        services.TryAddSingleton<ServedPages>();
         services.AddTimelineCache(configuration);
         services.AddTimelineLifecycle(configuration);
-        services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         return services;
     }
 

@@ -37,17 +37,6 @@ internal sealed class TimelineOptions
     [Range(1, 10000)]
     public int CacheSize { get; set; } = 800;
 
-    /// <summary>
-    /// Readers whose first page is kept in this process for reuse while nothing it shows has changed
-    /// (<c>Changes/TimelineChanges.cs</c>); 0 turns reuse off.
-    /// </summary>
-    [Range(0, 10_000_000)]
-    public int PageCacheSize { get; set; } = 10_000;
-
-    /// <summary>The longest a kept page is reused: bounds what a change lost between processes can cost.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
-    public TimeSpan PageLifetime { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Prefix of every cache key, so that several deployments (or tests) can share one Redis.</summary>
     [Required(AllowEmptyStrings = true)]
     public string CacheKeyPrefix { get; set; } = "feed:";

@@ -44,7 +44,7 @@ public static class UsersModule
 
         services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.TryAddSingleton<PasswordHashes>();
-        services.AddValidatorsFromAssembly(typeof(UsersModule).Assembly, includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(typeof(UsersModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         return services;
     }
 

@@ -109,7 +109,6 @@ internal sealed record ReadMixedResult(
     long ReadErrors,
     long WriteErrors,
     string? FirstWriteError,
-    string PageReuse,
     int PagesChecked,
     int PagesWrong,
     string? FirstWrongPage,

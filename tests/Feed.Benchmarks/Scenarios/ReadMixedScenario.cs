@@ -5,7 +5,7 @@ namespace Feed.Benchmarks.Scenarios;
 
 /// <summary>
 /// <c>read_mixed</c>: the read scenario's readers, baseline and alternation against the main API
-/// (whatever its page-reuse setting), while during each API round <see cref="MixedWriter"/> posts,
+/// while during each API round <see cref="MixedWriter"/> posts,
 /// follows, unfollows and deletes at a fixed pace through the same API. Each API round ends with the
 /// writer stopped and the outbox empty, so the baseline's rounds do not share the cores with
 /// fan-outs left over. Afterwards 100 sampled readers' first pages (half of them readers whose
@@ -19,9 +19,8 @@ internal static class ReadMixedScenario
     {
         var settings = context.Settings;
         var writer = new MixedWriter(context, reads.Readers);
-        var pageReuse = context.HostEnvironment.TryGetValue(ReadFullScenario.PageReuseOff, out var pages) ? $"PageCacheSize={pages}" : "on (default)";
         await context.Log.WriteLineAsync(
-            $"read_mixed: reads against the API (page reuse {pageReuse}) while a writer sends {MixedWriter.ScheduledPerSecond:F0} writes/s " +
+            $"read_mixed: reads against the API while a writer sends {MixedWriter.ScheduledPerSecond:F0} writes/s " +
             $"({string.Join(", ", MixedWriter.Pace.Select(pace => $"{pace.Value:F0} {pace.Key}"))})");
         await context.WaitForDeliveryAsync(null, DeliveryTimeout, cancellationToken);
 
@@ -56,7 +55,6 @@ internal static class ReadMixedScenario
             runs.Api.Errors,
             writer.Errors,
             writer.FirstError,
-            pageReuse,
             check.Checked,
             check.Wrong,
             check.FirstDifference,

@@ -42,6 +42,24 @@ internal sealed class TimelineCacheWarmer : IDisposable
             NullLogger<RedisTimelineCache>.Instance);
     }
 
+    /// <summary>
+    /// Marks every seeded influencer as an author the cached reader states already pull, as a service
+    /// running since their first pulled post would have (the seeder writes their influencer_posts
+    /// straight into PostgreSQL): otherwise each one's first post in a scenario would drop every
+    /// follower's reader state, a one-off cost no steady state has.
+    /// </summary>
+    public async Task MarkInfluencersPulledAsync(CancellationToken cancellationToken)
+    {
+        var graph = _context.Graph;
+        for (var user = 0; user < graph.UserCount; user++)
+        {
+            if (graph.IsInfluencer[user])
+            {
+                await _cache.MarkPulledAuthorAsync(graph.UserIds[user], cancellationToken);
+            }
+        }
+    }
+
     public async Task<TimeSpan> WarmTimelinesAsync(Guid[] users, CancellationToken cancellationToken)
     {
         // The API renews the cache version on its first cache read after start-up (it cannot know

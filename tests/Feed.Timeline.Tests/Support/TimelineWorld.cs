@@ -1,6 +1,5 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
@@ -29,22 +28,15 @@ internal sealed class TimelineWorld
     {
     }
 
-    /// <summary>
-    /// Page reuse is off unless <paramref name="reusePages"/>: most tests change the fake modules'
-    /// follow graph directly, which no handler announces; the tests of reuse announce every change.
-    /// </summary>
-    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null, bool reusePages = false)
+    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null)
     {
-        var options = Options.Create(new TimelineOptions { PageCacheSize = reusePages ? 1000 : 0 });
-        Changes = new TimelineChanges(new InProcessTimelineChangeFeed(), options);
-        Pages = new ServedPages(Changes, options, Clock);
         Store = new RecordingTimelineStore(store);
         Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
 
         // Social announces every follow and unfollow in process before the request returns.
         Modules.FollowingChanged += follower =>
-            new FollowingChangedHandler(Cache, Changes).Handle(new FollowingChanged(follower), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            new FollowingChangedHandler(Cache).Handle(new FollowingChanged(follower), CancellationToken.None).AsTask().GetAwaiter().GetResult();
         ActivateAsync(Reader).GetAwaiter().GetResult();
     }
 
@@ -57,10 +49,6 @@ internal sealed class TimelineWorld
     public ITimelineCache Cache { get; }
 
     public FakeModules Modules { get; } = new();
-
-    public TimelineChanges Changes { get; }
-
-    public ServedPages Pages { get; }
 
     public Guid Reader { get; }
 
@@ -87,7 +75,6 @@ internal sealed class TimelineWorld
     {
         await Store.AddTimelineRowsAsync(to, post.ToEntry(), TestContext.Current.CancellationToken);
         await Cache.AddAsync(CachedList.Timeline, to, post.ToEntry(), TestContext.Current.CancellationToken);
-        await Changes.ReadersChangedAsync(to, TestContext.Current.CancellationToken);
     }
 
     /// <summary>An influencer_posts row, as fan-out writes it: the store, then the cache.</summary>
@@ -96,7 +83,6 @@ internal sealed class TimelineWorld
         await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
         await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
         await PulledAuthors().AnnounceAsync(post.AuthorId, TestContext.Current.CancellationToken);
-        await Changes.AuthorsChangedAsync([post.AuthorId], TestContext.Current.CancellationToken);
     }
 
     public async Task<TimelinePost> SaveAsync(Guid authorId, long millis, Guid? postId = null)
@@ -110,13 +96,12 @@ internal sealed class TimelineWorld
     {
         await Store.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
         await Cache.RemovePostAsync(post.AuthorId, post.PostId, TestContext.Current.CancellationToken);
-        await Changes.AuthorsChangedAsync([post.AuthorId], TestContext.Current.CancellationToken);
     }
 
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, Cache, options, ReaderStates(), Changes, Pages);
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options, ReaderStates());
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
 
@@ -131,7 +116,7 @@ internal sealed class TimelineWorld
         }
     }
 
-    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle), Changes);
+    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle));
 
     public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
 
@@ -142,19 +127,19 @@ internal sealed class TimelineWorld
     public FanOutPost FanOut(int batchSize = 1000) => FanOut(Store, batchSize);
 
     public FanOutPost FanOut(ITimelineStore store, int batchSize) =>
-        new(Modules, store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), PulledAuthors(), Changes);
+        new(Modules, store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), PulledAuthors());
 
     public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
 
-    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), Changes);
+    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
 
-    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), Changes);
+    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
 
     public InfluencerStatusChangedHandler StatusChangedHandler() =>
-        new(Modules, Store, Cache, PulledAuthors(), Changes, Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
+        new(Modules, Store, Cache, PulledAuthors(), Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
 
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
-        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), Changes);
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })));
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

@@ -1,5 +1,4 @@
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
 using Mediator;
@@ -20,8 +19,7 @@ internal sealed class FanOutPost(
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
     ReaderActivity readers,
-    PulledAuthors pulledAuthors,
-    TimelineChanges changes)
+    PulledAuthors pulledAuthors)
 {
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
@@ -39,7 +37,6 @@ internal sealed class FanOutPost(
             await store.AddInfluencerPostAsync(entry, cancellationToken);
             await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
             await pulledAuthors.AnnounceAsync(post.AuthorId, cancellationToken);
-            await changes.AuthorsChangedAsync([post.AuthorId], cancellationToken);
             return;
         }
 
@@ -105,6 +102,5 @@ internal sealed class FanOutPost(
         // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
         var activeFollowers = await store.AddActiveTimelineRowsAsync(followerIds, entry, readers.ActiveSince(), cancellationToken);
         await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
-        await changes.ReadersChangedAsync(activeFollowers, cancellationToken);
     }
 }

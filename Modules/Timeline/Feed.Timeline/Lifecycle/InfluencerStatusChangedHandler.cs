@@ -1,5 +1,4 @@
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Feed.Timeline.FanOut;
 using Feed.Users.Contracts;
 using Mediator;
@@ -25,7 +24,6 @@ internal sealed partial class InfluencerStatusChangedHandler(
     ITimelineStore store,
     ITimelineCache cache,
     PulledAuthors pulledAuthors,
-    TimelineChanges changes,
     IOptions<TimelineLifecycleOptions> options,
     ILogger<InfluencerStatusChangedHandler> logger)
     : INotificationHandler<InfluencerStatusChanged>
@@ -52,7 +50,6 @@ internal sealed partial class InfluencerStatusChangedHandler(
             await pulledAuthors.AnnounceAsync(notification.UserId, cancellationToken);
         }
 
-        await changes.AuthorsChangedAsync([notification.UserId], cancellationToken);
 
         LogSwitchedToPull(logger, notification.UserId, notification.ChangedOn, recent.Count);
     }

@@ -1,6 +1,5 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ namespace Feed.Timeline.Lifecycle;
 /// idempotently, so running it again (a retried message, a repeated rebuild) is harmless. The user's
 /// cached timeline is dropped after the write.
 /// </summary>
-internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options, TimelineChanges changes)
+internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options)
 {
     /// <summary>Authors per store write: bounds one statement when a rebuild covers thousands of followees.</summary>
     private const int AuthorsPerWrite = 100;
@@ -50,7 +49,6 @@ internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITi
         if (authorIds.Count > 0)
         {
             await cache.DropAsync(CachedList.Timeline, [userId], cancellationToken);
-            await changes.ReadersChangedAsync([userId], cancellationToken);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Mediator;
 
 namespace Feed.Timeline.Lifecycle;
@@ -11,7 +10,7 @@ namespace Feed.Timeline.Lifecycle;
 /// A post created before the follow was committed is in the backfill; one created after it is fanned
 /// out to a follower list that already holds the follower.
 /// </summary>
-internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, TimelineChanges changes)
+internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
     : INotificationHandler<UserFollowed>
 {
     public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)
@@ -33,7 +32,6 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, 
         {
             await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
             await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
-            await changes.ReadersChangedAsync([notification.FollowerId], cancellationToken);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Mediator;
 
 namespace Feed.Timeline.Lifecycle;
@@ -9,7 +8,7 @@ namespace Feed.Timeline.Lifecycle;
 /// the follower's timeline, and the follower's cached timeline is dropped (refilled on the next read). Reads already hide them from the moment the unfollow is committed (a read
 /// shows only authors the reader follows), so this is cleanup; pulled posts stop being pulled at once.
 /// </summary>
-internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, TimelineChanges changes)
+internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
     : INotificationHandler<UserUnfollowed>
 {
     public async ValueTask Handle(UserUnfollowed notification, CancellationToken cancellationToken)
@@ -19,7 +18,6 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store
 
         await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
         await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
-        await changes.ReadersChangedAsync([notification.FollowerId], cancellationToken);
 
         // Followed again since: that follow's backfill may have run before this cleanup and lost its
         // rows to it, so backfill again (checked after the removal, so a later follow's own backfill

@@ -1,5 +1,4 @@
 using Feed.Social.Contracts;
-using Feed.Timeline.Changes;
 using Feed.Timeline.Lifecycle;
 using Mediator;
 
@@ -12,13 +11,12 @@ namespace Feed.Timeline.Posts;
 /// entries whose post is gone, so the post is hidden from the moment the read model forgets it; the
 /// rows go first because their keys are found through the read model. A retry repeats what is left.
 /// </summary>
-internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache, DeletedPostRows rows, TimelineChanges changes) : INotificationHandler<PostDeleted>
+internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache, DeletedPostRows rows) : INotificationHandler<PostDeleted>
 {
     public async ValueTask Handle(PostDeleted notification, CancellationToken cancellationToken)
     {
         await rows.RemoveAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await store.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await cache.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
-        await changes.AuthorsChangedAsync([notification.AuthorId], cancellationToken);
     }
 }

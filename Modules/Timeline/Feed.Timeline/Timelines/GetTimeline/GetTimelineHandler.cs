@@ -1,5 +1,4 @@
 using Feed.SharedKernel.Paging;
-using Feed.Timeline.Changes;
 using Feed.Timeline.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -11,31 +10,19 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// followees that have influencer_posts, grouped as the design describes. Rows, influencer posts,
 /// post details and the reader's state go through the timeline cache (<see cref="TimelineReads"/>,
 /// <see cref="ReaderStates"/>), so a warm read needs no store round trip.
-/// A first page is reused while nothing it shows has changed (<see cref="ServedPages"/>).
 /// </summary>
 internal sealed class GetTimelineHandler(
     ISender sender,
     ITimelineStore store,
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
-    ReaderStates readers,
-    TimelineChanges changes,
-    ServedPages served)
+    ReaderStates readers)
     : IQueryHandler<GetTimeline, TimelinePage>
 {
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
     {
         var limit = PageSize.Resolve(query.Limit);
         SequenceKey? after = Cursor.DecodeOrNull(query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
-
-        if (after is null && served.TryGet(query.UserId, limit, out var reused))
-        {
-            return reused;
-        }
-
-        // Stamped before anything is read: a change landing from here on moves a stamp, so a page read
-        // now is never reused after it.
-        var reader = after is null ? changes.StampReader(query.UserId) : null;
 
         // The reader's own rows are read beside the reader's state (one round trip when both are cached);
         // the state says whom to pull, and whether an inactive reader's timeline was rebuilt first.
@@ -51,8 +38,6 @@ internal sealed class GetTimelineHandler(
         }
 
         var followees = begun.State.Followees;
-        var authors = reader is { } stamped ? changes.StampAuthors(stamped, followees) : null;
-
         var settings = options.Value;
         var pulled = begun.State.Pulled;
         reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
@@ -74,12 +59,6 @@ internal sealed class GetTimelineHandler(
             items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
         }
 
-        var page = new TimelinePage(items, merged.Next?.ToCursor().Encode());
-        if (reader is { } readerStamp && authors is not null)
-        {
-            served.Keep(query.UserId, limit, page, readerStamp, authors, begun.State.TrustedUntil);
-        }
-
-        return page;
+        return new TimelinePage(items, merged.Next?.ToCursor().Encode());
     }
 }

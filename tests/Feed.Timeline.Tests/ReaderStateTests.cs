@@ -86,6 +86,26 @@ public sealed class ReaderStateTests
     }
 
     [Fact]
+    public async Task An_author_whose_pulled_posts_were_all_deleted_is_pulled_again_with_their_next_post()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var world = new TimelineWorld(redis.Cache);
+        var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
+        await world.FollowAsync(world.Reader, influencer);
+        var first = await world.PostAsync(influencer, 1);
+        Assert.Equal([first.PostId], await world.TimelineOfAsync(world.Reader));
+
+        await world.DeletePostAsync(first);
+        Assert.False(await redis.Cache.IsPulledAuthorAsync(influencer, Ct));
+        // A state filled now lacks the author (no influencer_posts left).
+        world.Clock.Advance(world.Lifecycle.ActivityMargin);
+        Assert.Empty(await world.TimelineOfAsync(world.Reader));
+
+        var next = await world.PostAsync(influencer, 2);
+        Assert.Equal([next.PostId], await world.TimelineOfAsync(world.Reader));
+    }
+
+    [Fact]
     public async Task The_reader_s_activity_is_checked_in_the_store_again_when_the_state_s_trust_ends()
     {
         using var redis = await RedisTestCache.CreateAsync();

@@ -73,6 +73,8 @@ internal interface ITimelineCache
     /// <summary>
     /// The reader's cached state if it is trusted at <paramref name="now"/>; otherwise a miss, with the
     /// permission to fill it (read the store after this call, then <see cref="FillReaderAsync"/>).
+    /// A hit was read before any cache read the caller starts after this call returns (not awaited):
+    /// the timeline read relies on it to read the reader's rows behind the state in one round trip.
     /// </summary>
     ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -90,6 +92,9 @@ internal interface ITimelineCache
 
     /// <summary>Marks an author as pulled in every cached reader state, once their followers' states are dropped.</summary>
     ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
+
+    /// <summary>After the author's last influencer_posts row was removed: states filled from now on lack the author, so the mark goes.</summary>
+    ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
 }
 
 /// <summary>The newest-first lists the cache holds, each shaped like its table's partition.</summary>

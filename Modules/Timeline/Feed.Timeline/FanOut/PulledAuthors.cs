@@ -1,4 +1,4 @@
-using Feed.Social.Contracts;
+using Feed.Timeline.Lifecycle;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +11,7 @@ namespace Feed.Timeline.FanOut;
 /// refilled from then on includes the author; a fill that read the store before finds its marker gone.
 /// A crash before the mark leaves the author unmarked, and the retried delivery walks again.
 /// </summary>
-internal sealed class PulledAuthors(ISender sender, ITimelineCache cache, IOptions<TimelineOptions> options)
+internal sealed class PulledAuthors(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
 {
     public async ValueTask AnnounceAsync(Guid authorId, CancellationToken cancellationToken)
     {
@@ -20,15 +20,34 @@ internal sealed class PulledAuthors(ISender sender, ITimelineCache cache, IOptio
             return;
         }
 
-        string? cursor = null;
-        do
+        await foreach (var followers in sender.FollowerBatchesAsync(authorId, options.Value.FanOutBatchSize, cancellationToken))
         {
-            var batch = await sender.Send(new GetFollowerBatch(authorId, cursor, options.Value.FanOutBatchSize), cancellationToken);
-            await cache.DropReadersAsync(batch.FollowerIds, cancellationToken);
-            cursor = batch.NextCursor;
+            await cache.DropReadersAsync(followers, cancellationToken);
         }
-        while (cursor is not null);
 
         await cache.MarkPulledAuthorAsync(authorId, cancellationToken);
     }
+
+    /// <summary>
+    /// After the store removed one of the author's posts: if it was their last influencer_posts row,
+    /// states filled from now on lack the author, so the mark goes (their next pulled post walks again).
+    /// Checked once more after the unmark: a pulled post that found the author still marked just
+    /// before has its row in the store by then, and is announced here.
+    /// </summary>
+    public async ValueTask WithdrawIfGoneAsync(Guid authorId, CancellationToken cancellationToken)
+    {
+        if (await HasPulledPostsAsync(authorId, cancellationToken))
+        {
+            return;
+        }
+
+        await cache.UnmarkPulledAuthorAsync(authorId, cancellationToken);
+        if (await HasPulledPostsAsync(authorId, cancellationToken))
+        {
+            await AnnounceAsync(authorId, cancellationToken);
+        }
+    }
+
+    private async ValueTask<bool> HasPulledPostsAsync(Guid authorId, CancellationToken cancellationToken) =>
+        (await store.GetAuthorsWithInfluencerPostsAsync([authorId], cancellationToken)).Count > 0;
 }

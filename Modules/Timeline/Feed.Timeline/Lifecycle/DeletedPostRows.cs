@@ -1,4 +1,3 @@
-using Feed.Social.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -21,20 +20,10 @@ internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, ITim
         }
 
         var entry = post.ToEntry();
-        var batchSize = options.Value.FanOutBatchSize;
-        string? cursor = null;
-        do
+        await foreach (var followers in sender.FollowerBatchesAsync(authorId, options.Value.FanOutBatchSize, cancellationToken))
         {
-            var batch = await sender.Send(new GetFollowerBatch(authorId, cursor, batchSize), cancellationToken);
-            if (batch.FollowerIds.Count == 0)
-            {
-                break;
-            }
-
-            await store.RemoveTimelineRowsAsync(batch.FollowerIds, entry, cancellationToken);
-            await cache.RemoveAsync(CachedList.Timeline, batch.FollowerIds, entry, cancellationToken);
-            cursor = batch.NextCursor;
+            await store.RemoveTimelineRowsAsync(followers, entry, cancellationToken);
+            await cache.RemoveAsync(CachedList.Timeline, followers, entry, cancellationToken);
         }
-        while (cursor is not null);
     }
 }

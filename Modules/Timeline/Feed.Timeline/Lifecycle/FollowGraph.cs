@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Feed.Social.Contracts;
 using Mediator;
 
@@ -10,5 +11,27 @@ internal static class FollowGraph
     {
         var followees = await sender.Send(new GetFolloweeIds(followerId), cancellationToken);
         return followees.Contains(followeeId);
+    }
+
+    /// <summary>The followee's followers, a batch at a time, in Social's order (walks that touch every follower).</summary>
+    public static async IAsyncEnumerable<IReadOnlyList<Guid>> FollowerBatchesAsync(
+        this ISender sender,
+        Guid followeeId,
+        int batchSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        do
+        {
+            var batch = await sender.Send(new GetFollowerBatch(followeeId, cursor, batchSize), cancellationToken);
+            if (batch.FollowerIds.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return batch.FollowerIds;
+            cursor = batch.NextCursor;
+        }
+        while (cursor is not null);
     }
 }

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.FanOut;
 using Feed.Timeline.Lifecycle;
 using Mediator;
 
@@ -11,12 +12,13 @@ namespace Feed.Timeline.Posts;
 /// entries whose post is gone, so the post is hidden from the moment the read model forgets it; the
 /// rows go first because their keys are found through the read model. A retry repeats what is left.
 /// </summary>
-internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache, DeletedPostRows rows) : INotificationHandler<PostDeleted>
+internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache, DeletedPostRows rows, PulledAuthors pulledAuthors) : INotificationHandler<PostDeleted>
 {
     public async ValueTask Handle(PostDeleted notification, CancellationToken cancellationToken)
     {
         await rows.RemoveAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await store.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await cache.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
+        await pulledAuthors.WithdrawIfGoneAsync(notification.AuthorId, cancellationToken);
     }
 }

@@ -18,31 +18,30 @@ internal sealed partial class RedisTimelineCache
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            await RenewVersionIfDistrustedAsync();
+            // Only the first read may answer a hit: it is sent before this method returns, so it reaches
+            // Redis before any read the caller sends behind it (a read that first waited for a renewal,
+            // or the claim below, may not).
+            var renewed = await RenewVersionIfDistrustedAsync();
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
             var stateRead = batch.HashGetAsync(ReaderKey(readerId), StateFields);
             batch.Execute();
             await Task.WhenAll(versionRead, stateRead);
             var version = await CurrentVersionAsync(versionRead.Result);
-            if (Trusted(stateRead.Result, FilledPrefix + version, now) is { } state)
+            if (!renewed && Trusted(stateRead.Result, FilledPrefix + version, now) is { } state)
             {
                 Recovered();
                 return new CachedReader(state, null);
             }
 
-            // Not trusted: checked again and replaced by a fill marker of this read's own, atomically.
+            // Not trusted: replaced by a fill marker of this read's own, unless filled meanwhile (then
+            // this read goes to the store without filling).
             RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
             var claimed = (RedisValue[])(await Database.ScriptEvaluateAsync(
                 RedisTimelineScripts.ClaimReader,
                 [ReaderKey(readerId)],
                 [FilledPrefix + version, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]))!;
             Recovered();
-            if (Trusted(claimed, FilledPrefix + version, now) is { } filledMeanwhile)
-            {
-                return new CachedReader(filledMeanwhile, null);
-            }
-
             return claimed[0] == fillMarker
                 ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = fillMarker.ToString() }))
                 : CachedReader.None;
@@ -122,6 +121,20 @@ internal sealed partial class RedisTimelineCache
         }
 
         return new ReaderState(Guids((byte[])fields[2]!), Guids((byte[])fields[3]!), DateTimeOffset.FromUnixTimeMilliseconds(trustedUntil));
+    }
+
+    public async ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Database.SetRemoveAsync(PulledAuthorsKey, Member(authorId));
+            Recovered();
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            // Still marked, the author's next pulled post would drop nobody's state: distrust them all.
+            Unavailable(exception, "write", lostWrite: true);
+        }
     }
 
     private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:" + Member(readerId);

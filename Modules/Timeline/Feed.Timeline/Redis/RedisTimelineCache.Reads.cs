@@ -7,8 +7,8 @@ namespace Feed.Timeline.Redis;
 /// <summary>
 /// List reads: plain sorted-set range commands, pipelined for all lists of a read (no script on the
 /// hot path: a script costs Redis several times the commands it runs). A first page is one command per
-/// list, whose first member is the list's marker; a page after a cursor is three (marker, members tied
-/// with the cursor, older members). Only absent lists take a second round trip, a script that places a
+/// list, whose first member is the list's marker; a page after a cursor is three in one transaction
+/// (marker, members tied with the cursor, older members). Only absent lists take a second round trip, a script that places a
 /// fill marker on each one still absent.
 /// </summary>
 internal sealed partial class RedisTimelineCache
@@ -30,7 +30,7 @@ internal sealed partial class RedisTimelineCache
             var reads = new ListRead[ownerIds.Count];
             for (var i = 0; i < reads.Length; i++)
             {
-                reads[i] = ListRead.Start(batch, ListKey(list, ownerIds[i]), after, limit);
+                reads[i] = ListRead.Start(Database, batch, ListKey(list, ownerIds[i]), after, limit);
             }
 
             batch.Execute();
@@ -107,20 +107,22 @@ internal sealed partial class RedisTimelineCache
         private readonly Task<RedisValue[]>? _marker;
         private readonly Task<RedisValue[]>? _tied;
         private readonly Task<SortedSetEntry[]>? _older;
+        private readonly Task<bool>? _executed;
 
         private ListRead(Task<SortedSetEntry[]> newest)
         {
             _newest = newest;
         }
 
-        private ListRead(Task<RedisValue[]> marker, Task<RedisValue[]> tied, Task<SortedSetEntry[]> older)
+        private ListRead(Task<RedisValue[]> marker, Task<RedisValue[]> tied, Task<SortedSetEntry[]> older, Task<bool> executed)
         {
             _marker = marker;
             _tied = tied;
             _older = older;
+            _executed = executed;
         }
 
-        public static ListRead Start(IBatch batch, RedisKey key, SequenceKey? after, int limit)
+        public static ListRead Start(IDatabase database, IBatch batch, RedisKey key, SequenceKey? after, int limit)
         {
             if (after is not { } position)
             {
@@ -128,11 +130,16 @@ internal sealed partial class RedisTimelineCache
                 return new ListRead(batch.SortedSetRangeByScoreWithScoresAsync(key, double.PositiveInfinity, double.NegativeInfinity, Exclude.None, Order.Descending, 0, limit + 1));
             }
 
+            // Three commands that must see the same list (a list dropped and refilled between them would
+            // mix two lists): one MULTI/EXEC, on the list's own key, so a cluster takes it too.
             double at = position.At.ToUnixTimeMilliseconds();
-            return new ListRead(
-                batch.SortedSetRangeByScoreAsync(key, double.PositiveInfinity, double.PositiveInfinity, Exclude.None, Order.Ascending, 0, 1),
-                batch.SortedSetRangeByScoreAsync(key, at, at, Exclude.None, Order.Descending),
-                batch.SortedSetRangeByScoreWithScoresAsync(key, at, double.NegativeInfinity, Exclude.Start, Order.Descending, 0, limit));
+            var transaction = database.CreateTransaction();
+            var read = new ListRead(
+                transaction.SortedSetRangeByScoreAsync(key, double.PositiveInfinity, double.PositiveInfinity, Exclude.None, Order.Ascending, 0, 1),
+                transaction.SortedSetRangeByScoreAsync(key, at, at, Exclude.None, Order.Descending),
+                transaction.SortedSetRangeByScoreWithScoresAsync(key, at, double.NegativeInfinity, Exclude.Start, Order.Descending, 0, limit),
+                transaction.ExecuteAsync());
+            return read;
         }
 
         public async ValueTask CompletedAsync()
@@ -143,6 +150,7 @@ internal sealed partial class RedisTimelineCache
                 return;
             }
 
+            await _executed!;
             await _marker!;
             await _tied!;
             await _older!;

@@ -6,8 +6,8 @@ namespace Feed.Timeline.Redis;
 /// <summary>The cache version and this process's distrust after failed writes or lost connections (see the class summary).</summary>
 internal sealed partial class RedisTimelineCache
 {
-    // The version this process last read or set: writes that cache new data (post details at fan-out,
-    // reader states) are tagged with it without a read of their own.
+    // The version this process last read or set: post details cached at fan-out are tagged with it
+    // without a read of their own.
     private volatile string? _knownVersion;
 
     /// <summary>The version read with a batch; when there is none yet (new or flushed Redis), the one now set.</summary>
@@ -33,12 +33,13 @@ internal sealed partial class RedisTimelineCache
     /// <summary>
     /// After failed writes or a lost connection, sets a new version before the next read, so that no
     /// list or post cached before them is trusted again. Failures during the renewal need another one.
+    /// Returns false at once when the cache is trusted; true when this call had to wait for a renewal.
     /// </summary>
-    private async ValueTask RenewVersionIfDistrustedAsync()
+    private async ValueTask<bool> RenewVersionIfDistrustedAsync()
     {
         if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures))
         {
-            return;
+            return false;
         }
 
         await _renewal.WaitAsync();
@@ -47,7 +48,7 @@ internal sealed partial class RedisTimelineCache
             var failures = Interlocked.Read(ref _failures);
             if (Volatile.Read(ref _covered) == failures)
             {
-                return;
+                return true;
             }
 
             var version = NewVersion();
@@ -55,6 +56,7 @@ internal sealed partial class RedisTimelineCache
             _knownVersion = version;
             Volatile.Write(ref _covered, failures);
             LogVersionRenewed();
+            return true;
         }
         finally
         {

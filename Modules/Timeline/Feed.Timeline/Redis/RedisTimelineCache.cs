@@ -45,7 +45,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     /// <summary>Lists one read or add script handles at most: a hundred keep each call well under a millisecond of Redis time.</summary>
     private const int ListsPerScript = 100;
 
-    // Active readers keep their lists (reads refresh the lifetime); inactive users' lists expire.
+    // Lists expire a week after their fill (a read does not extend them): inactive users' lists go, active ones are refilled.
     private static readonly long ListSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
     private static readonly long FillMarkerSeconds = (long)TimeSpan.FromMinutes(1).TotalSeconds;
 

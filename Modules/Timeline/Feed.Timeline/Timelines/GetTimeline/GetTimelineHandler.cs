@@ -24,22 +24,41 @@ internal sealed class GetTimelineHandler(
         var limit = PageSize.Resolve(query.Limit);
         SequenceKey? after = Cursor.DecodeOrNull(query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
-        // The reader's own rows are read beside the reader's state (one round trip when both are cached);
-        // the state says whom to pull, and whether an inactive reader's timeline was rebuilt first.
         var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
         var rows = new TimelineRowSource(reads, query.UserId, after);
-        rows.Prefetch(limit + 1, cancellationToken);
-        var begun = await readers.BeginReadAsync(query.UserId, cancellationToken);
-        if (begun.Rebuilt)
+
+        // With a cache, the reader's rows are read right behind the reader's state, on the same
+        // connection: one round trip for both. They are used only when the state is a hit: a state is
+        // filled only after any rebuild it reflects dropped the cached rows, so rows read after the
+        // state are the rebuilt ones. Otherwise the read begins in the store (recorded, rebuilt when
+        // due) and the rows are read after it. (Without a cache the lookup answers at once: no prefetch.)
+        var lookup = readers.LookUpAsync(query.UserId, cancellationToken);
+        if (!lookup.IsCompleted)
         {
-            // Read before the rebuild wrote the backfilled rows: read again.
-            await rows.AbandonAsync();
-            rows = new TimelineRowSource(reads, query.UserId, after);
+            rows.Prefetch(limit + 1, cancellationToken);
         }
 
-        var followees = begun.State.Followees;
+        CachedReader cached;
+        try
+        {
+            cached = await lookup;
+        }
+        catch
+        {
+            await rows.AbandonAsync();
+            throw;
+        }
+
+        if (cached.State is not { } state)
+        {
+            await rows.AbandonAsync();
+            rows = new TimelineRowSource(reads, query.UserId, after);
+            state = await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
+        }
+
+        var followees = state.Followees;
         var settings = options.Value;
-        var pulled = begun.State.Pulled;
+        var pulled = state.Pulled;
         reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
         var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize)) { rows };
         foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))

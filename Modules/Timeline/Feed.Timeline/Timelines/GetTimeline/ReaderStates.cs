@@ -12,27 +12,23 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// </summary>
 internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, ReaderActivity activity, TimeProvider time)
 {
-    public async ValueTask<BegunRead> BeginReadAsync(Guid readerId, CancellationToken cancellationToken)
-    {
-        var cached = await cache.ReadReaderAsync(readerId, time.GetUtcNow(), cancellationToken);
-        if (cached.State is { } state)
-        {
-            return new BegunRead(state, Rebuilt: false);
-        }
+    /// <summary>The cached state, or a miss with the permission to fill it; sent to the cache before this returns.</summary>
+    public ValueTask<CachedReader> LookUpAsync(Guid readerId, CancellationToken cancellationToken) =>
+        cache.ReadReaderAsync(readerId, time.GetUtcNow(), cancellationToken);
 
+    /// <summary>After a miss: begins the read in the store and caches the state when <paramref name="fill"/> allows.</summary>
+    public async ValueTask<ReaderState> BeginInStoreAsync(Guid readerId, CacheFill? fill, CancellationToken cancellationToken)
+    {
         // Pull every followee that has influencer_posts, not only current influencers: a demoted
         // influencer's older posts exist only there, while their newer ones arrive as rows.
         var read = await activity.BeginReadAsync(readerId, cancellationToken);
         var pulled = read.Followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(read.Followees, cancellationToken);
-        var begun = new ReaderState(read.Followees, [.. pulled], read.RecordedUntil);
-        if (cached.Fill is { } fill)
+        var state = new ReaderState(read.Followees, [.. pulled], read.RecordedUntil);
+        if (fill is not null)
         {
-            await cache.FillReaderAsync(fill, readerId, begun, time.GetUtcNow(), cancellationToken);
+            await cache.FillReaderAsync(fill, readerId, state, time.GetUtcNow(), cancellationToken);
         }
 
-        return new BegunRead(begun, read.Rebuilt);
+        return state;
     }
 }
-
-/// <summary>The reader's state for one read, and whether their timeline was rebuilt before it.</summary>
-internal readonly record struct BegunRead(ReaderState State, bool Rebuilt);

@@ -21,8 +21,15 @@ internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, Sequen
     /// </summary>
     public void Prefetch(int wanted, CancellationToken cancellationToken) => _first = FetchAsync(wanted, cancellationToken).AsTask();
 
-    /// <summary>Waits for a prefetch that will not be used, so that its failure is observed.</summary>
-    public Task AbandonAsync() => _first ?? Task.CompletedTask;
+    /// <summary>Waits for a prefetch that will not be used; its failure, if any, is observed and does not concern the caller.</summary>
+    public async Task AbandonAsync()
+    {
+        if (_first is { } prefetched)
+        {
+            _first = null;
+            await prefetched.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
 
     public async ValueTask FetchAsync(int wanted, CancellationToken cancellationToken)
     {

@@ -38,9 +38,9 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
 
     /// <summary>
-    /// Starts the cache read of every pulled influencer's first chunk in one call (one script for all of
-    /// them); each group's first read then takes its part of the answer instead of asking the cache
-    /// itself. Misses are still read from the store group by group, as the design reads them.
+    /// Starts the cache read of every pulled influencer's first chunk in one call (one pipelined batch
+    /// for all of them); each group's first read then takes its part of the answer instead of asking the
+    /// cache itself. Misses are still read from the store group by group, as the design reads them.
     /// </summary>
     public void PrefetchInfluencerPosts(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer, CancellationToken cancellationToken)
     {

@@ -37,12 +37,12 @@ internal sealed partial class RedisTimelineCache
             // Not trusted: replaced by a fill marker of this read's own, unless filled meanwhile (then
             // this read goes to the store without filling).
             RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
-            var claimed = (RedisValue[])(await Database.ScriptEvaluateAsync(
+            var claimed = (RedisValue)await Database.ScriptEvaluateAsync(
                 RedisTimelineScripts.ClaimReader,
                 [ReaderKey(readerId)],
-                [FilledPrefix + version, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]))!;
+                [FilledPrefix + version, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]);
             Recovered();
-            return claimed[0] == fillMarker
+            return claimed == fillMarker
                 ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = fillMarker.ToString() }))
                 : CachedReader.None;
         }
@@ -96,17 +96,29 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    public async ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken)
+    public ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
+        SetPulledAuthorAsync(authorId, pulled: true);
+
+    public ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
+        SetPulledAuthorAsync(authorId, pulled: false);
+
+    /// <summary>
+    /// A failed mark is harmless (the author's next pulled post walks again); a failed unmark is a lost
+    /// write: still marked, that post would drop nobody's state, so the cache is distrusted.
+    /// </summary>
+    private async ValueTask SetPulledAuthorAsync(Guid authorId, bool pulled)
     {
         try
         {
-            await Database.SetAddAsync(PulledAuthorsKey, Member(authorId));
+            var changed = pulled
+                ? Database.SetAddAsync(PulledAuthorsKey, Member(authorId))
+                : Database.SetRemoveAsync(PulledAuthorsKey, Member(authorId));
+            await changed;
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            // Unmarked, the next influencer post of the author drops its followers' states again: harmless.
-            Unavailable(exception, "write", lostWrite: false);
+            Unavailable(exception, "write", lostWrite: !pulled);
         }
     }
 
@@ -121,20 +133,6 @@ internal sealed partial class RedisTimelineCache
         }
 
         return new ReaderState(Guids((byte[])fields[2]!), Guids((byte[])fields[3]!), DateTimeOffset.FromUnixTimeMilliseconds(trustedUntil));
-    }
-
-    public async ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Database.SetRemoveAsync(PulledAuthorsKey, Member(authorId));
-            Recovered();
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            // Still marked, the author's next pulled post would drop nobody's state: distrust them all.
-            Unavailable(exception, "write", lostWrite: true);
-        }
     }
 
     private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:" + Member(readerId);

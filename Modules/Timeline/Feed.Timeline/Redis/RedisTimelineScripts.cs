@@ -144,21 +144,21 @@ internal static class RedisTimelineScripts
 
     /// <summary>
     /// After a read found a reader's state (a hash: "m" marker, "u" trusted until in Unix ms, "f"
-    /// followees, "p" pulled followees) missing or not trusted: returns it if it is now filled under
-    /// the expected version and trusted at the given time; otherwise replaces it with a fill marker of
-    /// this read's own, so that only this read's fill (or a later read's) can apply. KEYS[1] reader;
-    /// ARGV: [1] filled marker expected, [2] now (Unix ms), [3] fill marker to place, [4] its lifetime
-    /// (s). Returns {m, u, f, p} or {fill marker}.
+    /// followees, "p" pulled followees) missing or not trusted: leaves it if it is now filled under the
+    /// expected version and trusted at the given time; otherwise replaces it with a fill marker of this
+    /// read's own, so that only this read's fill (or a later read's) can apply. KEYS[1] reader; ARGV:
+    /// [1] filled marker expected, [2] now (Unix ms), [3] fill marker to place, [4] its lifetime (s).
+    /// Returns the state's marker now.
     /// </summary>
     public const string ClaimReader = """
-        local state = redis.call('HMGET', KEYS[1], 'm', 'u', 'f', 'p')
+        local state = redis.call('HMGET', KEYS[1], 'm', 'u')
         if state[1] == ARGV[1] and state[2] and tonumber(state[2]) > tonumber(ARGV[2]) then
-          return state
+          return state[1]
         end
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'm', ARGV[3])
         redis.call('EXPIRE', KEYS[1], ARGV[4])
-        return {ARGV[3]}
+        return ARGV[3]
         """;
 
     /// <summary>

@@ -23,6 +23,15 @@ internal static class BenchmarkRun
     /// <summary>Newest entries kept per cached timeline (the service's default).</summary>
     private const int CacheSize = 800;
 
+    private static async Task<int> RunReadsOnlyAsync(BenchContext context, TextWriter log, CancellationToken cancellationToken)
+    {
+        await using var reads = await ReadRounds.StartAsync(context, cancellationToken);
+        var (read, _) = await ReadScenario.RunAsync(context, reads, cancellationToken);
+        var mixed = await ReadMixedScenario.RunAsync(context, reads, cancellationToken);
+        await log.WriteLineAsync(JsonSerializer.Serialize(new { read, read_mixed = mixed }, BenchmarkResults.Json));
+        return mixed.PagesWrong > 0 ? 1 : 0;
+    }
+
     public static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken cancellationToken)
     {
         var startedOn = DateTimeOffset.UtcNow;
@@ -81,6 +90,11 @@ internal static class BenchmarkRun
         using var context = new BenchContext(settings, graph, api, database, redis, new AccessTokens(auth), environment, log);
         using var warmer = new TimelineCacheWarmer(context, environment["Feed__Timeline__CacheKeyPrefix"], CacheSize);
         await warmer.MarkInfluencersPulledAsync(cancellationToken);
+
+        if (settings.ReadsOnly)
+        {
+            return await RunReadsOnlyAsync(context, log, cancellationToken);
+        }
 
         var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
         var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);

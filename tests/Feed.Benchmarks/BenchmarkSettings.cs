@@ -45,6 +45,9 @@ internal sealed record BenchmarkSettings
     /// <summary>Readers whose first page read_mixed checks against PostgreSQL afterwards.</summary>
     public int MixedCheckReaders { get; init; } = 100;
 
+    /// <summary>Only the read scenarios, printed and not written to results.json: for profiling the read path by hand.</summary>
+    public bool ReadsOnly { get; init; }
+
     public string Mode => Quick ? "quick" : "full";
 
     public static BenchmarkSettings Parse(string[] args)
@@ -78,6 +81,7 @@ internal sealed record BenchmarkSettings
         {
             Quick = quick,
             Micro = args.Contains("--micro"),
+            ReadsOnly = args.Contains("--reads-only"),
             OutputDirectory = Path.GetFullPath(output),
             ApiAssembly = Path.GetFullPath(api),
             PostgresServer = Environment.GetEnvironmentVariable("FEED_TEST_POSTGRES")

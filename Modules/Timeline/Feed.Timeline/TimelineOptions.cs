@@ -37,6 +37,13 @@ internal sealed class TimelineOptions
     [Range(1, 10000)]
     public int CacheSize { get; set; } = 800;
 
+    /// <summary>
+    /// Influencers whose newest cached posts each process keeps in memory, checked against Redis on
+    /// every read (one MGET of change tokens) instead of read from it; 0 keeps none.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int KeptInfluencerLists { get; set; } = 10_000;
+
     /// <summary>Prefix of every cache key, so that several deployments (or tests) can share one Redis.</summary>
     [Required(AllowEmptyStrings = true)]
     public string CacheKeyPrefix { get; set; } = "feed:";

@@ -33,6 +33,7 @@ internal sealed partial class RedisTimelineCache
             var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
             batch.Execute();
             await Task.WhenAll(fromInfluencerPosts, details);
+            await ChangeTokensAsync(CachedList.InfluencerPosts, [authorId]);
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))

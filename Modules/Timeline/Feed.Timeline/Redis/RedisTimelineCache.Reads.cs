@@ -25,6 +25,11 @@ internal sealed partial class RedisTimelineCache
         try
         {
             await RenewVersionIfDistrustedAsync();
+            if (list == CachedList.InfluencerPosts && _kept is { } kept)
+            {
+                return await ReadInfluencerPostsAsync(kept, ownerIds, after, limit);
+            }
+
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
             var reads = new ListRead[ownerIds.Count];
@@ -42,30 +47,7 @@ internal sealed partial class RedisTimelineCache
 
             var version = await CurrentVersionAsync(versionRead.Result);
             var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
-            var expected = new Dictionary<Guid, string>();
-            List<Guid>? absent = null;
-            for (var i = 0; i < reads.Length; i++)
-            {
-                var marker = reads[i].Marker();
-                if (marker.IsNull)
-                {
-                    (absent ??= []).Add(ownerIds[i]);
-                }
-                else if (marker == FilledPrefix + version)
-                {
-                    hits[ownerIds[i]] = reads[i].Range(list == CachedList.InfluencerPosts ? ownerIds[i] : Guid.Empty, after, limit);
-                }
-                else
-                {
-                    expected[ownerIds[i]] = marker.ToString();
-                }
-            }
-
-            if (absent is not null)
-            {
-                await PlaceFillMarkersAsync(list, absent, expected);
-            }
-
+            var expected = await SortAsync(list, ownerIds, reads, version, after, limit, hits);
             Recovered();
             return new CachedRanges(hits, new CacheFill(version, expected));
         }
@@ -74,6 +56,46 @@ internal sealed partial class RedisTimelineCache
             Unavailable(exception, "read", lostWrite: false);
             return CachedRanges.None;
         }
+    }
+
+    /// <summary>
+    /// Sorts the answers of the lists' reads into hits (a list filled under <paramref name="version"/>)
+    /// and the fill markers to expect of the others; places a fill marker on each absent list.
+    /// </summary>
+    private async ValueTask<Dictionary<Guid, string>> SortAsync(
+        CachedList list,
+        IReadOnlyList<Guid> ownerIds,
+        ListRead[] reads,
+        string version,
+        SequenceKey? after,
+        int limit,
+        Dictionary<Guid, CachedRange> hits)
+    {
+        var expected = new Dictionary<Guid, string>();
+        List<Guid>? absent = null;
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var marker = reads[i].Marker();
+            if (marker.IsNull)
+            {
+                (absent ??= []).Add(ownerIds[i]);
+            }
+            else if (marker == FilledPrefix + version)
+            {
+                hits[ownerIds[i]] = reads[i].Range(list == CachedList.InfluencerPosts ? ownerIds[i] : Guid.Empty, after, limit);
+            }
+            else
+            {
+                expected[ownerIds[i]] = marker.ToString();
+            }
+        }
+
+        if (absent is not null)
+        {
+            await PlaceFillMarkersAsync(list, absent, expected);
+        }
+
+        return expected;
     }
 
     /// <summary>A fill marker of this read's own on each list still absent; a list created meanwhile answers with its marker.</summary>

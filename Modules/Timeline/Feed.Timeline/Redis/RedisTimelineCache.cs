@@ -9,10 +9,11 @@ namespace Feed.Timeline.Redis;
 /// <summary>
 /// The timeline cache in Redis. Key layout (prefix <c>Feed:Timeline:CacheKeyPrefix</c>, ids as 32 hex):
 /// <list type="bullet">
-/// <item><c>timeline:{user_id}</c>, <c>influencer-posts:{influencer_id}</c>: sorted sets, score =
+/// <item><c>timeline:{user_id}</c>, <c>influencer-posts:{influencer_id}</c> (here the braces are literal: a hash tag): sorted sets, score =
 /// created_on (Unix ms), member = post_id; read with ZRANGE REV, equal scores come in descending
 /// member order, which is descending post_id: the store's (created_on, post_id) order. Newest
 /// <c>CacheSize</c> kept; layout details in <see cref="RedisTimelineScripts"/>.</item>
+/// <item><c>influencer-posts-token:{influencer_id}</c> (braces literal): the list's change token, for the copies processes keep (<see cref="KeptInfluencerLists"/>).</item>
 /// <item><c>post:{post_id}</c>: the post's details (JSON, with the author's username), or "deleted" once it is deleted.</item>
 /// <item><c>reader:{user_id}</c>, <c>pulled-authors</c>: reader states (<see cref="ReaderState"/>) and the
 /// authors they account for as pulled.</item>
@@ -55,6 +56,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private readonly RedisKey _versionKey;
     private readonly ILogger<RedisTimelineCache> _logger;
     private readonly SemaphoreSlim _renewal = new(1, 1);
+    private readonly KeptInfluencerLists? _kept;
 
     // Failed writes and lost connections so far, and how many of them the current version covers.
     private long _failures = 1;
@@ -69,6 +71,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         Capacity = options.Value.CacheSize;
         _versionKey = _prefix + "timeline-cache:version";
         _logger = logger;
+        _kept = options.Value.KeptInfluencerLists > 0 ? new KeptInfluencerLists(options.Value.KeptInfluencerLists) : null;
         _redis.ConnectionFailed += OnConnectionFailed;
     }
 
@@ -136,6 +139,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
             batch.Execute();
             await Task.WhenAll(adds);
+            await ChangeTokensAsync(list, ownerIds);
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
@@ -190,6 +194,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
             batch.Execute();
             await Task.WhenAll(removals);
+            await ChangeTokensAsync(list, ownerIds);
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
@@ -199,10 +204,10 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     }
 
     public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
-        DeleteEachAsync(ownerIds.Select(ownerId => ListKey(list, ownerId)), ownerIds.Count);
+        DeleteEachAsync(ownerIds.Select(ownerId => ListKey(list, ownerId)), ownerIds.Count, () => ChangeTokensAsync(list, ownerIds));
 
     /// <summary>Deletes keys after the store changed what they cache; a failure distrusts the cache (the keys are stale).</summary>
-    private async ValueTask DeleteEachAsync(IEnumerable<RedisKey> keys, int count)
+    private async ValueTask DeleteEachAsync(IEnumerable<RedisKey> keys, int count, Func<Task>? then = null)
     {
         if (count == 0)
         {
@@ -221,6 +226,11 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
             batch.Execute();
             await Task.WhenAll(drops);
+            if (then is not null)
+            {
+                await then();
+            }
+
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
@@ -242,8 +252,9 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     /// <summary>32 lowercase hex: ordinal order of these strings is <see cref="Guid.CompareTo(Guid)"/> order.</summary>
     private static string Member(Guid id) => id.ToString("N");
 
+    // An influencer's list shares its hash slot with its change token (RedisTimelineCache.Kept.cs).
     private RedisKey ListKey(CachedList list, Guid ownerId) =>
-        _prefix + (list == CachedList.Timeline ? "timeline:" : "influencer-posts:") + Member(ownerId);
+        list == CachedList.Timeline ? _prefix + "timeline:" + Member(ownerId) : _prefix + "influencer-posts:{" + Member(ownerId) + "}";
 
     private RedisKey PostKey(Guid postId) => _prefix + "post:" + Member(postId);
 }

@@ -1,0 +1,179 @@
+using Feed.SharedKernel.Paging;
+using Feed.Timeline.Redis;
+using Feed.Timeline.Tests.Support;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Tests;
+
+/// <summary>
+/// The influencer lists each process keeps in memory (<c>KeptInfluencerLists</c>), on a real Redis
+/// shared by two "processes" (two caches over the same keys): a kept copy is served only while no
+/// change to its list has completed, whichever process made the change and whether or not Redis
+/// held the list at the time; and it is served, so reads really stop reading the list.
+/// </summary>
+public sealed class KeptInfluencerListTests
+{
+    private static readonly DateTimeOffset Epoch = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static TimelineEntry Entry(Guid influencer, long millis) =>
+        new(new SequenceKey(Epoch.AddMilliseconds(millis), Guid.NewGuid()), influencer);
+
+    /// <summary>A read through the cache as <c>TimelineReads</c> does it: a miss is filled from <paramref name="store"/> and read again.</summary>
+    private static async Task<CachedRange> ReadAsync(RedisTimelineCache cache, Guid influencer, List<TimelineEntry> store, SequenceKey? after = null, int limit = 6)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var read = await cache.ReadAsync(CachedList.InfluencerPosts, [influencer], after, limit, Ct);
+            if (read.Hits.TryGetValue(influencer, out var hit))
+            {
+                return hit;
+            }
+
+            var newest = store.OrderBy(entry => entry.Key).Take(cache.Capacity + 1).ToList();
+            await cache.FillAsync(CachedList.InfluencerPosts, read.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [influencer] = newest }, Ct);
+        }
+
+        throw new InvalidOperationException("The list was not cached after two fills.");
+    }
+
+    /// <summary>The store's answer, newest first, in an order computed apart from the comparer under test.</summary>
+    private static List<TimelineEntry> Expected(List<TimelineEntry> store, SequenceKey? after, int limit) =>
+        store.Where(entry => after is not { } position || entry.Key.At < position.At || (entry.Key.At == position.At && entry.Key.Id.CompareTo(position.Id) < 0))
+            .OrderByDescending(entry => entry.Key.At)
+            .ThenByDescending(entry => entry.Key.Id)
+            .Take(limit)
+            .ToList();
+
+    [Fact]
+    public async Task A_kept_copy_answers_without_reading_the_list()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var keepsNothing = redis.Sibling(keptInfluencerLists: 0);
+        var influencer = Guid.NewGuid();
+        List<TimelineEntry> store = [Entry(influencer, 1), Entry(influencer, 2)];
+        await ReadAsync(redis.Cache, influencer, store);
+
+        // Written behind the cache's back (no token change): only a process reading the list sees it.
+        var planted = Entry(influencer, 3);
+        await redis.Db.SortedSetAddAsync(redis.InfluencerPostsKey(influencer), planted.PostId.ToString("N"), planted.CreatedOn.ToUnixTimeMilliseconds());
+
+        Assert.DoesNotContain(planted, (await ReadAsync(redis.Cache, influencer, store)).Entries);
+        Assert.Contains(planted, (await ReadAsync(keepsNothing.Cache, influencer, store)).Entries);
+    }
+
+    [Fact]
+    public async Task A_change_made_by_another_process_is_seen_on_the_next_read()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var other = redis.Sibling();
+        var influencer = Guid.NewGuid();
+        List<TimelineEntry> store = [Entry(influencer, 1), Entry(influencer, 2)];
+        await ReadAsync(redis.Cache, influencer, store);
+        await ReadAsync(redis.Cache, influencer, store);
+
+        var posted = Entry(influencer, 3);
+        store.Add(posted);
+        await other.Cache.AddAsync(CachedList.InfluencerPosts, [influencer], posted, Ct);
+        Assert.Equal(Expected(store, null, 6), (await ReadAsync(redis.Cache, influencer, store)).Entries);
+
+        store.Remove(posted);
+        await other.Cache.RemovePostAsync(influencer, posted.PostId, Ct);
+        Assert.Equal(Expected(store, null, 6), (await ReadAsync(redis.Cache, influencer, store)).Entries);
+    }
+
+    [Fact]
+    public async Task A_post_added_while_redis_had_no_list_is_not_hidden_by_a_copy()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var other = redis.Sibling();
+        var influencer = Guid.NewGuid();
+        List<TimelineEntry> store = [Entry(influencer, 1)];
+        await ReadAsync(redis.Cache, influencer, store);
+
+        // The list expires; a post arrives while it is absent (the add leaves absent lists alone).
+        await redis.Db.KeyDeleteAsync(redis.InfluencerPostsKey(influencer));
+        var posted = Entry(influencer, 2);
+        store.Add(posted);
+        await other.Cache.AddAsync(CachedList.InfluencerPosts, [influencer], posted, Ct);
+
+        Assert.Equal(Expected(store, null, 6), (await ReadAsync(redis.Cache, influencer, store)).Entries);
+    }
+
+    [Fact]
+    public async Task A_renewed_version_retires_every_copy()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var influencer = Guid.NewGuid();
+        List<TimelineEntry> store = [Entry(influencer, 1)];
+        await ReadAsync(redis.Cache, influencer, store);
+        await ReadAsync(redis.Cache, influencer, store);
+
+        // Another process renews the version (after a failed write of its own): nothing cached before is trusted.
+        await redis.Db.StringSetAsync(redis.VersionKey, Guid.NewGuid().ToString("N"));
+
+        var read = await redis.Cache.ReadAsync(CachedList.InfluencerPosts, [influencer], null, 6, Ct);
+        Assert.Empty(read.Hits);
+        Assert.Equal([influencer], read.Fill!.Expected.Keys);
+    }
+
+    /// <summary>
+    /// Random interleavings of posts, deletes, drops and expiries by either process with reads at any
+    /// position and size by either: every hit is exactly the store's answer as far as it goes.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Every_read_matches_the_store_under_random_changes_from_both_processes(int seed)
+    {
+        using var first = await RedisTestCache.CreateAsync(cacheSize: 8);
+        using var second = first.Sibling();
+        RedisTimelineCache[] processes = [first.Cache, second.Cache];
+        var random = new Random(seed);
+        Guid[] influencers = [Guid.NewGuid(), Guid.NewGuid()];
+        var stores = influencers.ToDictionary(id => id, _ => new List<TimelineEntry>());
+        var clock = 1000L;
+
+        for (var step = 0; step < 300; step++)
+        {
+            var influencer = influencers[random.Next(influencers.Length)];
+            var store = stores[influencer];
+            var process = processes[random.Next(processes.Length)];
+            switch (random.Next(10))
+            {
+                case 0 or 1:
+                    // Mostly newer than everything; sometimes a tie or an older one.
+                    var entry = Entry(influencer, random.Next(4) == 0 ? clock - random.Next(0, 50) : clock += random.Next(0, 3));
+                    store.Add(entry);
+                    await process.AddAsync(CachedList.InfluencerPosts, [influencer], entry, Ct);
+                    break;
+                case 2 when store.Count > 0:
+                    var deleted = store[random.Next(store.Count)];
+                    store.Remove(deleted);
+                    await process.RemovePostAsync(influencer, deleted.PostId, Ct);
+                    break;
+                case 3:
+                    await process.DropAsync(CachedList.InfluencerPosts, [influencer], Ct);
+                    break;
+                case 4:
+                    await first.Db.KeyDeleteAsync(first.InfluencerPostsKey(influencer));
+                    break;
+                default:
+                    var ordered = Expected(store, null, int.MaxValue);
+                    SequenceKey? after = random.Next(3) == 0 && ordered.Count > 0 ? ordered[random.Next(ordered.Count)].Key : null;
+                    var limit = random.Next(1, 8);
+                    var hit = await ReadAsync(process, influencer, store, after, limit);
+                    var expected = Expected(store, after, limit);
+                    var context = $"seed {seed}, step {step}, after {after}, limit {limit}";
+                    Assert.True(hit.Entries.Count <= expected.Count, context);
+                    Assert.Equal(expected.Take(hit.Entries.Count), hit.Entries);
+                    Assert.True(hit.Entries.Count == limit || !hit.ReachesEnd || hit.Entries.Count == expected.Count, context);
+                    Assert.True(!hit.ReachesEnd || hit.Entries.Count == expected.Count, context);
+                    break;
+            }
+        }
+    }
+}

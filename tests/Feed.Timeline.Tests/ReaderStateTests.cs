@@ -164,4 +164,62 @@ public sealed class ReaderStateTests
         await redis.Db.StringSetAsync(redis.VersionKey, "renewed-by-another-process");
         Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
     }
+
+    private static async Task<ReaderState> FillStateAsync(RedisTestCache redis, Guid reader, ReaderState state, DateTimeOffset now)
+    {
+        var miss = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        await redis.Cache.FillReaderAsync(miss.Fill!, reader, state, now, Ct);
+        return state;
+    }
+
+    [Fact]
+    public async Task A_kept_state_is_checked_by_its_stamp_not_read_whole()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var keepsNothing = redis.Sibling(keptReaderStates: 0);
+        var reader = Guid.NewGuid();
+        var now = TimelineWorld.Epoch;
+        await keepsNothing.Cache.ReadReaderAsync(Guid.NewGuid(), now, Ct); // a new process renews the version first
+        Guid[] followees = [Guid.NewGuid()];
+        await FillStateAsync(redis, reader, new ReaderState(followees, [], now.AddMinutes(10)), now);
+
+        // Written behind the cache's back (marker and stamp unchanged): only a process reading the hash whole sees it.
+        Guid[] planted = [Guid.NewGuid()];
+        await redis.Db.HashSetAsync(redis.ReaderKey(reader), "f", planted[0].ToByteArray());
+
+        Assert.Equal(followees, (await redis.Cache.ReadReaderAsync(reader, now, Ct)).State!.Followees);
+        Assert.Equal(planted, (await keepsNothing.Cache.ReadReaderAsync(reader, now, Ct)).State!.Followees);
+        Assert.Equal(followees, redis.Cache.LastKnownReader(reader)!.Followees);
+    }
+
+    [Fact]
+    public async Task A_kept_state_dropped_or_refilled_by_another_process_is_not_served()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var other = redis.Sibling();
+        var reader = Guid.NewGuid();
+        var now = TimelineWorld.Epoch;
+        await other.Cache.ReadReaderAsync(Guid.NewGuid(), now, Ct); // a new process renews the version first
+        await FillStateAsync(redis, reader, new ReaderState([Guid.NewGuid()], [], now.AddMinutes(10)), now);
+        Assert.False((await redis.Cache.ReadReaderAsync(reader, now, Ct)).Late);
+
+        // Dropped and refilled by the other process (a follow it served, then a read): its state, read
+        // too late to vouch for the reads sent behind the lookup.
+        await other.Cache.DropReadersAsync([reader], Ct);
+        var refilled = new ReaderState([Guid.NewGuid(), Guid.NewGuid()], [], now.AddMinutes(10));
+        await other.Cache.FillReaderAsync((await other.Cache.ReadReaderAsync(reader, now, Ct)).Fill!, reader, refilled, now, Ct);
+        var afterRefill = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        Assert.Equal(refilled.Followees, afterRefill.State!.Followees);
+        Assert.True(afterRefill.Late);
+
+        // Dropped again: a miss, though this process kept the state.
+        await other.Cache.DropReadersAsync([reader], Ct);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+        await redis.Cache.FillReaderAsync((await redis.Cache.ReadReaderAsync(reader, now, Ct)).Fill!, reader, refilled, now, Ct);
+
+        // Kept from its own fill: the next read is a plain hit.
+        var next = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        Assert.Equal(refilled.Followees, next.State!.Followees);
+        Assert.False(next.Late);
+    }
 }

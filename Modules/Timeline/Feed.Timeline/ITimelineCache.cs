@@ -78,6 +78,12 @@ internal interface ITimelineCache
     /// </summary>
     ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The reader's state as this process last found it in the cache, not checked: what a read may
+    /// start its other cache reads with before <see cref="ReadReaderAsync"/> answers (null: none kept).
+    /// </summary>
+    ReaderState? LastKnownReader(Guid readerId);
+
     /// <summary>Caches a reader's state read from the store after the <see cref="ReadReaderAsync"/> that issued <paramref name="fill"/>; not applied if it was dropped meanwhile.</summary>
     ValueTask FillReaderAsync(CacheFill fill, Guid readerId, ReaderState state, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -138,10 +144,20 @@ internal sealed record CachedPosts(IReadOnlyDictionary<Guid, TimelinePost> Found
 /// store round trip: whom they follow, which of those have influencer_posts (pulled at read time), and
 /// until when their read activity needs no store check (the last recorded read plus the activity margin).
 /// </summary>
-internal sealed record ReaderState(IReadOnlyList<Guid> Followees, IReadOnlyList<Guid> Pulled, DateTimeOffset TrustedUntil);
+internal sealed record ReaderState(IReadOnlyList<Guid> Followees, IReadOnlyList<Guid> Pulled, DateTimeOffset TrustedUntil)
+{
+    private HashSet<Guid>? _followeeSet;
 
-/// <summary>A cached reader state (null: a miss), and the permission to fill it (null: do not).</summary>
-internal sealed record CachedReader(ReaderState? State, CacheFill? Fill)
+    /// <summary>The followees as a set, built once per state (a state kept in process serves many reads).</summary>
+    public IReadOnlySet<Guid> FolloweeSet => _followeeSet ??= [.. Followees];
+}
+
+/// <summary>
+/// A cached reader state (null: a miss), and the permission to fill it (null: do not). A hit that is
+/// <see cref="Late"/> was read after the cache reads the caller started behind the lookup (so those
+/// must be read again); any other hit was read before them.
+/// </summary>
+internal sealed record CachedReader(ReaderState? State, CacheFill? Fill, bool Late = false)
 {
     public static readonly CachedReader None = new(null, null);
 }

@@ -37,6 +37,8 @@ internal sealed class NoTimelineCache : ITimelineCache
     public ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ValueTask.FromResult(CachedReader.None);
 
+    public ReaderState? LastKnownReader(Guid readerId) => null;
+
     public ValueTask FillReaderAsync(CacheFill fill, Guid readerId, ReaderState state, DateTimeOffset now, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 

@@ -44,6 +44,13 @@ internal sealed class TimelineOptions
     [Range(0, 1_000_000)]
     public int KeptInfluencerLists { get; set; } = 10_000;
 
+    /// <summary>
+    /// Readers whose cached state (followees, pulled followees) each process keeps in memory, checked
+    /// against Redis on every read by its fill stamp instead of read whole; 0 keeps none.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int KeptReaderStates { get; set; } = 20_000;
+
     /// <summary>Prefix of every cache key, so that several deployments (or tests) can share one Redis.</summary>
     [Required(AllowEmptyStrings = true)]
     public string CacheKeyPrefix { get; set; } = "feed:";

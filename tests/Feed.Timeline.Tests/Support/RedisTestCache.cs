@@ -19,14 +19,14 @@ internal sealed class RedisTestCache : IDisposable
     // One connection for the whole test run, as the service has one.
     private static readonly Lazy<Task<ConnectionMultiplexer>> SharedRedis = new(TestServers.ConnectRedisAsync);
 
-    private RedisTestCache(IConnectionMultiplexer redis, int database, int cacheSize, string prefix, int keptInfluencerLists = 10_000)
+    private RedisTestCache(IConnectionMultiplexer redis, int database, int cacheSize, string prefix, int keptInfluencerLists = 10_000, int keptReaderStates = 20_000)
     {
         Redis = redis;
         Database = database;
         Prefix = prefix;
         Cache = new RedisTimelineCache(
             redis,
-            Options.Create(new TimelineOptions { CacheSize = cacheSize, CacheKeyPrefix = prefix, KeptInfluencerLists = keptInfluencerLists }),
+            Options.Create(new TimelineOptions { CacheSize = cacheSize, CacheKeyPrefix = prefix, KeptInfluencerLists = keptInfluencerLists, KeptReaderStates = keptReaderStates }),
             NullLogger<RedisTimelineCache>.Instance,
             database);
     }
@@ -48,14 +48,17 @@ internal sealed class RedisTestCache : IDisposable
     public static RedisTestCache On(IConnectionMultiplexer redis, int cacheSize = 800, string? prefix = null) =>
         new(redis, 0, cacheSize, prefix ?? NewPrefix());
 
-    /// <summary>Another process's cache over the same keys (keeping no influencer lists in memory when <paramref name="keptInfluencerLists"/> is 0).</summary>
-    public RedisTestCache Sibling(int keptInfluencerLists = 10_000) => new(Redis, Database, Cache.Capacity, Prefix, keptInfluencerLists);
+    /// <summary>Another process's cache over the same keys (keeping no influencer lists or reader states in memory where the count is 0).</summary>
+    public RedisTestCache Sibling(int keptInfluencerLists = 10_000, int keptReaderStates = 20_000) =>
+        new(Redis, Database, Cache.Capacity, Prefix, keptInfluencerLists, keptReaderStates);
 
     public static Task<ConnectionMultiplexer> SharedRedisAsync() => SharedRedis.Value;
 
     public RedisKey TimelineKey(Guid userId) => Prefix + "timeline:" + userId.ToString("N");
 
     public RedisKey InfluencerPostsKey(Guid influencerId) => Prefix + "influencer-posts:{" + influencerId.ToString("N") + "}";
+
+    public RedisKey ReaderKey(Guid readerId) => Prefix + "reader:" + readerId.ToString("N");
 
     public RedisKey VersionKey => Prefix + "timeline-cache:version";
 

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Feed.Timeline.Redis;
 
 /// <summary>
-/// Influencer lists read through the copies this process keeps (<see cref="KeptInfluencerLists"/>).
+/// Influencer lists read through the copies this process keeps (<see cref="KeptCopies{TCopy}"/>).
 /// Each influencer list has a change token (<c>influencer-posts-token:{id}</c>, in the list's hash
 /// slot): every change of the list sets a new one once the change is done, and a reader reads the
 /// token before the list, in order on the same connection. So a copy kept with token t holds every
@@ -14,7 +14,7 @@ namespace Feed.Timeline.Redis;
 /// </summary>
 internal sealed partial class RedisTimelineCache
 {
-    private async ValueTask<CachedRanges> ReadInfluencerPostsAsync(KeptInfluencerLists kept, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit)
+    private async ValueTask<CachedRanges> ReadInfluencerPostsAsync(KeptCopies<KeptList> kept, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit)
     {
         // First round trip: the tokens of the lists a kept copy can answer, and the others read outright
         // (each behind its token, with a token of this read's own placed where there is none yet).
@@ -23,7 +23,7 @@ internal sealed partial class RedisTimelineCache
         var readIds = new List<Guid>();
         for (var i = 0; i < ownerIds.Count; i++)
         {
-            copies[i] = kept.Answering(ownerIds[i], after, limit);
+            copies[i] = kept.Find(ownerIds[i]) is { } copy && copy.Answers(after, limit) ? copy : null;
             (copies[i] is null ? readIds : checkedIds).Add(ownerIds[i]);
         }
 
@@ -76,7 +76,7 @@ internal sealed partial class RedisTimelineCache
 
     /// <summary>The lists' reads answered as <see cref="ReadAsync"/> answers them; first-page hits are kept with the token read before them.</summary>
     private async ValueTask<Dictionary<Guid, string>> AnswerAsync(
-        KeptInfluencerLists kept,
+        KeptCopies<KeptList> kept,
         List<Guid> ownerIds,
         ListsBehindTokens reads,
         SequenceKey? after,
@@ -107,7 +107,7 @@ internal sealed partial class RedisTimelineCache
                 var token = reads.Tokens[i].Result;
                 if (after is null && !token.IsNull)
                 {
-                    kept.Keep(ownerIds[i], token.ToString(), version, range);
+                    kept.Keep(ownerIds[i], new KeptList(token.ToString(), version, [.. range.Entries], range.ReachesEnd));
                 }
             }
         }

@@ -18,20 +18,42 @@ internal sealed partial class RedisTimelineCache
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            // Only the first read may answer a hit: it is sent before this method returns, so it reaches
-            // Redis before any read the caller sends behind it (a read that first waited for a renewal,
-            // or the claim below, may not).
+            // Only the first read may answer a hit that is not late: it is sent before this method
+            // returns, so it reaches Redis before any read the caller sends behind it (a read that first
+            // waited for a renewal, or the reads below, may not). With a kept state, it reads only the
+            // marker and the fill stamp.
             var renewed = await RenewVersionIfDistrustedAsync();
+            var kept = _keptReaders?.Find(readerId);
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
-            var stateRead = batch.HashGetAsync(ReaderKey(readerId), StateFields);
+            var stateRead = batch.HashGetAsync(ReaderKey(readerId), kept is null ? StateFields : StampFields);
             batch.Execute();
             await Task.WhenAll(versionRead, stateRead);
             var version = await CurrentVersionAsync(versionRead.Result);
-            if (!renewed && Trusted(stateRead.Result, FilledPrefix + version, now) is { } state)
+            var filled = FilledPrefix + version;
+            var fields = stateRead.Result;
+            if (kept is not null)
             {
+                if (!renewed && fields[0] == filled && fields[1] == kept.Stamp && kept.Version == version && kept.State.TrustedUntil > now)
+                {
+                    Recovered();
+                    return new CachedReader(kept.State, null);
+                }
+
+                _keptReaders!.Forget(readerId, kept);
+                if (fields[0] == filled)
+                {
+                    // Filled again since (by another process): read whole, too late to vouch for the caller's reads.
+                    fields = await Database.HashGetAsync(ReaderKey(readerId), StateFields);
+                    renewed = true;
+                }
+            }
+
+            if (Trusted(fields, filled, now) is { } state)
+            {
+                _keptReaders?.Keep(readerId, new KeptReader(fields[4].ToString(), version, state));
                 Recovered();
-                return new CachedReader(state, null);
+                return new CachedReader(state, null, Late: renewed);
             }
 
             // Not trusted: replaced by a fill marker of this read's own, unless filled meanwhile (then
@@ -40,7 +62,7 @@ internal sealed partial class RedisTimelineCache
             var claimed = (RedisValue)await Database.ScriptEvaluateAsync(
                 RedisTimelineScripts.ClaimReader,
                 [ReaderKey(readerId)],
-                [FilledPrefix + version, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]);
+                [filled, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]);
             Recovered();
             return claimed == fillMarker
                 ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = fillMarker.ToString() }))
@@ -53,6 +75,8 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
+    public ReaderState? LastKnownReader(Guid readerId) => _keptReaders?.Find(readerId)?.State;
+
     public async ValueTask FillReaderAsync(CacheFill fill, Guid readerId, ReaderState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!fill.Expected.TryGetValue(readerId, out var expected))
@@ -64,10 +88,16 @@ internal sealed partial class RedisTimelineCache
         var seconds = Math.Clamp((long)Math.Ceiling((state.TrustedUntil - now).TotalSeconds), 1, ListSeconds);
         try
         {
-            await Database.ScriptEvaluateAsync(
+            var applied = (long)await Database.ScriptEvaluateAsync(
                 RedisTimelineScripts.FillReader,
                 [ReaderKey(readerId)],
                 [expected, FilledPrefix + fill.Version, state.TrustedUntil.ToUnixTimeMilliseconds(), Bytes(state.Followees), Bytes(state.Pulled), seconds]);
+            if (applied == 1)
+            {
+                // The fill's marker is its stamp: unique to this fill.
+                _keptReaders?.Keep(readerId, new KeptReader(expected, fill.Version, state));
+            }
+
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
@@ -122,12 +152,14 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    private static readonly RedisValue[] StateFields = ["m", "u", "f", "p"];
+    // Marker, trusted until, followees, pulled followees, fill stamp; a kept state is checked by marker and stamp.
+    private static readonly RedisValue[] StateFields = ["m", "u", "f", "p", "s"];
+    private static readonly RedisValue[] StampFields = ["m", "s"];
 
     /// <summary>The state in the fields <see cref="StateFields"/>, if it was filled under <paramref name="filled"/> and is trusted at <paramref name="now"/>.</summary>
     private static ReaderState? Trusted(RedisValue[] fields, string filled, DateTimeOffset now)
     {
-        if (fields.Length != StateFields.Length || fields[0] != filled || !fields[1].TryParse(out long trustedUntil) || trustedUntil <= now.ToUnixTimeMilliseconds())
+        if (fields.Length != StateFields.Length || fields[0] != filled || fields[4].IsNull || !fields[1].TryParse(out long trustedUntil) || trustedUntil <= now.ToUnixTimeMilliseconds())
         {
             return null;
         }

@@ -13,7 +13,7 @@ namespace Feed.Timeline.Redis;
 /// created_on (Unix ms), member = post_id; read with ZRANGE REV, equal scores come in descending
 /// member order, which is descending post_id: the store's (created_on, post_id) order. Newest
 /// <c>CacheSize</c> kept; layout details in <see cref="RedisTimelineScripts"/>.</item>
-/// <item><c>influencer-posts-token:{influencer_id}</c> (braces literal): the list's change token, for the copies processes keep (<see cref="KeptInfluencerLists"/>).</item>
+/// <item><c>influencer-posts-token:{influencer_id}</c> (braces literal): the list's change token, for the copies processes keep (<see cref="KeptCopies{TCopy}"/>).</item>
 /// <item><c>post:{post_id}</c>: the post's details (JSON, with the author's username), or "deleted" once it is deleted.</item>
 /// <item><c>reader:{user_id}</c>, <c>pulled-authors</c>: reader states (<see cref="ReaderState"/>) and the
 /// authors they account for as pulled.</item>
@@ -56,7 +56,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private readonly RedisKey _versionKey;
     private readonly ILogger<RedisTimelineCache> _logger;
     private readonly SemaphoreSlim _renewal = new(1, 1);
-    private readonly KeptInfluencerLists? _kept;
+    private readonly KeptCopies<KeptList>? _kept;
+    private readonly KeptCopies<KeptReader>? _keptReaders;
 
     // Failed writes and lost connections so far, and how many of them the current version covers.
     private long _failures = 1;
@@ -71,7 +72,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         Capacity = options.Value.CacheSize;
         _versionKey = _prefix + "timeline-cache:version";
         _logger = logger;
-        _kept = options.Value.KeptInfluencerLists > 0 ? new KeptInfluencerLists(options.Value.KeptInfluencerLists) : null;
+        _kept = options.Value.KeptInfluencerLists > 0 ? new KeptCopies<KeptList>(options.Value.KeptInfluencerLists) : null;
+        _keptReaders = options.Value.KeptReaderStates > 0 ? new KeptCopies<KeptReader>(options.Value.KeptReaderStates) : null;
         _redis.ConnectionFailed += OnConnectionFailed;
     }
 

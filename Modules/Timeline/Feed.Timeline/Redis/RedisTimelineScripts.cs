@@ -163,14 +163,14 @@ internal static class RedisTimelineScripts
 
     /// <summary>
     /// Fills a reader's state, only if its marker is still the one the read placed (a follow or an
-    /// unfollow meanwhile dropped the key). KEYS[1] reader; ARGV: [1] expected marker, [2] filled
+    /// unfollow meanwhile dropped the key); that marker stays as the fill's stamp ('s'), unique to it. KEYS[1] reader; ARGV: [1] expected marker, [2] filled
     /// marker, [3] trusted until (Unix ms), [4] followees, [5] pulled followees, [6] lifetime (s).
     /// </summary>
     public const string FillReader = """
         if redis.call('HGET', KEYS[1], 'm') ~= ARGV[1] then
           return 0
         end
-        redis.call('HSET', KEYS[1], 'm', ARGV[2], 'u', ARGV[3], 'f', ARGV[4], 'p', ARGV[5])
+        redis.call('HSET', KEYS[1], 'm', ARGV[2], 'u', ARGV[3], 'f', ARGV[4], 'p', ARGV[5], 's', ARGV[1])
         redis.call('EXPIRE', KEYS[1], ARGV[6])
         return 1
         """;

@@ -28,14 +28,21 @@ internal sealed class GetTimelineHandler(
         var rows = new TimelineRowSource(reads, query.UserId, after);
 
         // With a cache, the reader's rows are read right behind the reader's state, on the same
-        // connection: one round trip for both. They are used only when the state is a hit: a state is
-        // filled only after any rebuild it reflects dropped the cached rows, so rows read after the
-        // state are the rebuilt ones. Otherwise the read begins in the store (recorded, rebuilt when
-        // due) and the rows are read after it. (Without a cache the lookup answers at once: no prefetch.)
+        // connection: one round trip for both. They are used only when the state is a hit read before
+        // them: a state is filled only after any rebuild it reflects dropped the cached rows, so rows read
+        // after the state are the rebuilt ones. Otherwise the read begins in the store (recorded, rebuilt
+        // when due) and the rows are read after it. (Without a cache the lookup answers at once: no prefetch.)
+        // The pulled influencers' posts go out in the same round trip when this process knows the reader's
+        // state from an earlier read; the checked state says whether they were the right ones.
+        var settings = options.Value;
         var lookup = readers.LookUpAsync(query.UserId, cancellationToken);
         if (!lookup.IsCompleted)
         {
             rows.Prefetch(limit + 1, cancellationToken);
+            if (readers.LastKnown(query.UserId) is { Pulled.Count: > 0 } known)
+            {
+                reads.PrefetchInfluencerPosts(known.Pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
+            }
         }
 
         CachedReader cached;
@@ -46,20 +53,24 @@ internal sealed class GetTimelineHandler(
         catch
         {
             await rows.AbandonAsync();
+            await reads.AbandonPrefetchAsync();
             throw;
         }
 
-        if (cached.State is not { } state)
+        if (cached.State is not { } state || cached.Late)
         {
             await rows.AbandonAsync();
             rows = new TimelineRowSource(reads, query.UserId, after);
-            state = await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
+            state = cached.State ?? await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
         }
 
-        var followees = state.Followees;
-        var settings = options.Value;
         var pulled = state.Pulled;
-        reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
+        if (!reads.HasPrefetched(pulled, after, settings.PostsPerInfluencer + 1))
+        {
+            await reads.AbandonPrefetchAsync();
+            reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
+        }
+
         var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize)) { rows };
         foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
         {
@@ -67,7 +78,7 @@ internal sealed class GetTimelineHandler(
         }
 
         // Only followed authors show: a row written by a fan-out or backfill racing an unfollow stays hidden.
-        var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, followees.ToHashSet(), cancellationToken);
+        var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, state.FolloweeSet, cancellationToken);
 
         var items = new TimelineItem[merged.Posts.Count];
         for (var i = 0; i < items.Length; i++)

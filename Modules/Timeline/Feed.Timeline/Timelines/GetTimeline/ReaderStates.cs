@@ -16,6 +16,9 @@ internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, R
     public ValueTask<CachedReader> LookUpAsync(Guid readerId, CancellationToken cancellationToken) =>
         cache.ReadReaderAsync(readerId, time.GetUtcNow(), cancellationToken);
 
+    /// <summary>The reader's state as this process last found it, unchecked: what the other reads may start with.</summary>
+    public ReaderState? LastKnown(Guid readerId) => cache.LastKnownReader(readerId);
+
     /// <summary>After a miss: begins the read in the store and caches the state when <paramref name="fill"/> allows.</summary>
     public async ValueTask<ReaderState> BeginInStoreAsync(Guid readerId, CacheFill? fill, CancellationToken cancellationToken)
     {

@@ -51,6 +51,20 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         }
     }
 
+    /// <summary>True when the prefetch started (if any) answers every one of these influencers' first reads.</summary>
+    public bool HasPrefetched(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer) =>
+        influencerIds.Count == 0 || (_prefetched is { } prefetched && prefetched.Answers(influencerIds, after, limitPerInfluencer));
+
+    /// <summary>Waits for a prefetch that will not be used; its failure, if any, does not concern the caller.</summary>
+    public async Task AbandonPrefetchAsync()
+    {
+        if (_prefetched is { } prefetched)
+        {
+            _prefetched = null;
+            await ((Task)prefetched.Ranges).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     /// <summary>The posts among <paramref name="postIds"/> that exist; cached details first, the store for the rest.</summary>
     public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Feed.SharedKernel.Paging;
+using StackExchange.Redis;
 
 namespace Feed.Timeline.Redis;
 
@@ -33,12 +34,15 @@ internal sealed class KeptCopies<TCopy>(int capacity)
 }
 
 /// <summary>A reader's state as filled in Redis under <see cref="Stamp"/> (unique per fill) and <see cref="Version"/>.</summary>
-internal sealed record KeptReader(string Stamp, string Version, ReaderState State);
+internal sealed record KeptReader(RedisValue Stamp, string Version, ReaderState State);
 
 /// <summary>An influencer list's newest entries (newest first), the token and version they were read under, and whether they are the whole list.</summary>
-internal sealed class KeptList(string token, string version, TimelineEntry[] entries, bool whole)
+internal sealed class KeptList(RedisKey tokenKey, RedisValue token, string version, TimelineEntry[] entries, bool whole)
 {
-    public string Token { get; } = token;
+    /// <summary>Where the list's token is (kept with the copy: built once, not on every read).</summary>
+    public RedisKey TokenKey { get; } = tokenKey;
+
+    public RedisValue Token { get; } = token;
 
     public string Version { get; } = version;
 

@@ -19,17 +19,24 @@ internal sealed partial class RedisTimelineCache
         // First round trip: the tokens of the lists a kept copy can answer, and the others read outright
         // (each behind its token, with a token of this read's own placed where there is none yet).
         var copies = new KeptList?[ownerIds.Count];
-        var checkedIds = new List<Guid>(ownerIds.Count);
+        var tokenKeys = new List<RedisKey>(ownerIds.Count);
         var readIds = new List<Guid>();
         for (var i = 0; i < ownerIds.Count; i++)
         {
             copies[i] = kept.Find(ownerIds[i]) is { } copy && copy.Answers(after, limit) ? copy : null;
-            (copies[i] is null ? readIds : checkedIds).Add(ownerIds[i]);
+            if (copies[i] is { } found)
+            {
+                tokenKeys.Add(found.TokenKey);
+            }
+            else
+            {
+                readIds.Add(ownerIds[i]);
+            }
         }
 
         var batch = Database.CreateBatch();
         var versionRead = batch.StringGetAsync(_versionKey);
-        var tokensRead = ReadTokens(batch, checkedIds);
+        var tokensRead = ReadTokens(batch, tokenKeys);
         var reads = ReadBehindTokens(batch, versionRead, readIds, after, limit, placeTokens: true);
         batch.Execute();
         await versionRead;
@@ -107,7 +114,7 @@ internal sealed partial class RedisTimelineCache
                 var token = reads.Tokens[i].Result;
                 if (after is null && !token.IsNull)
                 {
-                    kept.Keep(ownerIds[i], new KeptList(token.ToString(), version, [.. range.Entries], range.ReachesEnd));
+                    kept.Keep(ownerIds[i], new KeptList(TokenKey(ownerIds[i]), token, version, [.. range.Entries], range.ReachesEnd));
                 }
             }
         }
@@ -116,26 +123,20 @@ internal sealed partial class RedisTimelineCache
     }
 
     /// <summary>The tokens of these lists, in order: one MGET on a single server, one GET each on a cluster (an MGET must stay in one slot).</summary>
-    private Task<RedisValue[]> ReadTokens(IBatch batch, List<Guid> ownerIds)
+    private Task<RedisValue[]> ReadTokens(IBatch batch, List<RedisKey> keys)
     {
-        if (ownerIds.Count == 0)
+        if (keys.Count == 0)
         {
             return Task.FromResult<RedisValue[]>([]);
         }
 
-        var keys = new RedisKey[ownerIds.Count];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = TokenKey(ownerIds[i]);
-        }
-
         if (!OnCluster())
         {
-            return batch.StringGetAsync(keys);
+            return batch.StringGetAsync([.. keys]);
         }
 
-        var gets = new Task<RedisValue>[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        var gets = new Task<RedisValue>[keys.Count];
+        for (var i = 0; i < gets.Length; i++)
         {
             gets[i] = batch.StringGetAsync(keys[i]);
         }

@@ -12,6 +12,9 @@ namespace Feed.Timeline.Redis;
 internal sealed partial class RedisTimelineCache
 {
     private static readonly TimeSpan PostLifetime = TimeSpan.FromDays(3);
+    private static readonly byte[] DeletedBytes = System.Text.Encoding.UTF8.GetBytes(DeletedValue);
+    private static readonly IReadOnlySet<Guid> NoneDeleted = new HashSet<Guid>();
+    private static readonly IReadOnlyDictionary<Guid, string> NoMarkers = new Dictionary<Guid, string>();
 
     public async ValueTask AddPostAsync(TimelinePost post, string authorName, CancellationToken cancellationToken)
     {
@@ -68,8 +71,8 @@ internal sealed partial class RedisTimelineCache
             var version = await CurrentVersionAsync(versionRead.Result);
 
             var found = new Dictionary<Guid, TimelinePost>(ids.Length);
-            var authorNames = new Dictionary<Guid, string>();
-            var deleted = new HashSet<Guid>();
+            var authorNames = new Dictionary<Guid, string>(ids.Length);
+            HashSet<Guid>? deleted = null;
             var values = valuesRead.Result;
             for (var i = 0; i < ids.Length; i++)
             {
@@ -78,12 +81,12 @@ internal sealed partial class RedisTimelineCache
                     continue;
                 }
 
-                var value = values[i].ToString();
-                if (value == DeletedValue)
+                var value = (ReadOnlyMemory<byte>)values[i];
+                if (value.Span.SequenceEqual(DeletedBytes))
                 {
-                    deleted.Add(ids[i]);
+                    (deleted ??= []).Add(ids[i]);
                 }
-                else if (TryParseDetails(value) is { AuthorName: not null } details && details.Version == version)
+                else if (TryParseDetails(value.Span) is { AuthorName: not null } details && details.Version == version)
                 {
                     found[ids[i]] = new TimelinePost(ids[i], details.AuthorId, details.PostUrl, details.PostType, DateTimeOffset.FromUnixTimeMilliseconds(details.CreatedOn));
                     authorNames[details.AuthorId] = details.AuthorName;
@@ -91,7 +94,7 @@ internal sealed partial class RedisTimelineCache
             }
 
             Recovered();
-            return new CachedPosts(found, authorNames, deleted, new CacheFill(version, new Dictionary<Guid, string>()));
+            return new CachedPosts(found, authorNames, (IReadOnlySet<Guid>?)deleted ?? NoneDeleted, new CacheFill(version, NoMarkers));
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
@@ -136,7 +139,7 @@ internal sealed partial class RedisTimelineCache
     }
 
     /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>
-    private static CachedPostDetails? TryParseDetails(string value)
+    private static CachedPostDetails? TryParseDetails(ReadOnlySpan<byte> value)
     {
         try
         {

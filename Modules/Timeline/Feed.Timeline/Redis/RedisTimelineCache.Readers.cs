@@ -51,7 +51,7 @@ internal sealed partial class RedisTimelineCache
 
             if (Trusted(fields, filled, now) is { } state)
             {
-                _keptReaders?.Keep(readerId, new KeptReader(fields[4].ToString(), version, state));
+                _keptReaders?.Keep(readerId, new KeptReader(fields[4], version, state));
                 Recovered();
                 return new CachedReader(state, null, Late: renewed);
             }

@@ -158,14 +158,24 @@ internal sealed partial class RedisTimelineCache
         var lists = new ListRead[ownerIds.Count];
         for (var i = 0; i < ownerIds.Count; i++)
         {
-            var tokenKey = TokenKey(ownerIds[i]);
-            if (placeTokens)
+            // Only first pages are kept, so only their reads need a token (a page after a cursor reads its
+            // list in a transaction of its own, sent apart from this batch anyway).
+            if (after is null)
             {
-                // A list nobody changed since its token expired (or ever) gets one, so that its copy can be checked.
-                placed.Add(batch.StringSetAsync(tokenKey, NewToken(), TimeSpan.FromSeconds(ListSeconds), When.NotExists));
+                var tokenKey = TokenKey(ownerIds[i]);
+                if (placeTokens)
+                {
+                    // A list nobody changed since its token expired (or ever) gets one, so that its copy can be checked.
+                    placed.Add(batch.StringSetAsync(tokenKey, NewToken(), TimeSpan.FromSeconds(ListSeconds), When.NotExists));
+                }
+
+                tokens[i] = batch.StringGetAsync(tokenKey);
+            }
+            else
+            {
+                tokens[i] = NoToken;
             }
 
-            tokens[i] = batch.StringGetAsync(tokenKey);
             lists[i] = ListRead.Start(Database, batch, ListKey(CachedList.InfluencerPosts, ownerIds[i]), after, limit);
         }
 
@@ -197,6 +207,8 @@ internal sealed partial class RedisTimelineCache
 
     /// <summary>The pending answers of <see cref="ReadBehindTokens"/>.</summary>
     private readonly record struct ListsBehindTokens(Task<RedisValue> Version, List<Task> Placed, Task<RedisValue>[] Tokens, ListRead[] Lists);
+
+    private static readonly Task<RedisValue> NoToken = Task.FromResult(RedisValue.Null);
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 

@@ -41,8 +41,12 @@ internal sealed class RedisTestCache : IDisposable
 
     public IDatabase Db => Redis.GetDatabase(Database);
 
-    public static async Task<RedisTestCache> CreateAsync(int cacheSize = 800, int database = 0) =>
-        new(await SharedRedis.Value, database, cacheSize, NewPrefix());
+    /// <summary>A cache with a prefix of its own; on a Redis Cluster (database 0 only) in database 0 whatever is asked.</summary>
+    public static async Task<RedisTestCache> CreateAsync(int cacheSize = 800, int database = 0)
+    {
+        var redis = await SharedRedis.Value;
+        return new(redis, IsCluster(redis) ? 0 : database, cacheSize, NewPrefix());
+    }
 
     /// <summary>A cache on a connection of its own (one the test may break), sharing the prefix when given.</summary>
     public static RedisTestCache On(IConnectionMultiplexer redis, int cacheSize = 800, string? prefix = null) =>
@@ -62,23 +66,27 @@ internal sealed class RedisTestCache : IDisposable
 
     public RedisKey VersionKey => Prefix + "timeline-cache:version";
 
-    /// <summary>Drops every key of this cache, as FLUSHDB or eviction would.</summary>
+    /// <summary>Drops every key of this cache, as FLUSHDB or eviction would (on every master of a cluster).</summary>
     public async Task ForgetEverythingAsync()
     {
-        var server = Redis.GetServer(Redis.GetEndPoints()[0]);
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(Database, Prefix + "*"))
+        foreach (var server in Redis.GetServers().Where(server => !server.IsReplica))
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(Database, Prefix + "*"))
+            {
+                keys.Add(key);
+            }
         }
 
-        if (keys.Count > 0)
-        {
-            await Db.KeyDeleteAsync(keys.ToArray());
-        }
+        // One key per DEL: a cluster refuses a DEL across slots.
+        await Task.WhenAll(keys.Select(key => Db.KeyDeleteAsync(key)));
     }
 
-    public Task FlushDatabaseAsync() => Redis.GetServer(Redis.GetEndPoints()[0]).FlushDatabaseAsync(Database);
+    /// <summary>FLUSHDB of this cache's own database; on a cluster, which has one database, every key of this cache.</summary>
+    public Task FlushDatabaseAsync() =>
+        IsCluster(Redis) ? ForgetEverythingAsync() : Redis.GetServer(Redis.GetEndPoints()[0]).FlushDatabaseAsync(Database);
+
+    public static bool IsCluster(IConnectionMultiplexer redis) => redis.GetServers().Any(server => server.ServerType == ServerType.Cluster);
 
     public void Dispose() => Cache.Dispose();
 

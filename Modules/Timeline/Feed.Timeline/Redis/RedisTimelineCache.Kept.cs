@@ -122,27 +122,9 @@ internal sealed partial class RedisTimelineCache
         return expected;
     }
 
-    /// <summary>The tokens of these lists, in order: one MGET on a single server, one GET each on a cluster (an MGET must stay in one slot).</summary>
-    private Task<RedisValue[]> ReadTokens(IBatch batch, List<RedisKey> keys)
-    {
-        if (keys.Count == 0)
-        {
-            return Task.FromResult<RedisValue[]>([]);
-        }
-
-        if (!OnCluster())
-        {
-            return batch.StringGetAsync([.. keys]);
-        }
-
-        var gets = new Task<RedisValue>[keys.Count];
-        for (var i = 0; i < gets.Length; i++)
-        {
-            gets[i] = batch.StringGetAsync(keys[i]);
-        }
-
-        return Task.WhenAll(gets);
-    }
+    /// <summary>The tokens of these lists, in order.</summary>
+    private Task<RedisValue[]> ReadTokens(IBatch batch, List<RedisKey> keys) =>
+        keys.Count == 0 ? Task.FromResult<RedisValue[]>([]) : GetEach(batch, [.. keys]);
 
     /// <summary>Each list's read right behind its token's read (same slot, so same connection and in order); the version with them.</summary>
     private ListsBehindTokens ReadBehindTokens(
@@ -211,8 +193,6 @@ internal sealed partial class RedisTimelineCache
     private static readonly Task<RedisValue> NoToken = Task.FromResult(RedisValue.Null);
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
-
-    private bool OnCluster() => _redis.GetServers().Any(server => server.ServerType == ServerType.Cluster);
 
     private RedisKey TokenKey(Guid influencerId) => _prefix + "influencer-posts-token:{" + Member(influencerId) + "}";
 }

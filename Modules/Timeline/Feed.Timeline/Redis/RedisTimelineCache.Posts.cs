@@ -65,7 +65,7 @@ internal sealed partial class RedisTimelineCache
 
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
-            var valuesRead = batch.StringGetAsync(keys);
+            var valuesRead = GetEach(batch, keys);
             batch.Execute();
             await Task.WhenAll(versionRead, valuesRead);
             var version = await CurrentVersionAsync(versionRead.Result);

@@ -150,32 +150,6 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         }
     }
 
-    /// <summary>
-    /// The lists of one read or add, in groups for one script call each: up to <see cref="ListsPerScript"/>
-    /// lists per call (a script blocks Redis while it runs), and on a cluster only lists of the same
-    /// hash slot together, as a cluster requires of a script's keys.
-    /// </summary>
-    private List<Guid[]> ScriptGroups(CachedList list, IReadOnlyCollection<Guid> ownerIds)
-    {
-        if (!_redis.GetServers().Any(server => server.ServerType == ServerType.Cluster))
-        {
-            return [.. ownerIds.Chunk(ListsPerScript)];
-        }
-
-        return [.. ownerIds.GroupBy(ownerId => _redis.HashSlot(ListKey(list, ownerId))).SelectMany(slot => slot.Chunk(ListsPerScript))];
-    }
-
-    private RedisKey[] Keys(CachedList list, Guid[] ownerIds)
-    {
-        var keys = new RedisKey[ownerIds.Length];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = ListKey(list, ownerIds[i]);
-        }
-
-        return keys;
-    }
-
     public async ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
         if (ownerIds.Count == 0)

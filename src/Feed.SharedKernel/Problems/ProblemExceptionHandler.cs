@@ -99,7 +99,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         }
 
         // The only other binding failure of an endpoint with a body: the body is required and absent (or JSON null).
-        return httpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is not null
+        // (The exception handler has cleared the request's endpoint; the feature keeps the one that failed.)
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        return endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is not null
             ? FieldProblem(BodyField, "The request body is empty: send a JSON object.")
             : new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad Request", Detail = "The request could not be read." };
     }

@@ -66,8 +66,9 @@ internal sealed class ProblemJsonFallbackWriter(IOptions<ProblemDetailsOptions> 
         var problem = context.ProblemDetails;
         problem.Status ??= http.Response.StatusCode;
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
-        problem.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier);
+        var serializer = json.Value.SerializerOptions;
+        problem.Extensions.TryAdd(serializer.DictionaryKeyPolicy?.ConvertName("traceId") ?? "traceId", System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier);
         options.Value.CustomizeProblemDetails?.Invoke(context);
-        await http.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json", http.RequestAborted);
+        await http.Response.WriteAsJsonAsync(problem, problem.GetType(), serializer, "application/problem+json", http.RequestAborted);
     }
 }

@@ -39,6 +39,7 @@ public static class ProblemRegistration
             StatusCodes.Status413PayloadTooLarge => RequestLimitsMiddleware.BodyTooLarge(
                 http.RequestServices.GetService<IOptions<RequestLimitsOptions>>()?.Value ?? new RequestLimitsOptions()),
             StatusCodes.Status415UnsupportedMediaType => ProblemExceptionHandler.UnsupportedMediaType,
+            StatusCodes.Status500InternalServerError => "The service failed unexpectedly; the failure is logged under this trace_id.",
             _ => null,
         };
     }

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Feed.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Feed.IntegrationTests.Input;
 
@@ -26,6 +30,17 @@ public sealed class RequestProblemTests(FeedApiFactory factory) : IClassFixture<
         }
 
         return (client ?? _client).SendAsync(request, Ct);
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_problem_that_reveals_nothing()
+    {
+        await using var failing = factory.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddSingleton<IStartupFilter>(new FailingPathFilter("/test/fail"))));
+
+        var problem = await (await failing.CreateClient().GetAsync("/test/fail", Ct)).AssertProblemDocumentAsync(HttpStatusCode.InternalServerError);
+
+        Assert.DoesNotContain("secret-internal-detail", problem.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,5 +162,17 @@ public sealed class RequestProblemTests(FeedApiFactory factory) : IClassFixture<
         request.Headers.Add("X-Padding", new string('p', 33 * 1024));
 
         await (await _client.SendAsync(request, Ct)).AssertProblemDocumentAsync(HttpStatusCode.RequestHeaderFieldsTooLarge);
+    }
+
+    /// <summary>Adds, at the end of the real pipeline, a path whose request fails the way a bug would.</summary>
+    private sealed class FailingPathFilter(string path) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((context, rest) => context.Request.Path == path
+                ? throw new InvalidOperationException("secret-internal-detail")
+                : rest(context));
+        };
     }
 }

@@ -54,7 +54,12 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
         if (request.ContentLength > limits.MaxRequestBodyBytes)
         {
             // The connection closes after the answer, so the client need not send the rest and the server never reads it.
-            context.Response.Headers.Connection = "close";
+            // (HTTP/2 and 3 have no such header: there the stream is reset instead.)
+            if (HttpProtocol.IsHttp11(request.Protocol) || HttpProtocol.IsHttp10(request.Protocol))
+            {
+                context.Response.Headers.Connection = "close";
+            }
+
             return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, BodyTooLarge(limits));
         }
 

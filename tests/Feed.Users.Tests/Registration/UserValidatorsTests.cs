@@ -1,3 +1,4 @@
+using Feed.Users.Authentication.IssueToken;
 using Feed.Users.Profiles.UpdateOwnProfile;
 using Feed.Users.Registration.RegisterUser;
 using FluentValidation.Results;
@@ -71,11 +72,11 @@ public sealed class UserValidatorsTests
     [Fact]
     public void A_token_request_refuses_the_same_text_as_registration()
     {
-        var validator = new Feed.Users.Authentication.IssueToken.IssueTokenValidator();
+        var validator = new IssueTokenValidator();
 
-        Assert.Equal(["username"], FailedFields(validator.Validate(new("ada\0", "analytical engine"))));
-        Assert.Equal(["password"], FailedFields(validator.Validate(new("ada", "analytical\0engine"))));
-        Assert.True(validator.Validate(new("ada", "analytical engine")).IsValid);
+        Assert.Equal(["username"], FailedFields(validator.Validate(new IssueToken("ada\0", "analytical engine"))));
+        Assert.Equal(["password"], FailedFields(validator.Validate(new IssueToken("ada", "analytical\0engine"))));
+        Assert.True(validator.Validate(new IssueToken("ada", "analytical engine")).IsValid);
     }
 
     public static TheoryData<string> InvalidRegistrations() => new(InvalidRegistrationCases.Keys);

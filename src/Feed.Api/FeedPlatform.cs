@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
 using Feed.SharedKernel.Outbox;
+using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Storage;
 using Feed.SharedKernel.Validation;
@@ -29,6 +31,8 @@ internal static class FeedPlatform
         services.AddFeedStorage(configuration);
         services.AddFeedOutbox(configuration);
         services.AddFeedProblems();
+        services.AddPageCursors(configuration);
+        services.AddFeedRequestLimits(configuration);
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

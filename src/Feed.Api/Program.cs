@@ -1,4 +1,5 @@
 using Feed.Api;
+using Feed.SharedKernel.Http;
 using Feed.Social;
 using Feed.Timeline;
 using Feed.Users;
@@ -16,6 +17,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseFeedRequestLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -73,6 +73,7 @@ internal static class BenchmarkRun
             ["ConnectionStrings__Postgres"] = connectionString,
             ["ConnectionStrings__Redis"] = settings.RedisServer,
             ["Feed__Auth__SigningKey"] = auth.SigningKey,
+            ["Feed__Cursors__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
         };
 
         await log.WriteLineAsync($"generating the graph: {settings.Graph.Users:N0} users, seed {settings.Graph.Seed}");

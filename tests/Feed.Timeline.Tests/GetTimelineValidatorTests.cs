@@ -1,11 +1,14 @@
 using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Feed.Timeline.Timelines.GetTimeline;
 
 namespace Feed.Timeline.Tests;
 
 public sealed class GetTimelineValidatorTests
 {
-    private static readonly GetTimelineValidator Validator = new();
+    private static readonly PageCursors Cursors = TestCursors.Create();
+
+    private static readonly GetTimelineValidator Validator = new(Cursors);
 
     [Theory]
     [InlineData(null)]
@@ -47,8 +50,27 @@ public sealed class GetTimelineValidatorTests
     [Fact]
     public void A_cursor_returned_by_the_api_is_valid()
     {
-        var cursor = new Cursor(DateTimeOffset.UtcNow, Guid.NewGuid()).Encode();
+        var reader = Guid.NewGuid();
+        var cursor = Cursors.Encode(CursorList.Timeline, reader, new Cursor(DateTimeOffset.UtcNow, Guid.NewGuid()));
 
-        Assert.True(Validator.Validate(new GetTimeline(Guid.NewGuid(), 20, cursor)).IsValid);
+        Assert.True(Validator.Validate(new GetTimeline(reader, 20, cursor)).IsValid);
+    }
+
+    [Fact]
+    public void A_posts_cursor_another_readers_cursor_or_an_unsigned_one_names_cursor()
+    {
+        var reader = Guid.NewGuid();
+        var position = new Cursor(DateTimeOffset.UtcNow, Guid.NewGuid());
+
+        foreach (var cursor in new[]
+                 {
+                     Cursors.Encode(CursorList.UserPosts, reader, position),
+                     Cursors.Encode(CursorList.Timeline, Guid.NewGuid(), position),
+                     position.Encode(),
+                 })
+        {
+            var result = Validator.Validate(new GetTimeline(reader, 20, cursor));
+            Assert.Equal(nameof(GetTimeline.Cursor), Assert.Single(result.Errors).PropertyName);
+        }
     }
 }

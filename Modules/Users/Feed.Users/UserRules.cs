@@ -1,10 +1,11 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using Feed.SharedKernel.Validation;
 using FluentValidation;
 
 namespace Feed.Users;
 
-/// <summary>The field rules of a user account, shared by registration and profile updates.</summary>
+/// <summary>The field rules of a user account, shared by registration, profile updates and sign-in; each starts with the shared text rule.</summary>
 internal static partial class UserRules
 {
     public const int UsernameMinLength = 3;
@@ -26,28 +27,34 @@ internal static partial class UserRules
     private static partial Regex PhonePattern();
 
     public static IRuleBuilderOptions<T, string> ValidUsername<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().WithMessage("'username' is required.")
+        rule.PlainText("username")
+            .NotEmpty().WithMessage("'username' is required.")
             .Length(UsernameMinLength, UsernameMaxLength).WithMessage($"'username' must be {UsernameMinLength} to {UsernameMaxLength} characters long.")
             .Matches(UsernamePattern()).WithMessage("'username' may contain only letters, digits, '_' and '.'.");
 
     public static IRuleBuilderOptions<T, string> ValidName<T>(this IRuleBuilder<T, string> rule, string field) =>
-        rule.NotEmpty().WithMessage($"'{field}' is required.")
+        rule.PlainText(field)
+            .NotEmpty().WithMessage($"'{field}' is required.")
             .MaximumLength(NameMaxLength).WithMessage($"'{field}' must be at most {NameMaxLength} characters long.");
 
     public static IRuleBuilderOptions<T, string> ValidEmail<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().WithMessage("'email' is required.")
+        rule.PlainText("email")
+            .NotEmpty().WithMessage("'email' is required.")
             .MaximumLength(EmailMaxLength).WithMessage($"'email' must be at most {EmailMaxLength} characters long.")
             .Must(IsEmailAddress).WithMessage("'email' is not a valid email address.");
 
     public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().WithMessage("'password' is required.")
+        rule.SecretText("password")
+            .NotEmpty().WithMessage("'password' is required.")
             .Length(PasswordMinLength, PasswordMaxLength).WithMessage($"'password' must be {PasswordMinLength} to {PasswordMaxLength} characters long.");
 
     public static IRuleBuilderOptions<T, string?> ValidLocation<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MaximumLength(LocationMaxLength).WithMessage($"'location' must be at most {LocationMaxLength} characters long.");
+        rule.PlainText("location")
+            .MaximumLength(LocationMaxLength).WithMessage($"'location' must be at most {LocationMaxLength} characters long.");
 
     public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MaximumLength(PhoneMaxLength).WithMessage($"'phone' must be at most {PhoneMaxLength} characters long.")
+        rule.PlainText("phone")
+            .MaximumLength(PhoneMaxLength).WithMessage($"'phone' must be at most {PhoneMaxLength} characters long.")
             .Matches(PhonePattern()).WithMessage("'phone' may contain only digits, spaces, '+', '-', '(' and ')'.")
             .Must(phone => string.IsNullOrEmpty(phone) || phone.Any(char.IsAsciiDigit)).WithMessage("'phone' must contain a digit.");
 

@@ -6,7 +6,8 @@ namespace Feed.SharedKernel.Paging;
 /// <summary>
 /// Position in a newest-first sequence: the (timestamp, id) of the last item a page returned.
 /// A bare timestamp is not enough, two items can share a millisecond; the id breaks the tie.
-/// Encoded as opaque base64url so clients cannot depend on its layout.
+/// <see cref="Encode"/> is the unsigned form passed between modules and kept as fan-out progress;
+/// clients only ever see the signed form of <see cref="PageCursors"/>, tied to its list.
 /// </summary>
 public readonly record struct Cursor(DateTimeOffset At, Guid Id)
 {

@@ -1,9 +1,12 @@
 using System.Text.Json;
+using Feed.SharedKernel.Http;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Feed.SharedKernel.Problems;
 
@@ -13,13 +16,18 @@ namespace Feed.SharedKernel.Problems;
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    /// <summary>The name a problem with the request body as a whole is filed under in <c>errors</c>.</summary>
+    public const string BodyField = "body";
+
+    public const string UnsupportedMediaType = "The request body must be JSON, sent with 'Content-Type: application/json'.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation),
             FeedProblemException feed => FeedProblem(feed),
-            BadHttpRequestException badRequest => BadRequestProblem(badRequest),
+            BadHttpRequestException badRequest => BadRequestProblem(httpContext, badRequest),
             _ => null,
         };
 
@@ -68,37 +76,64 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         return new ProblemDetails { Status = exception.Status, Title = exception.Title, Detail = exception.Message };
     }
 
-    private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)
+    /// <summary>
+    /// A request the framework could not bind: wrong media type, a body too large, or a body that is
+    /// empty, not JSON or holds a value of the wrong type. Said in plain words, naming the field (or
+    /// <c>body</c>), never with the framework's own text.
+    /// </summary>
+    private static ProblemDetails BadRequestProblem(HttpContext httpContext, BadHttpRequestException exception)
     {
-        // A body that is not valid JSON, or holds a value of the wrong type: name the field from the JSON path.
-        if (exception.InnerException is JsonException { Path: { Length: > 2 } path })
+        switch (exception.StatusCode)
         {
-            var field = FieldName(path.TrimStart('$', '.'));
-            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [$"'{field}' has a value of the wrong type or format."] })
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "One or more fields are invalid.",
-                Detail = $"{field}: the value has the wrong type or format.",
-            };
+            case StatusCodes.Status413PayloadTooLarge:
+                return new ProblemDetails { Status = exception.StatusCode, Detail = RequestLimitsMiddleware.BodyTooLarge(LimitsOf(httpContext)) };
+            case StatusCodes.Status415UnsupportedMediaType:
+                return new ProblemDetails { Status = exception.StatusCode, Detail = UnsupportedMediaType };
+            case not StatusCodes.Status400BadRequest:
+                return new ProblemDetails { Status = exception.StatusCode };
         }
 
-        return new ProblemDetails
+        if (exception.InnerException is JsonException json)
         {
-            Status = exception.StatusCode,
-            Title = "Bad Request",
-            Detail = exception.InnerException is JsonException ? "The request body is not valid JSON." : exception.Message,
-        };
-    }
-}
+            return JsonProblem(json);
+        }
 
-public static class ProblemRegistration
-{
-    /// <summary>Problem details for every error response, with expected failures mapped by <see cref="ProblemExceptionHandler"/>.</summary>
-    public static IServiceCollection AddFeedProblems(this IServiceCollection services)
-    {
-        services.AddProblemDetails();
-        services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        return services;
+        // The only other binding failure of an endpoint with a body: the body is required and absent (or JSON null).
+        // (The exception handler has cleared the request's endpoint; the feature keeps the one that failed.)
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        return endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is not null
+            ? FieldProblem(BodyField, "The request body is empty: send a JSON object.")
+            : new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad Request", Detail = "The request could not be read." };
     }
+
+    private static HttpValidationProblemDetails JsonProblem(JsonException exception)
+    {
+        // A syntax error comes from the reader (the inner exception); its position helps find it.
+        if (exception.InnerException is JsonException)
+        {
+            return FieldProblem(BodyField, $"The request body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}).");
+        }
+
+        var path = exception.Path?.TrimStart('$', '.');
+        if (string.IsNullOrEmpty(path))
+        {
+            return FieldProblem(BodyField, "The request body must be a JSON object.");
+        }
+
+        var field = FieldName(path);
+        return FieldProblem(field, exception.InnerException is InvalidOperationException
+            ? $"'{field}' is not valid text: it holds invalid UTF-8 or an unpaired surrogate."
+            : $"'{field}' has a value of the wrong type or format.");
+    }
+
+    private static HttpValidationProblemDetails FieldProblem(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Detail = $"{field}: {message}",
+        };
+
+    private static RequestLimitsOptions LimitsOf(HttpContext httpContext) =>
+        httpContext.RequestServices.GetService<IOptions<RequestLimitsOptions>>()?.Value ?? new RequestLimitsOptions();
 }

@@ -11,7 +11,22 @@ public static class PagingRules
         rule.InclusiveBetween(PageSize.Min, PageSize.Max)
             .WithMessage($"'limit' must be between {PageSize.Min} and {PageSize.Max}.");
 
-    public static IRuleBuilderOptions<T, string?> ValidCursor<T>(this IRuleBuilder<T, string?> rule) =>
+    /// <summary>
+    /// A cursor handed to a client: it must be one <paramref name="cursors"/> issued for this
+    /// <paramref name="list"/> of this <paramref name="owner"/>, unchanged. Absent is the first page.
+    /// </summary>
+    public static IRuleBuilderOptionsConditions<T, string?> ValidCursor<T>(
+        this IRuleBuilder<T, string?> rule, PageCursors cursors, CursorList list, Func<T, Guid> owner) =>
+        rule.Custom((value, context) =>
+        {
+            if (value is not null && !cursors.TryDecode(list, owner(context.InstanceToValidate), value, out _, out var problem))
+            {
+                context.AddFailure(problem);
+            }
+        });
+
+    /// <summary>A cursor passed between modules in process (never to a client), unsigned.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidInternalCursor<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(Cursor.IsValid).WithMessage("'cursor' is not a cursor returned by this API.");
 
     /// <summary>

@@ -9,6 +9,7 @@ using Feed.Social.Posts.DeletePost;
 using Feed.Social.Posts.GetPost;
 using Feed.Social.Posts.GetRecentPosts;
 using Feed.Social.Posts.ListUserPosts;
+using Feed.Testing;
 
 namespace Feed.Social.Tests.Handlers;
 
@@ -134,7 +135,7 @@ public sealed class PostHandlerTests : IDisposable
             posts.Add(await CreateAsync(authorId));
         }
 
-        var handler = new ListUserPostsHandler(_posts, _mediator);
+        var handler = new ListUserPostsHandler(_posts, _mediator, TestCursors.Create());
         var first = await handler.Handle(new ListUserPosts(authorId, 2, null), Ct);
         var second = await handler.Handle(new ListUserPosts(authorId, 2, first.NextCursor), Ct);
 
@@ -153,7 +154,7 @@ public sealed class PostHandlerTests : IDisposable
             await CreateAsync(authorId);
         }
 
-        var page = await new ListUserPostsHandler(_posts, _mediator).Handle(new ListUserPosts(authorId, null, null), Ct);
+        var page = await new ListUserPostsHandler(_posts, _mediator, TestCursors.Create()).Handle(new ListUserPosts(authorId, null, null), Ct);
 
         Assert.Equal(PageSize.Default, page.Items.Count);
         Assert.NotNull(page.NextCursor);
@@ -163,7 +164,7 @@ public sealed class PostHandlerTests : IDisposable
     public async Task Listing_the_posts_of_an_unknown_user_is_not_found()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new ListUserPostsHandler(_posts, _mediator).Handle(new ListUserPosts(Guid.NewGuid(), null, null), Ct));
+            await new ListUserPostsHandler(_posts, _mediator, TestCursors.Create()).Handle(new ListUserPosts(Guid.NewGuid(), null, null), Ct));
     }
 
     [Fact]

@@ -7,12 +7,15 @@ using Feed.Social.Follows.ListFollowing;
 using Feed.Social.Posts.CreatePost;
 using Feed.Social.Posts.GetRecentPosts;
 using Feed.Social.Posts.ListUserPosts;
+using Feed.Testing;
 using FluentValidation;
 
 namespace Feed.Social.Tests.Validation;
 
 public sealed class ValidatorTests
 {
+    private static readonly PageCursors Cursors = TestCursors.Create();
+
     private static string[] FailingProperties<T>(IValidator<T> validator, T message) =>
         validator.Validate(message).Errors.Select(error => error.PropertyName).Distinct().Order().ToArray();
 
@@ -78,9 +81,9 @@ public sealed class ValidatorTests
     public void A_limit_outside_1_to_100_names_limit(int limit)
     {
         var user = Guid.NewGuid();
-        Assert.Equal(["Limit"], FailingProperties(new ListUserPostsValidator(), new ListUserPosts(user, limit, null)));
-        Assert.Equal(["Limit"], FailingProperties(new ListFollowersValidator(), new ListFollowers(user, limit, null)));
-        Assert.Equal(["Limit"], FailingProperties(new ListFollowingValidator(), new ListFollowing(user, limit, null)));
+        Assert.Equal(["Limit"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, limit, null)));
+        Assert.Equal(["Limit"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, limit, null)));
+        Assert.Equal(["Limit"], FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, limit, null)));
     }
 
     [Theory]
@@ -91,19 +94,33 @@ public sealed class ValidatorTests
     public void A_malformed_cursor_names_cursor(string cursor)
     {
         var user = Guid.NewGuid();
-        Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(), new ListUserPosts(user, null, cursor)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(), new ListFollowers(user, null, cursor)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowingValidator(), new ListFollowing(user, null, cursor)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, null, cursor)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, null, cursor)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, null, cursor)));
         Assert.Equal(["Cursor"], FailingProperties(new GetFollowerBatchValidator(), new GetFollowerBatch(user, cursor, 10)));
     }
 
     [Fact]
     public void Page_bounds_and_real_cursors_pass()
     {
-        var cursor = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid()).Encode();
-        Assert.Empty(FailingProperties(new ListUserPostsValidator(), new ListUserPosts(Guid.NewGuid(), 1, cursor)));
-        Assert.Empty(FailingProperties(new ListFollowersValidator(), new ListFollowers(Guid.NewGuid(), 100, cursor)));
-        Assert.Empty(FailingProperties(new ListFollowingValidator(), new ListFollowing(Guid.NewGuid(), null, null)));
+        var user = Guid.NewGuid();
+        var position = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid());
+        Assert.Empty(FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, 1, Cursors.Encode(CursorList.UserPosts, user, position))));
+        Assert.Empty(FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, 100, Cursors.Encode(CursorList.Followers, user, position))));
+        Assert.Empty(FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, null, Cursors.Encode(CursorList.Following, user, position))));
+        Assert.Empty(FailingProperties(new GetFollowerBatchValidator(), new GetFollowerBatch(user, position.Encode(), 10)));
+    }
+
+    [Fact]
+    public void A_cursor_of_another_list_or_owner_names_cursor()
+    {
+        var user = Guid.NewGuid();
+        var position = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid());
+        var followers = Cursors.Encode(CursorList.Followers, user, position);
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, null, followers)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, null, followers)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(Guid.NewGuid(), null, followers)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, null, position.Encode())));
     }
 
     [Theory]

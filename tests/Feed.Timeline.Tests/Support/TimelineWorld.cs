@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
+using Feed.Testing;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
@@ -101,7 +102,7 @@ internal sealed class TimelineWorld
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, Cache, options, ReaderStates());
+        var handler = new GetTimelineHandler(Modules, Store, Cache, options, ReaderStates(), TestCursors.Create());
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
 

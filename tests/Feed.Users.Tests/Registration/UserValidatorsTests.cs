@@ -1,3 +1,4 @@
+using Feed.Users.Authentication.IssueToken;
 using Feed.Users.Profiles.UpdateOwnProfile;
 using Feed.Users.Registration.RegisterUser;
 using FluentValidation.Results;
@@ -52,7 +53,31 @@ public sealed class UserValidatorsTests
         ["phone 25"] = (Valid with { Phone = new string('1', 33) }, "phone"),
         ["age 26"] = (Valid with { Age = 12 }, "age"),
         ["age 27"] = (Valid with { Age = 151 }, "age"),
+        ["username 28"] = (Valid with { Username = "ada\0" }, "username"),
+        ["first_name 29"] = (Valid with { FirstName = "Ada\0" }, "first_name"),
+        ["last_name 30"] = (Valid with { LastName = "Love\r\nlace" }, "last_name"),
+        ["first_name 31"] = (Valid with { FirstName = "\u202EadA" }, "first_name"),
+        ["location 32"] = (Valid with { Location = "Lon\u0085don" }, "location"),
+        ["email 33"] = (Valid with { Email = "ada\u0001@example.com" }, "email"),
+        ["phone 34"] = (Valid with { Phone = "123\0" }, "phone"),
+        ["password 35"] = (Valid with { Password = "analytical\0engine" }, "password"),
+        ["password 36"] = (Valid with { Password = "analytical \uD800 engine" }, "password"),
+        ["last_name 37"] = (Valid with { LastName = "Lovelace\uDC00" }, "last_name"),
     };
+
+    [Fact]
+    public void A_password_may_hold_controls_and_bidi_characters_other_than_nul() =>
+        Assert.True(new RegisterUserValidator().Validate(Valid with { Password = "tab\there \u202E bidi" }).IsValid);
+
+    [Fact]
+    public void A_token_request_refuses_the_same_text_as_registration()
+    {
+        var validator = new IssueTokenValidator();
+
+        Assert.Equal(["username"], FailedFields(validator.Validate(new IssueToken("ada\0", "analytical engine"))));
+        Assert.Equal(["password"], FailedFields(validator.Validate(new IssueToken("ada", "analytical\0engine"))));
+        Assert.True(validator.Validate(new IssueToken("ada", "analytical engine")).IsValid);
+    }
 
     public static TheoryData<string> InvalidRegistrations() => new(InvalidRegistrationCases.Keys);
 

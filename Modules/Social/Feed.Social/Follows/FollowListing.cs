@@ -12,10 +12,10 @@ internal static class FollowListing
     /// Cuts the page from rows read with <c>limit + 1</c> and names them with one query to Users,
     /// which also answers whether <paramref name="userId"/> exists (404 otherwise).
     /// </summary>
-    public static async ValueTask<Page<FollowListItem>> ToPageAsync(
+    public static async ValueTask<(FollowListItem[] Items, Cursor? Next)> ToPageAsync(
         ISender sender, Guid userId, IReadOnlyList<FollowEntry> rows, int limit, CancellationToken cancellationToken)
     {
-        var (page, nextCursor) = NewestFirstPage.Cut(rows, limit, entry => new SequenceKey(entry.FollowedOn, entry.UserId));
+        var (page, next) = NewestFirstPage.Cut(rows, limit, entry => new SequenceKey(entry.FollowedOn, entry.UserId));
         var users = await sender.RequireUserAsync(userId, page.Select(entry => entry.UserId), cancellationToken);
 
         // A row whose user Users no longer knows is left out; the cursor still moves past it.
@@ -23,6 +23,6 @@ internal static class FollowListing
             .Where(entry => users.ContainsKey(entry.UserId))
             .Select(entry => new FollowListItem(entry.UserId, users[entry.UserId].Username, entry.FollowedOn))
             .ToArray();
-        return new Page<FollowListItem>(items, nextCursor);
+        return (items, next);
     }
 }

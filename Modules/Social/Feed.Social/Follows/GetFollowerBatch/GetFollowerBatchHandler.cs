@@ -15,7 +15,7 @@ internal sealed class GetFollowerBatchValidator : AbstractValidator<Contracts.Ge
     {
         RuleFor(query => query.BatchSize).InclusiveBetween(1, MaxBatchSize)
             .WithMessage($"'batch_size' must be between 1 and {MaxBatchSize}.");
-        RuleFor(query => query.Cursor).ValidCursor();
+        RuleFor(query => query.Cursor).ValidInternalCursor();
     }
 }
 
@@ -25,7 +25,7 @@ internal sealed class GetFollowerBatchHandler(IFollowStore follows) : IQueryHand
     public async ValueTask<FollowerBatch> Handle(Contracts.GetFollowerBatch query, CancellationToken cancellationToken)
     {
         var rows = await follows.ListFollowersAsync(query.FolloweeId, Cursor.DecodeOrNull(query.Cursor), query.BatchSize + 1, cancellationToken);
-        var (batch, nextCursor) = NewestFirstPage.Cut(rows, query.BatchSize, entry => new SequenceKey(entry.FollowedOn, entry.UserId));
-        return new FollowerBatch(batch.Select(entry => entry.UserId).ToArray(), nextCursor);
+        var (batch, next) = NewestFirstPage.Cut(rows, query.BatchSize, entry => new SequenceKey(entry.FollowedOn, entry.UserId));
+        return new FollowerBatch(batch.Select(entry => entry.UserId).ToArray(), next?.Encode());
     }
 }

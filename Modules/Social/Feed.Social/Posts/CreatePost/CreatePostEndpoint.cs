@@ -13,9 +13,9 @@ internal static class CreatePostEndpoint
 {
     public static void Map(IEndpointRouteBuilder posts) =>
         posts.MapPost(string.Empty, async Task<Created<PostResponse>> (
-                [FromBody] CreatePostRequest? request, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                [FromBody] CreatePostRequest request, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
             {
-                var post = await sender.Send(new CreatePost(user.GetUserId(), request?.PostUrl, request?.PostType), cancellationToken);
+                var post = await sender.Send(new CreatePost(user.GetUserId(), request.PostUrl, request.PostType), cancellationToken);
                 return TypedResults.Created($"/api/posts/{post.PostId}", post);
             })
             .RequireAuthorization()

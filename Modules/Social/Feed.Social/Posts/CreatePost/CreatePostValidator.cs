@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Validation;
 using FluentValidation;
 
 namespace Feed.Social.Posts.CreatePost;
@@ -10,12 +11,14 @@ internal sealed class CreatePostValidator : AbstractValidator<CreatePost>
     {
         RuleFor(command => command.PostUrl)
             .Cascade(CascadeMode.Stop)
+            .PlainText("post_url")
             .NotEmpty().WithMessage("'post_url' is required.")
             .MaximumLength(MaxPostUrlLength).WithMessage($"'post_url' must be at most {MaxPostUrlLength} characters.")
             .Must(BeAbsoluteWebUrl).WithMessage("'post_url' must be an absolute http or https URL.");
 
         RuleFor(command => command.PostType)
             .Cascade(CascadeMode.Stop)
+            .PlainText("post_type")
             .NotEmpty().WithMessage("'post_type' is required.")
             .Must(PostTypes.IsKnown).WithMessage($"'post_type' must be one of: {string.Join(", ", PostTypes.All)}.");
     }

@@ -12,22 +12,23 @@ internal sealed record ListUserPosts(Guid UserId, int? Limit, string? Cursor) : 
 
 internal sealed class ListUserPostsValidator : AbstractValidator<ListUserPosts>
 {
-    public ListUserPostsValidator()
+    public ListUserPostsValidator(PageCursors cursors)
     {
         RuleFor(query => query.Limit).ValidPageSize();
-        RuleFor(query => query.Cursor).ValidCursor();
+        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.UserPosts, query => query.UserId);
     }
 }
 
-internal sealed class ListUserPostsHandler(IPostStore posts, ISender sender) : IQueryHandler<ListUserPosts, Page<PostResponse>>
+internal sealed class ListUserPostsHandler(IPostStore posts, ISender sender, PageCursors cursors) : IQueryHandler<ListUserPosts, Page<PostResponse>>
 {
     public async ValueTask<Page<PostResponse>> Handle(ListUserPosts query, CancellationToken cancellationToken)
     {
         await sender.RequireUserAsync(query.UserId, cancellationToken);
 
         var limit = PageSize.Resolve(query.Limit);
-        var rows = await posts.ListByAuthorAsync(query.UserId, Cursor.DecodeOrNull(query.Cursor), limit + 1, cancellationToken);
-        var (page, nextCursor) = NewestFirstPage.Cut(rows, limit, post => new SequenceKey(post.CreatedOn, post.PostId));
-        return new Page<PostResponse>(page.Select(PostResponse.From).ToArray(), nextCursor);
+        var after = cursors.DecodeOrNull(CursorList.UserPosts, query.UserId, query.Cursor);
+        var rows = await posts.ListByAuthorAsync(query.UserId, after, limit + 1, cancellationToken);
+        var (page, next) = NewestFirstPage.Cut(rows, limit, post => new SequenceKey(post.CreatedOn, post.PostId));
+        return new Page<PostResponse>(page.Select(PostResponse.From).ToArray(), cursors.EncodeOrNull(CursorList.UserPosts, query.UserId, next));
     }
 }

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Validation;
 using Feed.Timeline.Contracts;
 using FluentValidation;
@@ -10,9 +11,9 @@ internal sealed record GetTimeline(Guid UserId, int? Limit, string? Cursor) : IQ
 
 internal sealed class GetTimelineValidator : AbstractValidator<GetTimeline>
 {
-    public GetTimelineValidator()
+    public GetTimelineValidator(PageCursors cursors)
     {
         RuleFor(query => query.Limit).ValidPageSize();
-        RuleFor(query => query.Cursor).ValidCursor();
+        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.Timeline, query => query.UserId);
     }
 }

@@ -16,13 +16,14 @@ internal sealed class GetTimelineHandler(
     ITimelineStore store,
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
-    ReaderStates readers)
+    ReaderStates readers,
+    PageCursors cursors)
     : IQueryHandler<GetTimeline, TimelinePage>
 {
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
     {
         var limit = PageSize.Resolve(query.Limit);
-        SequenceKey? after = Cursor.DecodeOrNull(query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
+        SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
         var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
         var rows = new TimelineRowSource(reads, query.UserId, after);
@@ -89,6 +90,6 @@ internal sealed class GetTimelineHandler(
             items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
         }
 
-        return new TimelinePage(items, merged.Next?.ToCursor().Encode());
+        return new TimelinePage(items, cursors.EncodeOrNull(CursorList.Timeline, query.UserId, merged.Next?.ToCursor()));
     }
 }

@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Problems;
+using Feed.SharedKernel.Validation;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -20,8 +21,10 @@ internal sealed class IssueTokenValidator : AbstractValidator<IssueToken>
 {
     public IssueTokenValidator()
     {
-        RuleFor(x => x.Username).NotEmpty().WithMessage("'username' is required.");
-        RuleFor(x => x.Password).NotEmpty().WithMessage("'password' is required.");
+        // Same text rules as registration: a name no account can have is refused before any store sees it.
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(x => x.Username).PlainText("username").NotEmpty().WithMessage("'username' is required.");
+        RuleFor(x => x.Password).SecretText("password").NotEmpty().WithMessage("'password' is required.");
     }
 }
 

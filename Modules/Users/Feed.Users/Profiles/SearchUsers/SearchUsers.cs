@@ -17,6 +17,7 @@ internal sealed class SearchUsersValidator : AbstractValidator<SearchUsers>
     {
         RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(x => x.Username)
+            .PlainText("username")
             .NotEmpty().WithMessage("'username' is required: the prefix of the usernames to find.")
             .MaximumLength(UserRules.UsernameMaxLength).WithMessage($"'username' must be at most {UserRules.UsernameMaxLength} characters long.");
         RuleFor(x => x.Limit).ValidPageSize();

@@ -6,15 +6,22 @@
 #   build/bench.sh             the full sizes (1M users, 1M-follower fan-out)
 #   --micro                    with --quick: also run the BenchmarkDotNet merge micro-benchmarks (short jobs);
 #                              the full run always runs them (default jobs)
+#   --redis-cluster            the cache on a 3-master Redis Cluster (build/redis-cluster.sh) instead of one Redis
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source build/services.sh
+source build/redis-cluster.sh
 # PostgreSQL's default 128 MB of shared buffers hold less than the quick graph's tables and indexes;
 # a server sized for its data keeps them in memory (docs/performance.md, method).
 export FEED_PG_SETTINGS="${FEED_PG_SETTINGS:--c shared_buffers=2GB}"
-trap feed_services_stop EXIT
+trap 'feed_redis_cluster_stop; feed_services_stop' EXIT
 feed_services_start
+# --redis-cluster: the cache on a throw-away 3-master, 3-replica Redis Cluster instead of one Redis.
+if [[ " $* " == *" --redis-cluster "* ]]; then
+  feed_redis_cluster_start
+  export FEED_TEST_REDIS="$FEED_TEST_REDIS_CLUSTER"
+fi
 # The benchmark reads the servers' CPU time through their pid files.
 export FEED_PG_DATA FEED_SERVICES_DIR
 

@@ -121,6 +121,7 @@ internal static class BenchmarkRun
             RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription,
             await PostgresVersionAsync(database, cancellationToken),
+            redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? "cluster" : "single",
             redis.GetServers().FirstOrDefault()?.Version.ToString() ?? "unknown",
             loadAtStart,
             LoadAverage(),

@@ -27,7 +27,8 @@ internal sealed record CpuUse(double WallSeconds, IReadOnlyDictionary<string, do
 /// <summary>
 /// Reads CPU time from /proc (Linux): the API, the baseline host, this process (the load generator),
 /// PostgreSQL (its postmaster and every backend) and Redis, plus the machine's busy time from
-/// /proc/stat. The servers are found through the pid files of build/services.sh (FEED_PG_DATA, FEED_SERVICES_DIR).
+/// /proc/stat. The servers are found through the pid files of build/services.sh (FEED_PG_DATA, FEED_SERVICES_DIR)
+/// and build/redis-cluster.sh (FEED_REDIS_CLUSTER_DIR).
 /// </summary>
 internal sealed class CpuMeter
 {
@@ -42,7 +43,14 @@ internal sealed class CpuMeter
             _parts["postgres"] = () => ChildrenOf(postmaster).Prepend(postmaster);
         }
 
-        if (PidFromFile(Environment.GetEnvironmentVariable("FEED_SERVICES_DIR"), "redis.pid") is { } redis)
+        // The cluster's nodes (build/redis-cluster.sh) when the benchmark runs against one, the single Redis otherwise.
+        var clusterDirectory = Environment.GetEnvironmentVariable("FEED_REDIS_CLUSTER_DIR");
+        if (!string.IsNullOrEmpty(clusterDirectory) && Directory.Exists(clusterDirectory))
+        {
+            int[] nodes = [.. Directory.GetDirectories(clusterDirectory).Select(node => PidFromFile(node, "redis.pid")).OfType<int>()];
+            _parts["redis"] = () => nodes;
+        }
+        else if (PidFromFile(Environment.GetEnvironmentVariable("FEED_SERVICES_DIR"), "redis.pid") is { } redis)
         {
             _parts["redis"] = () => [redis];
         }

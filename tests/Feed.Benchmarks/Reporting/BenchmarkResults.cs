@@ -142,6 +142,7 @@ internal sealed record MachineInfo(
     string Dotnet,
     string Postgres,
     string Redis,
+    string RedisVersion,
     string LoadAverageAtStart,
     string LoadAverageAtEnd,
     DateTimeOffset StartedOn,

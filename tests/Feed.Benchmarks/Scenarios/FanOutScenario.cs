@@ -172,7 +172,11 @@ internal static class FanOutScenario
     private static async Task DeleteKeysAsync(IConnectionMultiplexer redis, RedisKey[] keys)
     {
         var database = redis.GetDatabase();
-        foreach (var chunk in keys.Chunk(1000))
+        // A multi-key DEL must stay in one hash slot on a cluster: group by slot there.
+        var groups = redis.GetServers().Any(server => server.ServerType == ServerType.Cluster)
+            ? keys.GroupBy(key => redis.HashSlot(key)).SelectMany(slot => slot.Chunk(1000))
+            : keys.Chunk(1000);
+        foreach (var chunk in groups)
         {
             await database.KeyDeleteAsync(chunk);
         }

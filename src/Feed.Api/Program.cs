@@ -1,4 +1,5 @@
 using Feed.Api;
+using Feed.SharedKernel.Health;
 using Feed.Social;
 using Feed.Timeline;
 using Feed.Users;
@@ -21,7 +22,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapHealthChecks("/health");
+app.MapHealthChecks("/health", HealthResponse.Options);
 
 app.MapUsersEndpoints();
 app.MapSocialEndpoints();

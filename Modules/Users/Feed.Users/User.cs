@@ -19,6 +19,15 @@ internal sealed record User(
     DateTimeOffset UpdatedOn)
 {
     /// <summary>
+    /// Changes whenever the credentials change (a new password): every token carries the stamp of its
+    /// time, so a token issued before the change no longer matches and is refused.
+    /// </summary>
+    public string SecurityStamp { get; init; } = string.Empty;
+
+    /// <summary>A fresh, unguessable stamp.</summary>
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
+
+    /// <summary>
     /// The form in which usernames and emails are compared: uniqueness and lookups ignore case,
     /// while the account keeps the spelling its owner chose.
     /// </summary>
@@ -40,6 +49,8 @@ internal sealed record ProfileChanges(
 {
     public User ApplyTo(User user, DateTimeOffset updatedOn) => user with
     {
+        // A new password ends every token issued before it.
+        SecurityStamp = PasswordHash is null ? user.SecurityStamp : User.NewSecurityStamp(),
         FirstName = FirstName ?? user.FirstName,
         LastName = LastName ?? user.LastName,
         Email = Email ?? user.Email,

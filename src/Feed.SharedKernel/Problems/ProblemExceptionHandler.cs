@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Feed.SharedKernel.Storage;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +21,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             ValidationException validation => ValidationProblem(validation),
             FeedProblemException feed => FeedProblem(feed),
             BadHttpRequestException badRequest => BadRequestProblem(badRequest),
+            _ when StoreFailures.IsOutage(exception) => StoreUnavailableProblem(httpContext),
             _ => null,
         };
 
@@ -66,6 +68,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         }
 
         return new ProblemDetails { Status = exception.Status, Title = exception.Title, Detail = exception.Message };
+    }
+
+    /// <summary>The store is down or restarting: nothing is wrong with the request, so say when to try again.</summary>
+    private static ProblemDetails StoreUnavailableProblem(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = ((int)StoreFailures.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service Unavailable",
+            Detail = "The data store is unavailable for a moment; try again after the time in Retry-After.",
+        };
     }
 
     private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)

@@ -27,6 +27,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Where the service's output goes too: artifacts/fault-tests/, one file per process.</summary>
+    public string LogFile { get; } = Path.Combine(FaultServers.RepositoryRoot, "artifacts", "fault-tests", $"api-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}"[..30] + ".log");
+
     /// <summary>What the service printed, for a failure message.</summary>
     public string Output
     {
@@ -49,6 +52,7 @@ public sealed class ApiProcess : IAsyncDisposable
         ["ConnectionStrings__Redis"] = servers.Redis,
         ["Feed__Timeline__CacheKeyPrefix"] = $"fault-{Guid.NewGuid():N}:",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__Console__FormatterName"] = "simple",
     };
 
     /// <summary>Starts the API and waits until <c>/health</c> answers 200 (the schema is in place then).</summary>
@@ -70,6 +74,7 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        Directory.CreateDirectory(Path.Combine(FaultServers.RepositoryRoot, "artifacts", "fault-tests"));
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API.");
         var api = new ApiProcess(process, address);
         process.OutputDataReceived += (_, line) => api.Record(line.Data);
@@ -167,6 +172,7 @@ public sealed class ApiProcess : IAsyncDisposable
             lock (_output)
             {
                 _output.Add(line);
+                File.AppendAllLines(LogFile, [line]);
             }
         }
     }

@@ -33,6 +33,7 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
         List<FaultUser> readers = [];
         Guid postId;
         long rowsAtKill;
+        var sinceKill = new Stopwatch();
         await using (var first = await ApiProcess.StartAsync(settings))
         {
             author = await first.Http.RegisterAsync("author");
@@ -53,6 +54,7 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
             // Killed as soon as the fan-out has begun writing rows: its claim on the message is held.
             await WaitAsync(database, $"SELECT count(*) > 0 FROM timeline WHERE post_id = '{postId}'", TimeSpan.FromSeconds(30));
             await first.KillAsync();
+            sinceKill.Start();
             rowsAtKill = await ScalarAsync<long>(database, $"SELECT count(*) FROM timeline WHERE post_id = '{postId}'");
         }
 
@@ -63,7 +65,8 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
         var sinceBack = Stopwatch.StartNew();
         await WaitAsync(database, $"SELECT count(*) = {Followers} FROM timeline WHERE post_id = '{postId}'", RecoveryBound + Slack + TimeSpan.FromSeconds(30));
         var recovered = sinceBack.Elapsed;
-        output.WriteLine($"every follower had the post {recovered.TotalSeconds:F1} s after the restarted service was healthy");
+        output.WriteLine(
+            $"every follower had the post {recovered.TotalSeconds:F1} s after the restarted service was healthy, {sinceKill.Elapsed.TotalSeconds:F1} s after the kill");
 
         Assert.True(recovered <= RecoveryBound + Slack, $"The fan-out finished {recovered.TotalSeconds:F1} s after the restart (bound {RecoveryBound.TotalSeconds} s + {Slack.TotalSeconds} s slack).");
         Assert.Equal(Followers, await ScalarAsync<long>(database, $"SELECT count(DISTINCT user_id) FROM timeline WHERE post_id = '{postId}'"));
@@ -84,6 +87,7 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
     /// Followers written straight into the tables (registering 2,000 users through the API would spend
     /// minutes hashing passwords), as the Users, Social and Timeline modules keep them: each a user,
     /// a follow in both directions, counted, and an active reader (fan-out writes rows for active readers only).
+    /// Times are whole milliseconds, as the service writes them (its cursors carry milliseconds).
     /// </summary>
     private static async Task SeedFollowersAsync(string database, Guid authorId, int count)
     {
@@ -91,20 +95,20 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
         await connection.OpenAsync();
         await using var seed = new NpgsqlCommand(
             """
-            WITH seeded AS MATERIALIZED (SELECT gen_random_uuid() AS id, i FROM generate_series(1, $2) AS i),
+            WITH seeded AS MATERIALIZED (SELECT gen_random_uuid() AS id, i, date_trunc('milliseconds', now()) AS at FROM generate_series(1, $2) AS i),
             users AS (
                 INSERT INTO mt_doc_users (id, data, mt_dotnet_type, username_key, email_key)
                 SELECT id, jsonb_build_object('Id', id, 'Username', 'seeded' || i, 'UsernameKey', 'seeded' || i, 'Email', 'seeded' || i || '@example.com',
                            'EmailKey', 'seeded' || i || '@example.com', 'FirstName', 'Seeded', 'LastName', 'Follower', 'PasswordHash', '',
-                           'SecurityStamp', '', 'IsInfluencer', false, 'CreatedOn', now(), 'UpdatedOn', now()),
+                           'SecurityStamp', '', 'IsInfluencer', false, 'CreatedOn', at, 'UpdatedOn', at),
                        'Feed.Users.Postgres.UserDocument', 'seeded' || i, 'seeded' || i || '@example.com'
                 FROM seeded),
-            followers AS (INSERT INTO followers (followee_id, created_on, follower_id, updated_on) SELECT $1, now(), id, now() FROM seeded),
-            following AS (INSERT INTO following (follower_id, created_on, followee_id, updated_on) SELECT id, now(), $1, now() FROM seeded),
+            followers AS (INSERT INTO followers (followee_id, created_on, follower_id, updated_on) SELECT $1, at, id, at FROM seeded),
+            following AS (INSERT INTO following (follower_id, created_on, followee_id, updated_on) SELECT id, at, $1, at FROM seeded),
             counts AS (
                 INSERT INTO follower_counts (user_id, follower_count) VALUES ($1, $2)
                 ON CONFLICT (user_id) DO UPDATE SET follower_count = follower_counts.follower_count + $2)
-            INSERT INTO timeline_readers (user_id, last_read_on) SELECT id, now() FROM seeded
+            INSERT INTO timeline_readers (user_id, last_read_on) SELECT id, at FROM seeded
             """,
             connection);
         seed.Parameters.AddWithValue(authorId);
@@ -127,7 +131,10 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
         {
             if (waited.Elapsed > timeout)
             {
-                throw new TimeoutException($"Still false after {timeout}: {condition}");
+                var outbox = await ScalarAsync<string?>(
+                    database,
+                    "SELECT coalesce(string_agg(type || ' attempts ' || attempts || ' due ' || due_on || ' locked until ' || coalesce(locked_until::text, '-') || ' ' || coalesce(last_error, ''), '; '), 'empty') FROM outbox");
+                throw new TimeoutException($"Still false after {timeout}: {condition}; outbox: {outbox}");
             }
 
             await Task.Delay(5);

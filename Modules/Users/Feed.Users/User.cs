@@ -37,7 +37,10 @@ internal sealed record User(
     public override string ToString() => $"User {UserId} ({Username})";
 }
 
-/// <summary>Profile fields to change; a null field stays as it is. Username is immutable.</summary>
+/// <summary>
+/// Profile fields to change; a null field stays as it is. Username is immutable. A new password comes
+/// with a new <see cref="SecurityStamp"/>, which ends the tokens issued before it.
+/// </summary>
 internal sealed record ProfileChanges(
     string? FirstName = null,
     string? LastName = null,
@@ -45,12 +48,12 @@ internal sealed record ProfileChanges(
     string? PasswordHash = null,
     string? Location = null,
     string? Phone = null,
-    int? Age = null)
+    int? Age = null,
+    string? SecurityStamp = null)
 {
     public User ApplyTo(User user, DateTimeOffset updatedOn) => user with
     {
-        // A new password ends every token issued before it.
-        SecurityStamp = PasswordHash is null ? user.SecurityStamp : User.NewSecurityStamp(),
+        SecurityStamp = SecurityStamp ?? user.SecurityStamp,
         FirstName = FirstName ?? user.FirstName,
         LastName = LastName ?? user.LastName,
         Email = Email ?? user.Email,

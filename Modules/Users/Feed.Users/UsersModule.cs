@@ -40,6 +40,8 @@ public static class UsersModule
         }
         else
         {
+            // Shared with the other modules' in-memory stores, which check their writes against it.
+            services.TryAddSingleton<InMemoryRegisteredUsers>();
             services.TryAddSingleton<IUserStore, InMemoryUserStore>();
         }
 

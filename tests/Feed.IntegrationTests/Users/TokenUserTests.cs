@@ -50,16 +50,17 @@ public sealed class TokenUserTests(FeedApiFactory api) : IClassFixture<FeedApiFa
     }
 
     [Fact]
-    public async Task A_post_with_a_token_for_nobody_leaves_nothing_behind()
+    public async Task A_follow_with_a_token_for_nobody_leaves_nothing_behind()
     {
-        var nobody = Guid.NewGuid();
-        var token = SignedToken(new() { [JwtRegisteredClaimNames.Sub] = nobody.ToString(), [FeedAuthOptions.SecurityStampClaim] = "x" });
+        var target = await api.RegisterAsync();
+        var token = SignedToken(new() { [JwtRegisteredClaimNames.Sub] = Guid.NewGuid().ToString(), [FeedAuthOptions.SecurityStampClaim] = "x" });
 
-        var post = await SendAsync("POST", "/api/posts", token);
-        var posts = await api.CreateClient().GetAsync($"/api/users/{nobody}/posts", Ct);
+        var follow = await SendAsync("POST", $"/api/users/{target.UserId}/follow", token);
+        var followers = await api.CreateClient().GetAsync($"/api/users/{target.UserId}/followers", Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
-        Assert.Empty((await posts.ReadJsonAsync())["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Unauthorized, follow.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, followers.StatusCode);
+        Assert.Empty((await followers.ReadJsonAsync())["items"]!.AsArray());
     }
 
     [Fact]

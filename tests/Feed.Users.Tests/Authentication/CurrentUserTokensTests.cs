@@ -14,7 +14,7 @@ namespace Feed.Users.Tests.Authentication;
 public sealed class CurrentUserTokensTests : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly CountingUserStore _store = new(new InMemoryUserStore());
+    private readonly CountingUserStore _store = new(new InMemoryUserStore(new Feed.SharedKernel.Storage.InMemoryRegisteredUsers()));
     private readonly CurrentUserTokens _tokens;
 
     public CurrentUserTokensTests() =>
@@ -65,7 +65,7 @@ public sealed class CurrentUserTokensTests : IDisposable
         await _store.AddAsync(user, None);
         Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), user.SecurityStamp), None));
 
-        var changed = await _store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "new-hash"), user.UpdatedOn.AddSeconds(1), None);
+        var changed = await _store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "new-hash", SecurityStamp: User.NewSecurityStamp()), user.UpdatedOn.AddSeconds(1), None);
         _tokens.Forget(user.UserId);
 
         Assert.NotNull(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), user.SecurityStamp), None));

@@ -24,7 +24,9 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
             passwordHash,
             command.Location,
             command.Phone,
-            command.Age);
+            command.Age,
+            // A new password ends every token issued before it.
+            SecurityStamp: passwordHash is null ? null : User.NewSecurityStamp());
         var result = await store.UpdateProfileAsync(command.UserId, changes, time.GetUtcNowMilliseconds(), cancellationToken);
         if (passwordHash is not null)
         {

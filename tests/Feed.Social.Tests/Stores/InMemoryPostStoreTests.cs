@@ -15,12 +15,7 @@ public sealed class InMemoryPostStoreTests : PostStoreContract, IDisposable
 
     private protected override IPostStore CreateStore() => new InMemoryPostStore(_outbox, _users);
 
-    private protected override Guid NewUser()
-    {
-        var userId = Guid.NewGuid();
-        _users.Add(userId);
-        return userId;
-    }
+    private protected override void Register(Guid userId) => _users.Add(userId);
 
     private protected override async ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) =>
         (await _outbox.PendingAsync()).SingleOrDefault(message => message.MessageId == messageId);

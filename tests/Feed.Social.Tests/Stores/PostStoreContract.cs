@@ -20,8 +20,15 @@ public abstract class PostStoreContract
     /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
     private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
 
-    /// <summary>A user that exists, as the Users module registers one: stores refuse writes of anybody else.</summary>
-    private protected abstract Guid NewUser();
+    /// <summary>Makes <paramref name="userId"/> a user that exists, as the Users module registers one: stores refuse writes of anybody else.</summary>
+    private protected abstract void Register(Guid userId);
+
+    private protected Guid NewUser()
+    {
+        var userId = Guid.NewGuid();
+        Register(userId);
+        return userId;
+    }
 
     [Fact]
     public async Task A_post_by_a_user_that_does_not_exist_is_refused_and_nothing_is_stored_or_announced()

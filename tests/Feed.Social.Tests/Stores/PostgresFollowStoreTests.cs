@@ -18,7 +18,7 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
 
     private protected override IFollowStore CreateStore() => database.Social.Follows;
 
-    private protected override Guid NewUser() => database.Social.RegisterUser();
+    private protected override void Register(Guid userId) => database.Social.RegisterUser(userId);
 
     private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Social.FindOutboxMessageAsync(messageId);
 

@@ -18,7 +18,7 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
 
     private protected override IPostStore CreateStore() => database.Social.Posts;
 
-    private protected override Guid NewUser() => database.Social.RegisterUser();
+    private protected override void Register(Guid userId) => database.Social.RegisterUser(userId);
 
     private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Social.FindOutboxMessageAsync(messageId);
 

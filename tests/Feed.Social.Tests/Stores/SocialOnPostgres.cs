@@ -42,9 +42,10 @@ internal sealed class SocialOnPostgres : IAsyncDisposable
     /// Social's stores refuse writes of users that do not exist. Synchronous, so contract tests can
     /// make users wherever they make ids.
     /// </summary>
-    public Guid RegisterUser()
+    public Guid RegisterUser() => RegisterUser(Guid.NewGuid());
+
+    public Guid RegisterUser(Guid userId)
     {
-        var userId = Guid.NewGuid();
         using var insert = _services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             $"INSERT INTO {RegisteredUsers.PostgresTable} (id, data, mt_dotnet_type, username_key, email_key) VALUES ($1, jsonb_build_object('Id', $1), 'Feed.Users.Postgres.UserDocument', $2, $2)");
         insert.Parameters.Add(new NpgsqlParameter { Value = userId });

@@ -73,11 +73,29 @@ public sealed class CurrentUserTokensTests : IDisposable
         Assert.Equal(2, _store.Reads);
     }
 
+    [Fact]
+    public async Task A_user_stored_before_stamps_existed_keeps_their_stampless_tokens_until_a_new_password()
+    {
+        var user = UserFactory.NewUser() with { SecurityStamp = string.Empty };
+        await _store.AddAsync(user, None);
+        Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), stamp: null), None));
+
+        await _store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "new-hash", SecurityStamp: User.NewSecurityStamp()), user.UpdatedOn.AddSeconds(1), None);
+        _tokens.Forget(user.UserId);
+
+        Assert.NotNull(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), stamp: null), None));
+    }
+
     public void Dispose() => _tokens.Dispose();
 
-    private static ClaimsPrincipal Principal(string? subject, string stamp)
+    private static ClaimsPrincipal Principal(string? subject, string? stamp)
     {
-        var claims = new List<Claim> { new(FeedAuthOptions.SecurityStampClaim, stamp) };
+        var claims = new List<Claim>();
+        if (stamp is not null)
+        {
+            claims.Add(new Claim(FeedAuthOptions.SecurityStampClaim, stamp));
+        }
+
         if (subject is not null)
         {
             claims.Add(new Claim(JwtRegisteredClaimNames.Sub, subject));

@@ -36,7 +36,9 @@ internal sealed class CurrentUserTokens(IUserStore store, IOptions<FeedAuthOptio
             return "The token's user does not exist.";
         }
 
-        return string.Equals(stamp, principal.FindFirstValue(FeedAuthOptions.SecurityStampClaim), StringComparison.Ordinal)
+        // A user without a stamp yet (stored before stamps existed, password never changed since) matches
+        // a token without one, so an upgrade logs nobody out; their first new password gives them a stamp.
+        return string.Equals(stamp, principal.FindFirstValue(FeedAuthOptions.SecurityStampClaim) ?? string.Empty, StringComparison.Ordinal)
             ? null
             : "The token was issued before the user's credentials changed.";
     }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Throw-away PostgreSQL and Redis on free loopback ports, for tests and benchmarks.
 # Source this file, call `feed_services_start`, and `trap feed_services_stop EXIT`.
-# Exports FEED_TEST_POSTGRES and FEED_TEST_REDIS (connection strings) for the tests.
+# Exports FEED_TEST_POSTGRES and FEED_TEST_REDIS (connection strings) for the tests, and what
+# feed_pg_stop/feed_pg_start/feed_redis_stop/feed_redis_start need to stop and start the same servers
+# again from another shell (the fault tests do: tests/Feed.FaultTests).
 
 feed_free_port() {
   local port
@@ -46,25 +48,57 @@ feed_services_start() {
     mkdir -p "$pg_data" "$FEED_SERVICES_DIR/log" && chown postgres:postgres "$pg_data" "$FEED_SERVICES_DIR/log"
     run_as=(runuser -u postgres --)
   fi
-  FEED_PG_RUN_AS=("${run_as[@]}")
-  FEED_PG_CTL="$pg_bin/pg_ctl"
-  FEED_PG_DATA="$pg_data"
-  "${run_as[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
+  export FEED_PG_CTL="$pg_bin/pg_ctl"
+  export FEED_PG_DATA="$pg_data"
+  export FEED_PG_LOG="$FEED_SERVICES_DIR/log/pg.log"
   # Throw-away data: no durability. Extra settings (the benchmark's buffer size) come in FEED_PG_SETTINGS.
-  "${run_as[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$FEED_SERVICES_DIR/log/pg.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $FEED_PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${FEED_PG_SETTINGS:-}" start >/dev/null
+  export FEED_PG_OPTIONS="-c listen_addresses=127.0.0.1 -p $FEED_PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${FEED_PG_SETTINGS:-}"
+  export FEED_PG_PORT FEED_SERVICES_DIR
+  "${run_as[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
+  feed_pg_start
   export FEED_TEST_POSTGRES="Host=127.0.0.1;Port=$FEED_PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 
+  export FEED_REDIS_PORT
   FEED_REDIS_PORT=$(feed_free_port 56379)
+  feed_redis_start
+  export FEED_TEST_REDIS="127.0.0.1:$FEED_REDIS_PORT"
+  echo "PostgreSQL on 127.0.0.1:$FEED_PG_PORT, Redis on 127.0.0.1:$FEED_REDIS_PORT"
+}
+
+# The PostgreSQL started by feed_services_start, as root through runuser (it refuses to run as root).
+feed_pg_ctl() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$FEED_PG_CTL" -D "$FEED_PG_DATA" "$@"
+  else
+    "$FEED_PG_CTL" -D "$FEED_PG_DATA" "$@"
+  fi
+}
+
+feed_pg_start() {
+  feed_pg_ctl -w -l "$FEED_PG_LOG" -o "$FEED_PG_OPTIONS" start >/dev/null
+}
+
+# Fast shutdown: sessions are ended, as in a restart by an operator or a failover.
+feed_pg_stop() {
+  feed_pg_ctl -w -m fast stop >/dev/null
+}
+
+feed_redis_start() {
   redis-server --port "$FEED_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$FEED_SERVICES_DIR" --daemonize yes --pidfile "$FEED_SERVICES_DIR/redis.pid" \
     --logfile "$FEED_SERVICES_DIR/redis.log" >/dev/null
   for _ in $(seq 1 50); do
-    redis-cli -p "$FEED_REDIS_PORT" ping >/dev/null 2>&1 && break
+    redis-cli -p "$FEED_REDIS_PORT" ping >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  export FEED_TEST_REDIS="127.0.0.1:$FEED_REDIS_PORT"
-  echo "PostgreSQL on 127.0.0.1:$FEED_PG_PORT, Redis on 127.0.0.1:$FEED_REDIS_PORT"
+}
+
+feed_redis_stop() {
+  redis-cli -p "$FEED_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do
+    redis-cli -p "$FEED_REDIS_PORT" ping >/dev/null 2>&1 || return 0
+    sleep 0.1
+  done
 }
 
 feed_services_stop() {
@@ -73,7 +107,7 @@ feed_services_stop() {
     redis-cli -p "$FEED_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   fi
   if [ -n "${FEED_PG_DATA:-}" ] && [ -f "$FEED_PG_DATA/postmaster.pid" ]; then
-    "${FEED_PG_RUN_AS[@]}" "$FEED_PG_CTL" -D "$FEED_PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+    feed_pg_ctl -m immediate stop >/dev/null 2>&1 || true
   fi
   rm -rf "$FEED_SERVICES_DIR"
   FEED_SERVICES_DIR=

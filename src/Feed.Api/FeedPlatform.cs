@@ -18,6 +18,9 @@ namespace Feed.Api;
 /// <summary>What every module relies on: clock, mediator, validation, problems, JSON, auth and OpenAPI.</summary>
 internal static class FeedPlatform
 {
+    // A probe must answer while a dependency hangs, not wait for the connection timeout.
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(2);
+
     public static IServiceCollection AddFeedPlatform(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
@@ -25,7 +28,8 @@ internal static class FeedPlatform
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            // Validation first: a request that breaks the rules is refused once, not retried.
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(StoreRetryBehavior<,>)];
         });
 
         services.AddFeedStorage(configuration);
@@ -63,12 +67,12 @@ internal static class FeedPlatform
         var health = services.AddHealthChecks();
         if (configuration.UsesPostgres())
         {
-            health.AddNpgSql(provider => provider.GetRequiredService<NpgsqlDataSource>(), name: "postgres");
+            health.AddNpgSql(provider => provider.GetRequiredService<NpgsqlDataSource>(), name: "postgres", timeout: HealthCheckTimeout);
         }
 
         if (string.Equals(configuration["Feed:Timeline:Cache"], "Redis", StringComparison.OrdinalIgnoreCase))
         {
-            health.AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded);
+            health.AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded, timeout: HealthCheckTimeout);
         }
 
         return services;

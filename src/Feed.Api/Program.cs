@@ -1,5 +1,6 @@
 using Feed.Api;
 using Feed.SharedKernel.Http;
+using Feed.SharedKernel.Health;
 using Feed.Social;
 using Feed.Timeline;
 using Feed.Users;
@@ -23,7 +24,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapHealthChecks("/health");
+app.MapHealthChecks("/health", HealthResponse.Options);
 
 app.MapUsersEndpoints();
 app.MapSocialEndpoints();

@@ -34,6 +34,30 @@ public abstract class OutboxStoreContract
     }
 
     [Fact]
+    public async Task A_renewed_claim_holds_past_its_first_lease_and_a_taken_over_one_is_not_renewed_by_its_old_holder()
+    {
+        var (store, commit) = await CreateAsync();
+        var message = Message();
+        await commit(message);
+        var lease = TimeSpan.FromSeconds(6);
+        var first = Assert.Single(await store.ClaimDueAsync(10, lease, Ct));
+
+        Clock.Advance(TimeSpan.FromSeconds(4));
+        await store.RenewAsync([first], lease, Ct);
+        Clock.Advance(TimeSpan.FromSeconds(4)); // 8 s after the claim: held only because it was renewed
+        Assert.Empty(await store.ClaimDueAsync(10, lease, Ct));
+
+        Clock.Advance(TimeSpan.FromSeconds(3)); // the holder stopped renewing (it died): taken over
+        var second = Assert.Single(await store.ClaimDueAsync(10, lease, Ct));
+        Assert.Equal(2, second.Attempts);
+
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        await store.RenewAsync([first], lease, Ct); // the old holder wakes up: its renewal changes nothing
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, Assert.Single(await store.ClaimDueAsync(10, lease, Ct)).Attempts);
+    }
+
+    [Fact]
     public async Task A_completed_message_is_gone()
     {
         var (store, commit) = await CreateAsync();

@@ -25,6 +25,9 @@ internal static class UserFactory
             36,
             IsInfluencer: false,
             createdOn,
-            createdOn);
+            createdOn)
+        {
+            SecurityStamp = User.NewSecurityStamp(),
+        };
     }
 }

@@ -45,6 +45,8 @@ public static class SocialModule
         }
         else
         {
+            // Shared with the Users module's in-memory store, which registers every new user in it.
+            services.TryAddSingleton<InMemoryRegisteredUsers>();
             services.TryAddSingleton<IPostStore, InMemoryPostStore>();
             services.TryAddSingleton<IFollowStore, InMemoryFollowStore>();
         }

@@ -19,6 +19,15 @@ internal sealed record User(
     DateTimeOffset UpdatedOn)
 {
     /// <summary>
+    /// Changes whenever the credentials change (a new password): every token carries the stamp of its
+    /// time, so a token issued before the change no longer matches and is refused.
+    /// </summary>
+    public string SecurityStamp { get; init; } = string.Empty;
+
+    /// <summary>A fresh, unguessable stamp.</summary>
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
+
+    /// <summary>
     /// The form in which usernames and emails are compared: uniqueness and lookups ignore case,
     /// while the account keeps the spelling its owner chose.
     /// </summary>
@@ -28,7 +37,10 @@ internal sealed record User(
     public override string ToString() => $"User {UserId} ({Username})";
 }
 
-/// <summary>Profile fields to change; a null field stays as it is. Username is immutable.</summary>
+/// <summary>
+/// Profile fields to change; a null field stays as it is. Username is immutable. A new password comes
+/// with a new <see cref="SecurityStamp"/>, which ends the tokens issued before it.
+/// </summary>
 internal sealed record ProfileChanges(
     string? FirstName = null,
     string? LastName = null,
@@ -36,10 +48,12 @@ internal sealed record ProfileChanges(
     string? PasswordHash = null,
     string? Location = null,
     string? Phone = null,
-    int? Age = null)
+    int? Age = null,
+    string? SecurityStamp = null)
 {
     public User ApplyTo(User user, DateTimeOffset updatedOn) => user with
     {
+        SecurityStamp = SecurityStamp ?? user.SecurityStamp,
         FirstName = FirstName ?? user.FirstName,
         LastName = LastName ?? user.LastName,
         Email = Email ?? user.Email,

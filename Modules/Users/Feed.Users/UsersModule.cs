@@ -10,6 +10,7 @@ using Feed.Users.Profiles.UpdateOwnProfile;
 using Feed.Users.Registration.RegisterUser;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -39,11 +40,15 @@ public static class UsersModule
         }
         else
         {
+            // Shared with the other modules' in-memory stores, which check their writes against it.
+            services.TryAddSingleton<InMemoryRegisteredUsers>();
             services.TryAddSingleton<IUserStore, InMemoryUserStore>();
         }
 
         services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.TryAddSingleton<PasswordHashes>();
+        services.TryAddSingleton<CurrentUserTokens>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure(CurrentUserTokens.AddTo);
         services.AddValidatorsFromAssembly(typeof(UsersModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         return services;
     }

@@ -23,6 +23,16 @@ public sealed class FeedAuthOptions
     [Range(1, 24 * 60)]
     public int TokenLifetimeMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// How long a user's security stamp is trusted from memory when checking a token: the check costs no
+    /// store read within it, and a password changed on another instance ends old tokens there after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Feed:Auth:SecurityStampCacheDuration must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan SecurityStampCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The claim that carries the user's security stamp at the time the token was issued.</summary>
+    public const string SecurityStampClaim = "sst";
+
     public SymmetricSecurityKey CreateSigningKey() => new(Encoding.UTF8.GetBytes(SigningKey));
 
     public TokenValidationParameters CreateValidationParameters() => new()

@@ -13,6 +13,12 @@ public interface IOutboxStore
     /// </summary>
     ValueTask<IReadOnlyList<PendingOutboxMessage>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Extends the claims on <paramref name="messages"/> to <paramref name="lease"/> from now, but only
+    /// for claims still held by this attempt (a message taken over after its lease ran out is left alone).
+    /// </summary>
+    ValueTask RenewAsync(IReadOnlyCollection<PendingOutboxMessage> messages, TimeSpan lease, CancellationToken cancellationToken);
+
     ValueTask CompleteAsync(Guid messageId, CancellationToken cancellationToken);
 
     ValueTask RetryLaterAsync(Guid messageId, DateTimeOffset dueOn, string error, CancellationToken cancellationToken);

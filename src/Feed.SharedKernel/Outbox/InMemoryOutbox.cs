@@ -42,6 +42,23 @@ public sealed class InMemoryOutbox(TimeProvider time, OutboxSignal signal) : IOu
         }
     }
 
+    public ValueTask RenewAsync(IReadOnlyCollection<PendingOutboxMessage> messages, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var lockedUntil = time.GetUtcNow() + lease;
+        lock (_gate)
+        {
+            foreach (var held in messages)
+            {
+                foreach (var entry in _pending.Where(entry => entry.Message.MessageId == held.Message.MessageId && entry.Attempts == held.Attempts))
+                {
+                    entry.LockedUntil = lockedUntil;
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CompleteAsync(Guid messageId, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Feed.SharedKernel.Outbox;
 
@@ -9,7 +10,8 @@ namespace Feed.SharedKernel.Outbox;
 /// Publishes committed outbox messages to their in-process handlers, oldest first, at least once.
 /// A message whose handlers fail is retried with exponential backoff; one held by a dispatcher that
 /// died is released when its lease runs out, so nothing announced is ever dropped (handlers are
-/// idempotent). Work left at a crash or restart is picked up on the next start.
+/// idempotent). The lease is short and renewed while the work is in hand (<see cref="OutboxOptions"/>),
+/// so work left by a crash is picked up within one lease, by this process restarted or another one.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IOutboxStore store,
@@ -17,10 +19,10 @@ public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
     TimeProvider time,
+    IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 32;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
 
@@ -80,35 +82,95 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<int> DispatchBatchAsync(CancellationToken stoppingToken)
     {
-        var batch = await store.ClaimDueAsync(BatchSize, Lease, stoppingToken);
-        foreach (var pending in batch)
+        var lease = options.Value.Lease;
+        var batch = await store.ClaimDueAsync(BatchSize, lease, stoppingToken);
+        if (batch.Count == 0)
         {
-            try
+            return 0;
+        }
+
+        // Every claimed message not yet completed keeps its claim, including those waiting their turn.
+        var held = new HashSet<PendingOutboxMessage>(batch);
+        using var dispatching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewWhileHeldAsync(held, lease, dispatching.Token);
+        try
+        {
+            foreach (var pending in batch)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
-                await publisher.Publish(types.Unwrap(pending.Message), stoppingToken);
-                await store.CompleteAsync(pending.Message.MessageId, stoppingToken);
+                await DispatchAsync(pending, stoppingToken);
+                lock (held)
+                {
+                    held.Remove(pending);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                throw;
-            }
-#pragma warning disable CA1031 // Any handler failure means "try again later", never "drop the message".
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                var retryOn = time.GetUtcNow() + Backoff(pending.Attempts);
-                LogDispatchFailed(logger, exception, pending.Message.Type, pending.Message.MessageId, pending.Attempts, retryOn);
-                await store.RetryLaterAsync(pending.Message.MessageId, retryOn, exception.Message, stoppingToken);
-            }
+        }
+        finally
+        {
+            await dispatching.CancelAsync();
+            await renewing;
         }
 
         return batch.Count;
     }
 
+    private async Task DispatchAsync(PendingOutboxMessage pending, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
+            await publisher.Publish(types.Unwrap(pending.Message), stoppingToken);
+            await store.CompleteAsync(pending.Message.MessageId, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Any handler failure means "try again later", never "drop the message".
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var retryOn = time.GetUtcNow() + Backoff(pending.Attempts);
+            LogDispatchFailed(logger, exception, pending.Message.Type, pending.Message.MessageId, pending.Attempts, retryOn);
+            await store.RetryLaterAsync(pending.Message.MessageId, retryOn, exception.Message, stoppingToken);
+        }
+    }
+
+    /// <summary>Renews the claims in <paramref name="held"/> every third of the lease until cancelled.</summary>
+    private async Task RenewWhileHeldAsync(HashSet<PendingOutboxMessage> held, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var every = options.Value.RenewEvery;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, time, cancellationToken);
+                PendingOutboxMessage[] current;
+                lock (held)
+                {
+                    current = [.. held];
+                }
+
+                await store.RenewAsync(current, lease, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed renewal is tried again; at worst the lease runs out and the message is delivered twice.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogRenewalFailed(logger, exception);
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {Type} {MessageId} failed on attempt {Attempts}; retrying at {RetryOn}")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, string type, Guid messageId, int attempts, DateTimeOffset retryOn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the outbox claims failed; retrying")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox store is unavailable; retrying")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception);

@@ -16,6 +16,10 @@ public static class OutboxRegistration
     public static IServiceCollection AddFeedOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<OutboxSignal>();
+        services.AddOptions<OutboxOptions>()
+            .Bind(configuration.GetSection(OutboxOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(provider =>
         {
             var types = new OutboxMessageTypes();

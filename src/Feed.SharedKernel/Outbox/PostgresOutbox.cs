@@ -71,6 +71,26 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
         return claimed;
     }
 
+    public async ValueTask RenewAsync(IReadOnlyCollection<PendingOutboxMessage> messages, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        // The attempt count is the claim's fencing token: a claim taken over since has a higher one.
+        await using var renew = dataSource.CreateCommand(
+            """
+            UPDATE outbox SET locked_until = $1
+            FROM unnest($2::uuid[], $3::integer[]) AS held (message_id, attempts)
+            WHERE outbox.message_id = held.message_id AND outbox.attempts = held.attempts AND outbox.locked_until IS NOT NULL
+            """);
+        renew.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() + lease, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        renew.Parameters.Add(new NpgsqlParameter { Value = messages.Select(held => held.Message.MessageId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        renew.Parameters.Add(new NpgsqlParameter { Value = messages.Select(held => held.Attempts).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        await renew.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async ValueTask CompleteAsync(Guid messageId, CancellationToken cancellationToken)
     {
         await using var delete = dataSource.CreateCommand("DELETE FROM outbox WHERE message_id = $1");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Feed.SharedKernel.Http;
+using Feed.SharedKernel.Storage;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             ValidationException validation => ValidationProblem(validation),
             FeedProblemException feed => FeedProblem(feed),
             BadHttpRequestException badRequest => BadRequestProblem(httpContext, badRequest),
+            _ when StoreFailures.IsOutage(exception) => StoreUnavailableProblem(httpContext),
             _ => null,
         };
 
@@ -74,6 +76,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         }
 
         return new ProblemDetails { Status = exception.Status, Title = exception.Title, Detail = exception.Message };
+    }
+
+    /// <summary>The store is down or restarting: nothing is wrong with the request, so say when to try again.</summary>
+    private static ProblemDetails StoreUnavailableProblem(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = ((int)StoreFailures.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service Unavailable",
+            Detail = "The data store is unavailable for a moment; try again after the time in Retry-After.",
+        };
     }
 
     /// <summary>

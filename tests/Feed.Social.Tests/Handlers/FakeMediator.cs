@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Feed.SharedKernel.Storage;
 using Feed.Users.Contracts;
 using Mediator;
 
@@ -8,9 +9,22 @@ namespace Feed.Social.Tests.Handlers;
 /// Stands in for the host's mediator in handler tests: answers <see cref="GetUserSummaries"/> from
 /// a fixed set of users, and records what is published in process (Social announces its changes
 /// through the outbox; only <see cref="Feed.Social.Contracts.FollowingChanged"/> is published directly).
+/// Every user it knows is made by <paramref name="newUser"/>, which registers it where the stores check
+/// (they refuse writes of anybody else).
 /// </summary>
-internal sealed class FakeMediator : ISender, IPublisher
+internal sealed class FakeMediator(Func<Guid> newUser) : ISender, IPublisher
 {
+    /// <summary>Users registered for the in-memory stores.</summary>
+    public FakeMediator(InMemoryRegisteredUsers registered)
+        : this(() =>
+        {
+            var id = Guid.CreateVersion7();
+            registered.Add(id);
+            return id;
+        })
+    {
+    }
+
     public ConcurrentQueue<object> Published { get; } = new();
 
     public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
@@ -32,7 +46,7 @@ internal sealed class FakeMediator : ISender, IPublisher
 
     public Guid AddUser(string? username = null)
     {
-        var id = Guid.CreateVersion7();
+        var id = newUser();
         _users[id] = new UserSummary(id, username ?? $"user_{id:N}", IsInfluencer: false);
         return id;
     }

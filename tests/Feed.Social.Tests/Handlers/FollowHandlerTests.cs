@@ -17,11 +17,12 @@ public sealed class FollowHandlerTests : IDisposable
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly SocialInMemory _social;
     private readonly IFollowStore _follows;
-    private readonly FakeMediator _mediator = new();
+    private readonly FakeMediator _mediator;
 
     public FollowHandlerTests()
     {
         _social = new SocialInMemory(_clock);
+        _mediator = new FakeMediator(_social.RegisteredUsers);
         _follows = _social.Follows;
     }
 
@@ -182,8 +183,8 @@ public sealed class FollowHandlerTests : IDisposable
     [InlineData(9, 10_000)]
     public async Task Follower_batches_walk_every_follower_once_then_stop(int followerCount, int batchSize)
     {
-        var followee = Guid.NewGuid();
-        var followers = Enumerable.Range(0, followerCount).Select(_ => Guid.NewGuid()).ToArray();
+        var followee = _mediator.AddUser();
+        var followers = Enumerable.Range(0, followerCount).Select(_ => _mediator.AddUser()).ToArray();
         foreach (var follower in followers)
         {
             // Same instant for all: the walk must rely on the follower id to move on.

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Outbox;
+using Feed.SharedKernel.Storage;
 using Feed.Social.Follows;
 using Feed.Social.Posts;
 using Mediator;
@@ -34,6 +35,9 @@ internal sealed class SocialInMemory : IDisposable
     public OutboxMessageTypes MessageTypes => _services.GetRequiredService<OutboxMessageTypes>();
 
     public InMemoryOutbox Outbox => _services.GetRequiredService<InMemoryOutbox>();
+
+    /// <summary>The users the in-memory stores accept writes of (the Users module fills it in a host).</summary>
+    public InMemoryRegisteredUsers RegisteredUsers => _services.GetRequiredService<InMemoryRegisteredUsers>();
 
     /// <summary>
     /// Takes every pending message out of the outbox, oldest first, as the dispatcher would deliver it

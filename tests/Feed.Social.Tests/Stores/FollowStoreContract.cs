@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Problems;
 using CsCheck;
 using System.Globalization;
 using Feed.SharedKernel.Outbox;
@@ -19,6 +20,31 @@ public abstract class FollowStoreContract
 
     /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
     private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
+
+    /// <summary>Makes <paramref name="userId"/> a user that exists, as the Users module registers one: stores refuse writes of anybody else.</summary>
+    private protected abstract void Register(Guid userId);
+
+    private protected Guid NewUser()
+    {
+        var userId = Guid.NewGuid();
+        Register(userId);
+        return userId;
+    }
+
+    [Fact]
+    public async Task A_follow_by_or_of_a_user_that_does_not_exist_is_refused_and_nothing_is_stored_or_announced()
+    {
+        var store = CreateStore();
+        var user = NewUser();
+        var messageId = Guid.NewGuid();
+
+        await Assert.ThrowsAsync<NotFoundException>(async () => await store.FollowAsync(Guid.NewGuid(), user, Epoch, count => Announcement(messageId, count), Ct));
+        await Assert.ThrowsAsync<NotFoundException>(async () => await store.FollowAsync(user, Guid.NewGuid(), Epoch, count => Announcement(messageId, count), Ct));
+
+        Assert.Equal(0, await store.CountFollowersAsync(user, Ct));
+        Assert.Empty(await store.ListAllFolloweeIdsAsync(user, Ct));
+        Assert.Null(await FindAnnouncementAsync(messageId));
+    }
 
     /// <summary>An announcement naming the follower count it was built from (its payload), with a fresh id.</summary>
     private static OutboxMessage Announce(long followerCount) => Announcement(Guid.NewGuid(), followerCount);
@@ -71,7 +97,7 @@ public abstract class FollowStoreContract
     public async Task A_new_follow_changes_and_counts_one()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
 
         var change = await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
@@ -91,7 +117,7 @@ public abstract class FollowStoreContract
         // The clash needs two inserts to pass their first check together, so many pairs are raced.
         for (var pair = 0; pair < 20; pair++)
         {
-            var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+            var (follower, followee) = (NewUser(), NewUser());
             var changes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => store.FollowAsync(follower, followee, Epoch, Announce, Ct).AsTask()));
 
             Assert.Single(changes, change => change.Changed);
@@ -104,7 +130,7 @@ public abstract class FollowStoreContract
     public async Task A_new_follow_stores_its_announcement_built_from_the_count_after_it()
     {
         var store = CreateStore();
-        var (first, second, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (first, second, followee) = (NewUser(), NewUser(), NewUser());
         var (firstId, secondId) = (Guid.NewGuid(), Guid.NewGuid());
 
         await store.FollowAsync(first, followee, Epoch, count => Announcement(firstId, count), Ct);
@@ -118,7 +144,7 @@ public abstract class FollowStoreContract
     public async Task Following_again_stores_no_announcement()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
         var againId = Guid.NewGuid();
 
@@ -132,7 +158,7 @@ public abstract class FollowStoreContract
     public async Task An_unfollow_stores_its_announcement_with_the_count_after_it_only_when_it_removed_a_follow()
     {
         var store = CreateStore();
-        var (follower, other, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (follower, other, followee) = (NewUser(), NewUser(), NewUser());
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
         await store.FollowAsync(other, followee, Epoch, Announce, Ct);
         var (removingId, repeatedId, neverId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
@@ -150,7 +176,7 @@ public abstract class FollowStoreContract
     public async Task A_failing_announcement_leaves_no_follow_behind()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await store.FollowAsync(follower, followee, Epoch, _ => throw new InvalidOperationException("no announcement"), Ct));
@@ -165,7 +191,7 @@ public abstract class FollowStoreContract
     public async Task Following_is_one_way()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
 
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
@@ -179,7 +205,7 @@ public abstract class FollowStoreContract
     public async Task Following_again_changes_nothing_and_keeps_the_first_date()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
         var again = await store.FollowAsync(follower, followee, Epoch.AddHours(1), Announce, Ct);
@@ -193,7 +219,7 @@ public abstract class FollowStoreContract
     public async Task Unfollow_removes_both_rows_once()
     {
         var store = CreateStore();
-        var (follower, other, followee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (follower, other, followee) = (NewUser(), NewUser(), NewUser());
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
         await store.FollowAsync(other, followee, Epoch.AddSeconds(1), Announce, Ct);
 
@@ -212,9 +238,9 @@ public abstract class FollowStoreContract
     public async Task Unfollowing_someone_never_followed_changes_nothing()
     {
         var store = CreateStore();
-        var followee = Guid.NewGuid();
+        var followee = NewUser();
 
-        Assert.Equal(new FollowChange(false, 0), await store.UnfollowAsync(Guid.NewGuid(), followee, Announce, Ct));
+        Assert.Equal(new FollowChange(false, 0), await store.UnfollowAsync(NewUser(), followee, Announce, Ct));
         Assert.Equal(0, await store.CountFollowersAsync(followee, Ct));
     }
 
@@ -222,7 +248,7 @@ public abstract class FollowStoreContract
     public async Task A_follow_after_an_unfollow_is_new_again_with_its_new_date()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
         await store.UnfollowAsync(follower, followee, Announce, Ct);
 
@@ -236,8 +262,8 @@ public abstract class FollowStoreContract
     public async Task Counts_report_the_followee_count_after_each_change()
     {
         var store = CreateStore();
-        var followee = Guid.NewGuid();
-        var followers = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        var followee = NewUser();
+        var followers = Enumerable.Range(0, 4).Select(_ => NewUser()).ToArray();
 
         var counts = new List<long>();
         foreach (var follower in followers)
@@ -249,15 +275,15 @@ public abstract class FollowStoreContract
 
         Assert.Equal([1, 2, 3, 4, 3], counts);
         Assert.Equal(3, await store.CountFollowersAsync(followee, Ct));
-        Assert.Equal(0, await store.CountFollowersAsync(Guid.NewGuid(), Ct));
+        Assert.Equal(0, await store.CountFollowersAsync(NewUser(), Ct));
     }
 
     [Fact]
     public async Task Followers_page_newest_first_with_ties_broken_by_follower_id()
     {
         var store = CreateStore();
-        var followee = Guid.NewGuid();
-        var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(i / 4))).ToArray();
+        var followee = NewUser();
+        var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(NewUser(), Epoch.AddMilliseconds(i / 4))).ToArray();
         foreach (var entry in entries)
         {
             await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);
@@ -272,8 +298,8 @@ public abstract class FollowStoreContract
     public async Task Followees_page_newest_first_with_ties_broken_by_followee_id()
     {
         var store = CreateStore();
-        var follower = Guid.NewGuid();
-        var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(i / 3))).ToArray();
+        var follower = NewUser();
+        var entries = Enumerable.Range(0, 9).Select(i => new FollowEntry(NewUser(), Epoch.AddMilliseconds(i / 3))).ToArray();
         foreach (var entry in entries)
         {
             await store.FollowAsync(follower, entry.UserId, entry.FollowedOn, Announce, Ct);
@@ -288,10 +314,11 @@ public abstract class FollowStoreContract
     public async Task Ties_on_created_on_order_by_the_whole_user_id_most_significant_byte_first()
     {
         var store = CreateStore();
-        var (followee, follower) = (Guid.NewGuid(), Guid.NewGuid());
+        var (followee, follower) = (NewUser(), NewUser());
         var ids = ByteOrderIds.Create();
         foreach (var id in ids.Reverse())
         {
+            Register(id);
             await store.FollowAsync(id, followee, Epoch, Announce, Ct);
             await store.FollowAsync(follower, id, Epoch, Announce, Ct);
         }
@@ -310,8 +337,8 @@ public abstract class FollowStoreContract
     public async Task List_takes_at_most_limit_entries_strictly_after_the_cursor()
     {
         var store = CreateStore();
-        var followee = Guid.NewGuid();
-        var entries = Enumerable.Range(0, 4).Select(i => new FollowEntry(Guid.NewGuid(), Epoch.AddSeconds(i))).ToArray();
+        var followee = NewUser();
+        var entries = Enumerable.Range(0, 4).Select(i => new FollowEntry(NewUser(), Epoch.AddSeconds(i))).ToArray();
         foreach (var entry in entries)
         {
             await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);
@@ -328,26 +355,26 @@ public abstract class FollowStoreContract
     public async Task All_followee_ids_are_returned_however_many()
     {
         var store = CreateStore();
-        var follower = Guid.NewGuid();
-        var followees = Enumerable.Range(0, 250).Select(_ => Guid.NewGuid()).ToArray();
+        var follower = NewUser();
+        var followees = Enumerable.Range(0, 250).Select(_ => NewUser()).ToArray();
         foreach (var (followee, i) in followees.Select((id, i) => (id, i)))
         {
             await store.FollowAsync(follower, followee, Epoch.AddMilliseconds(i % 5), Announce, Ct);
         }
 
-        await store.FollowAsync(Guid.NewGuid(), followees[0], Epoch, Announce, Ct);
+        await store.FollowAsync(NewUser(), followees[0], Epoch, Announce, Ct);
 
         var ids = await store.ListAllFolloweeIdsAsync(follower, Ct);
 
         Assert.Equal(followees.Order(), ids.Order());
-        Assert.Empty(await store.ListAllFolloweeIdsAsync(Guid.NewGuid(), Ct));
+        Assert.Empty(await store.ListAllFolloweeIdsAsync(NewUser(), Ct));
     }
 
     [Fact]
     public async Task Concurrent_follows_of_one_pair_count_once()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
 
         var messageIds = Enumerable.Range(0, 64).Select(_ => Guid.NewGuid()).ToArray();
 
@@ -366,7 +393,7 @@ public abstract class FollowStoreContract
     public async Task Concurrent_unfollows_of_one_pair_remove_once()
     {
         var store = CreateStore();
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
         await store.FollowAsync(follower, followee, Epoch, Announce, Ct);
 
         var messageIds = Enumerable.Range(0, 64).Select(_ => Guid.NewGuid()).ToArray();
@@ -383,8 +410,8 @@ public abstract class FollowStoreContract
     public async Task Concurrent_follows_by_many_followers_each_count_and_report_distinct_counts()
     {
         var store = CreateStore();
-        var followee = Guid.NewGuid();
-        var followers = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToArray();
+        var followee = NewUser();
+        var followers = Enumerable.Range(0, 100).Select(_ => NewUser()).ToArray();
 
         var changes = await Task.WhenAll(followers.Select(follower =>
             Task.Run(async () => await store.FollowAsync(follower, followee, Epoch, Announce, Ct), Ct)));
@@ -406,10 +433,10 @@ public abstract class FollowStoreContract
         await gen.SampleAsync(
             async (offsets, limits) =>
             {
-                var followee = Guid.NewGuid();
-                var follower = Guid.NewGuid();
-                var followers = offsets.Select(offset => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(offset))).ToArray();
-                var followees = offsets.Select(offset => new FollowEntry(Guid.NewGuid(), Epoch.AddMilliseconds(offset))).ToArray();
+                var followee = NewUser();
+                var follower = NewUser();
+                var followers = offsets.Select(offset => new FollowEntry(NewUser(), Epoch.AddMilliseconds(offset))).ToArray();
+                var followees = offsets.Select(offset => new FollowEntry(NewUser(), Epoch.AddMilliseconds(offset))).ToArray();
                 foreach (var entry in followers)
                 {
                     await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);

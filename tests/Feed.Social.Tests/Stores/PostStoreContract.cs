@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Problems;
 using CsCheck;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
@@ -18,6 +19,30 @@ public abstract class PostStoreContract
 
     /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
     private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
+
+    /// <summary>Makes <paramref name="userId"/> a user that exists, as the Users module registers one: stores refuse writes of anybody else.</summary>
+    private protected abstract void Register(Guid userId);
+
+    private protected Guid NewUser()
+    {
+        var userId = Guid.NewGuid();
+        Register(userId);
+        return userId;
+    }
+
+    [Fact]
+    public async Task A_post_by_a_user_that_does_not_exist_is_refused_and_nothing_is_stored_or_announced()
+    {
+        var store = CreateStore();
+        var post = NewPost(Guid.NewGuid(), Epoch);
+        var announcement = NewAnnouncement();
+
+        await Assert.ThrowsAsync<NotFoundException>(async () => await store.AddAsync(post, announcement, Ct));
+
+        Assert.Null(await store.GetAsync(post.PostId, Ct));
+        Assert.Empty(await store.ListByAuthorAsync(post.UserId, null, 10, Ct));
+        Assert.Null(await FindAnnouncementAsync(announcement.MessageId));
+    }
 
     private static OutboxMessage NewAnnouncement() =>
         new(Guid.NewGuid(), "test.post_changed", $$"""{"n":"{{Guid.NewGuid():N}}"}""", Epoch.AddMilliseconds(Random.Shared.Next(1000)));
@@ -55,7 +80,7 @@ public abstract class PostStoreContract
     public async Task Add_then_get_returns_every_field()
     {
         var store = CreateStore();
-        var post = NewPost(Guid.NewGuid(), Epoch.AddMilliseconds(123), type: PostTypes.Carousel) with { UpdatedOn = Epoch.AddSeconds(5) };
+        var post = NewPost(NewUser(), Epoch.AddMilliseconds(123), type: PostTypes.Carousel) with { UpdatedOn = Epoch.AddSeconds(5) };
 
         await store.AddAsync(post, NewAnnouncement(), Ct);
 
@@ -66,7 +91,7 @@ public abstract class PostStoreContract
     public async Task Add_stores_the_announcement_with_the_post()
     {
         var store = CreateStore();
-        var post = NewPost(Guid.NewGuid(), Epoch);
+        var post = NewPost(NewUser(), Epoch);
         var announcement = NewAnnouncement();
 
         await store.AddAsync(post, announcement, Ct);
@@ -79,7 +104,7 @@ public abstract class PostStoreContract
     public async Task Adding_a_taken_post_id_fails_and_stores_neither_the_post_nor_its_announcement()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var first = NewPost(authorId, Epoch);
         await store.AddAsync(first, NewAnnouncement(), Ct);
         var clash = NewPost(authorId, Epoch.AddSeconds(1), first.PostId);
@@ -96,7 +121,7 @@ public abstract class PostStoreContract
     public async Task Delete_stores_its_announcement_only_when_it_removed_the_post()
     {
         var store = CreateStore();
-        var post = NewPost(Guid.NewGuid(), Epoch);
+        var post = NewPost(NewUser(), Epoch);
         await store.AddAsync(post, NewAnnouncement(), Ct);
         var (removing, repeated, unknown) = (NewAnnouncement(), NewAnnouncement(), NewAnnouncement());
 
@@ -113,7 +138,7 @@ public abstract class PostStoreContract
     public async Task Concurrent_deletes_of_one_post_remove_and_announce_once()
     {
         var store = CreateStore();
-        var post = NewPost(Guid.NewGuid(), Epoch);
+        var post = NewPost(NewUser(), Epoch);
         await store.AddAsync(post, NewAnnouncement(), Ct);
         var announcements = Enumerable.Range(0, 32).Select(_ => NewAnnouncement()).ToArray();
 
@@ -145,7 +170,7 @@ public abstract class PostStoreContract
     public async Task Delete_returns_the_removed_post_and_it_is_gone_everywhere()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var kept = NewPost(authorId, Epoch);
         var deleted = NewPost(authorId, Epoch.AddMilliseconds(1));
         await store.AddAsync(kept, NewAnnouncement(), Ct);
@@ -170,14 +195,14 @@ public abstract class PostStoreContract
     public async Task List_returns_only_the_authors_posts_newest_first()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var older = NewPost(authorId, Epoch);
         var newest = NewPost(authorId, Epoch.AddMinutes(2));
         var middle = NewPost(authorId, Epoch.AddMinutes(1));
         await store.AddAsync(older, NewAnnouncement(), Ct);
         await store.AddAsync(newest, NewAnnouncement(), Ct);
         await store.AddAsync(middle, NewAnnouncement(), Ct);
-        await store.AddAsync(NewPost(Guid.NewGuid(), Epoch.AddMinutes(1)), NewAnnouncement(), Ct);
+        await store.AddAsync(NewPost(NewUser(), Epoch.AddMinutes(1)), NewAnnouncement(), Ct);
 
         Assert.Equal([newest, middle, older], await store.ListByAuthorAsync(authorId, null, 10, Ct));
     }
@@ -194,7 +219,7 @@ public abstract class PostStoreContract
     public async Task List_takes_at_most_limit_posts_strictly_after_the_cursor()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var posts = Enumerable.Range(0, 5).Select(i => NewPost(authorId, Epoch.AddSeconds(i))).ToArray();
         foreach (var post in posts)
         {
@@ -214,7 +239,7 @@ public abstract class PostStoreContract
     public async Task Posts_sharing_a_millisecond_page_by_post_id_without_gap_or_duplicate()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var sameInstant = Epoch.AddMilliseconds(42);
         var tied = Enumerable.Range(0, 7).Select(_ => NewPost(authorId, sameInstant)).ToList();
         var before = NewPost(authorId, sameInstant.AddMilliseconds(-1));
@@ -233,7 +258,7 @@ public abstract class PostStoreContract
     public async Task Ties_on_created_on_order_by_the_whole_post_id_most_significant_byte_first()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var posts = ByteOrderIds.Create().Select(id => NewPost(authorId, Epoch, id)).ToArray();
         foreach (var post in posts.Reverse())
         {
@@ -251,7 +276,7 @@ public abstract class PostStoreContract
     public async Task A_cursor_keeps_its_place_after_the_post_it_names_is_deleted()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var posts = Enumerable.Range(0, 4).Select(i => NewPost(authorId, Epoch.AddSeconds(i))).ToArray();
         foreach (var post in posts)
         {
@@ -269,7 +294,7 @@ public abstract class PostStoreContract
     public async Task Concurrent_adds_are_all_kept()
     {
         var store = CreateStore();
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var posts = Enumerable.Range(0, 200).Select(i => NewPost(authorId, Epoch.AddMilliseconds(i % 7))).ToArray();
 
         await Task.WhenAll(posts.Select(post => Task.Run(async () => await store.AddAsync(post, NewAnnouncement(), Ct), Ct)));
@@ -289,7 +314,7 @@ public abstract class PostStoreContract
         await gen.SampleAsync(
             async (offsets, limits) =>
             {
-                var authorId = Guid.NewGuid();
+                var authorId = NewUser();
                 var posts = offsets.Select(offset => NewPost(authorId, Epoch.AddMilliseconds(offset))).ToArray();
                 foreach (var post in posts)
                 {

@@ -18,6 +18,8 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
 
     private protected override IFollowStore CreateStore() => database.Social.Follows;
 
+    private protected override void Register(Guid userId) => database.Social.RegisterUser(userId);
+
     private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Social.FindOutboxMessageAsync(messageId);
 
     private static OutboxMessage Announce(long followerCount) => new(Guid.NewGuid(), "test.follow_changed", $"{followerCount}", At);
@@ -31,7 +33,7 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
     [Fact]
     public async Task Applying_the_schema_again_at_start_up_is_harmless()
     {
-        var (follower, followee) = (Guid.NewGuid(), Guid.NewGuid());
+        var (follower, followee) = (NewUser(), NewUser());
         await database.Social.Follows.FollowAsync(follower, followee, At, Announce, Ct);
 
         await using var restarted = await SocialOnPostgres.StartAsync(database.ConnectionString);
@@ -45,8 +47,8 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
     [Fact]
     public async Task A_restarted_store_reads_what_the_previous_one_wrote_and_keeps_follows_unique()
     {
-        var followee = Guid.NewGuid();
-        var followers = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToArray();
+        var followee = NewUser();
+        var followers = Enumerable.Range(0, 3).Select(_ => NewUser()).ToArray();
         await using (var before = await SocialOnPostgres.StartAsync(database.ConnectionString))
         {
             foreach (var (follower, i) in followers.Select((id, i) => (id, i)))
@@ -72,7 +74,7 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
     [Fact]
     public async Task The_handlers_store_user_followed_and_user_unfollowed_with_the_counts_as_the_outbox_delivers_them()
     {
-        var mediator = new FakeMediator();
+        var mediator = new FakeMediator(database.Social.RegisterUser);
         var (alice, bob, carol) = (mediator.AddUser(), mediator.AddUser(), mediator.AddUser());
         var announcements = database.Social.MessageTypes;
         var clock = new ManualClock(At);

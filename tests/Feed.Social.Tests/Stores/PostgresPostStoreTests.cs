@@ -18,6 +18,8 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
 
     private protected override IPostStore CreateStore() => database.Social.Posts;
 
+    private protected override void Register(Guid userId) => database.Social.RegisterUser(userId);
+
     private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Social.FindOutboxMessageAsync(messageId);
 
     private static Post NewPost(Guid authorId, DateTimeOffset createdOn) =>
@@ -34,7 +36,7 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
     [Fact]
     public async Task Applying_the_schema_again_at_start_up_is_harmless()
     {
-        var post = NewPost(Guid.NewGuid(), At);
+        var post = NewPost(NewUser(), At);
         await database.Social.Posts.AddAsync(post, NewAnnouncement(), Ct);
 
         await using var restarted = await SocialOnPostgres.StartAsync(database.ConnectionString);
@@ -48,7 +50,7 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
     [Fact]
     public async Task A_restarted_store_reads_what_the_previous_one_wrote_with_its_announcements()
     {
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var posts = Enumerable.Range(0, 3).Select(i => NewPost(authorId, At.AddMilliseconds(i))).ToArray();
         var announcements = posts.Select(_ => NewAnnouncement()).ToArray();
         await using (var before = await SocialOnPostgres.StartAsync(database.ConnectionString))
@@ -75,7 +77,7 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
     [Fact]
     public async Task The_handlers_store_post_created_and_post_deleted_as_the_outbox_delivers_them()
     {
-        var authorId = Guid.NewGuid();
+        var authorId = NewUser();
         var announcements = database.Social.MessageTypes;
 
         var created = await new CreatePostHandler(database.Social.Posts, announcements, TimeProvider.System)

@@ -2,6 +2,7 @@ using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Storage;
 using Feed.Social.Follows;
 using Feed.Social.Posts;
+using Feed.Users;
 using Feed.Testing;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -31,8 +32,26 @@ internal sealed class SocialOnPostgres : IAsyncDisposable
 
     public static async Task<SocialOnPostgres> StartAsync(string connectionString)
     {
-        var services = await ModuleOnPostgres.StartAsync(connectionString, (services, configuration) => services.AddSocial(configuration));
+        // With the Users module: its users table is what Social's stores check their writes against.
+        var services = await ModuleOnPostgres.StartAsync(connectionString, (services, configuration) => services.AddUsers(configuration).AddSocial(configuration));
         return new SocialOnPostgres(services);
+    }
+
+    /// <summary>
+    /// A user as the Users module stores one (a row of its table, its document reduced to the id):
+    /// Social's stores refuse writes of users that do not exist. Synchronous, so contract tests can
+    /// make users wherever they make ids.
+    /// </summary>
+    public Guid RegisterUser() => RegisterUser(Guid.NewGuid());
+
+    public Guid RegisterUser(Guid userId)
+    {
+        using var insert = _services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            $"INSERT INTO {RegisteredUsers.PostgresTable} (id, data, mt_dotnet_type, username_key, email_key) VALUES ($1, jsonb_build_object('Id', $1), 'Feed.Users.Postgres.UserDocument', $2, $2)");
+        insert.Parameters.Add(new NpgsqlParameter { Value = userId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = userId.ToString("N") });
+        insert.ExecuteNonQuery();
+        return userId;
     }
 
     /// <summary>The <c>outbox</c> row with this id, or null: what the dispatcher would deliver.</summary>

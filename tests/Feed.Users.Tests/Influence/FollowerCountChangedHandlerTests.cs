@@ -10,7 +10,7 @@ namespace Feed.Users.Tests.Influence;
 
 public sealed class FollowerCountChangedHandlerTests
 {
-    private readonly InMemoryUserStore _store = new();
+    private readonly InMemoryUserStore _store = new(new Feed.SharedKernel.Storage.InMemoryRegisteredUsers());
     private readonly RecordingPublisher _published = new();
     private readonly ManualClock _time = new(DateTimeOffset.Parse("2025-06-01T12:00:00.123Z", System.Globalization.CultureInfo.InvariantCulture));
 

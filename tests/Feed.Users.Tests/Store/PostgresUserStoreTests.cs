@@ -18,6 +18,20 @@ public sealed class PostgresUserStoreTests(PostgresUsersDatabase database) : Use
     }
 
     [Fact]
+    public async Task A_new_user_is_a_row_of_the_table_other_modules_check_their_writes_against()
+    {
+        var user = UserFactory.NewUser();
+        await database.Users.Store.AddAsync(user, None);
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(None);
+        await using var transaction = await connection.BeginTransactionAsync(None);
+        await Feed.SharedKernel.Storage.RegisteredUsers.RequireAsync(connection, transaction, [user.UserId], None);
+        await Assert.ThrowsAsync<Feed.SharedKernel.Problems.NotFoundException>(
+            () => Feed.SharedKernel.Storage.RegisteredUsers.RequireAsync(connection, transaction, [user.UserId, Guid.NewGuid()], None));
+    }
+
+    [Fact]
     public async Task Applying_the_schema_again_at_start_up_is_harmless()
     {
         var user = UserFactory.NewUser();

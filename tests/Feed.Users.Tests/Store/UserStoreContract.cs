@@ -137,6 +137,22 @@ public abstract class UserStoreContract
     }
 
     [Fact]
+    public async Task A_new_security_stamp_is_stored_and_other_changes_keep_it()
+    {
+        var store = await CreateStoreAsync();
+        var user = UserFactory.NewUser();
+        await store.AddAsync(user, None);
+
+        await store.UpdateProfileAsync(user.UserId, new ProfileChanges(Location: "Porto"), user.UpdatedOn.AddSeconds(1), None);
+        var afterProfile = await store.GetAsync(user.UserId, None);
+        await store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "another-hash", SecurityStamp: "new-stamp"), user.UpdatedOn.AddSeconds(2), None);
+        var afterPassword = await store.GetAsync(user.UserId, None);
+
+        Assert.Equal(user.SecurityStamp, afterProfile!.SecurityStamp);
+        Assert.Equal("new-stamp", afterPassword!.SecurityStamp);
+    }
+
+    [Fact]
     public async Task Profile_update_changes_only_the_given_fields()
     {
         var store = await CreateStoreAsync();

@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Storage;
 using Feed.Social.Follows;
 
 namespace Feed.Social.InMemory;
@@ -8,7 +9,7 @@ namespace Feed.Social.InMemory;
 /// Follows in process memory: the <c>followers</c> and <c>following</c> partitions, changed
 /// together under one lock so a follow, its reverse row, the count and the announcement never disagree.
 /// </summary>
-internal sealed class InMemoryFollowStore(InMemoryOutbox outbox) : IFollowStore
+internal sealed class InMemoryFollowStore(InMemoryOutbox outbox, InMemoryRegisteredUsers users) : IFollowStore
 {
     private readonly Lock _gate = new();
 
@@ -23,6 +24,7 @@ internal sealed class InMemoryFollowStore(InMemoryOutbox outbox) : IFollowStore
     {
         lock (_gate)
         {
+            users.Require(followerId, followeeId);
             var existing = _followers.GetValueOrDefault(followeeId);
             if (existing is not null && existing.Contains(followerId))
             {

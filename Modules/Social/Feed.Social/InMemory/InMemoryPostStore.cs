@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Storage;
 using Feed.Social.Posts;
 
 namespace Feed.Social.InMemory;
@@ -8,7 +9,7 @@ namespace Feed.Social.InMemory;
 /// Posts in process memory: a by-id lookup beside one newest-first partition per author. A change
 /// and its announcement are made under one lock, so no reader sees one without the other.
 /// </summary>
-internal sealed class InMemoryPostStore(InMemoryOutbox outbox) : IPostStore
+internal sealed class InMemoryPostStore(InMemoryOutbox outbox, InMemoryRegisteredUsers users) : IPostStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Post> _byId = [];
@@ -18,6 +19,7 @@ internal sealed class InMemoryPostStore(InMemoryOutbox outbox) : IPostStore
     {
         lock (_gate)
         {
+            users.Require(post.UserId);
             if (!_byId.TryAdd(post.PostId, post))
             {
                 throw new InvalidOperationException($"Post {post.PostId} already exists.");

@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Storage;
 using Feed.Social.Follows;
 using Npgsql;
 
@@ -25,6 +26,7 @@ internal sealed class PostgresFollowStore(NpgsqlDataSource dataSource, OutboxSig
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RegisteredUsers.RequireAsync(connection, transaction, [followerId, followeeId], cancellationToken);
 
         // Every unique index arbitrates, not only (followee_id, follower_id): two follows of one pair in
         // the same millisecond also clash on the primary key (followee_id, created_on, follower_id),

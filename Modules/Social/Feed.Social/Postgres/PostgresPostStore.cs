@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Storage;
 using Feed.Social.Posts;
 using Npgsql;
 
@@ -32,6 +33,7 @@ internal sealed class PostgresPostStore(NpgsqlDataSource dataSource, OutboxSigna
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RegisteredUsers.RequireAsync(connection, transaction, [post.UserId], cancellationToken);
         await using var insert = new NpgsqlCommand(
                 "INSERT INTO posts (user_id, created_on, post_id, post_url, post_type, updated_on) VALUES ($1, $2, $3, $4, $5, $6)",
                 connection,

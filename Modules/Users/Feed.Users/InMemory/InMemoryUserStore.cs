@@ -1,3 +1,5 @@
+using Feed.SharedKernel.Storage;
+
 namespace Feed.Users.InMemory;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Feed.Users.InMemory;
 /// check-then-insert of registration and the compare-and-set of the influencer flag are atomic.
 /// Rows are immutable records: readers get a snapshot that later writes cannot change.
 /// </summary>
-internal sealed class InMemoryUserStore : IUserStore
+internal sealed class InMemoryUserStore(InMemoryRegisteredUsers registered) : IUserStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, User> _users = [];
@@ -39,6 +41,7 @@ internal sealed class InMemoryUserStore : IUserStore
             _idsByUsername.Add(usernameKey, user.UserId);
             _usernameKeys.Add(usernameKey);
             _idsByEmail.Add(emailKey, user.UserId);
+            registered.Add(user.UserId);
             return ValueTask.FromResult(UserWriteOutcome.Done);
         }
     }

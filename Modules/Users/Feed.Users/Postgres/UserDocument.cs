@@ -23,6 +23,8 @@ internal sealed class UserDocument
 
     public string PasswordHash { get; set; } = "";
 
+    public string SecurityStamp { get; set; } = "";
+
     public string? Location { get; set; }
 
     public string? Phone { get; set; }
@@ -45,6 +47,7 @@ internal sealed class UserDocument
         Email = user.Email,
         EmailKey = User.NormalizeKey(user.Email),
         PasswordHash = user.PasswordHash,
+        SecurityStamp = user.SecurityStamp,
         Location = user.Location,
         Phone = user.Phone,
         Age = user.Age,
@@ -54,7 +57,10 @@ internal sealed class UserDocument
     };
 
     public User ToUser() => new(
-        Id, Username, FirstName, LastName, Email, PasswordHash, Location, Phone, Age, IsInfluencer, CreatedOn, UpdatedOn);
+        Id, Username, FirstName, LastName, Email, PasswordHash, Location, Phone, Age, IsInfluencer, CreatedOn, UpdatedOn)
+    {
+        SecurityStamp = SecurityStamp,
+    };
 
     // The generated ToString would print the password hash and contact details into logs.
     public override string ToString() => $"UserDocument {Id} ({Username})";

@@ -9,6 +9,7 @@ namespace Feed.Users.Postgres;
 /// </summary>
 internal static class UserDocumentMapping
 {
+    /// <summary>Gives the table its name, <c>mt_doc_users</c>, which other modules' stores check writes against (<c>RegisteredUsers</c>).</summary>
     public const string TableAlias = "users";
     public const string UsernameKeyIndex = "mt_doc_users_uidx_username_key";
     public const string EmailKeyIndex = "mt_doc_users_uidx_email_key";

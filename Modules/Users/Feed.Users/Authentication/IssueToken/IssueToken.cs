@@ -64,6 +64,7 @@ internal sealed class IssueTokenHandler(
             {
                 [JwtRegisteredClaimNames.Sub] = user.UserId.ToString(),
                 ["name"] = user.Username,
+                [FeedAuthOptions.SecurityStampClaim] = user.SecurityStamp,
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
             },
             SigningCredentials = new SigningCredentials(auth.CreateSigningKey(), SecurityAlgorithms.HmacSha256),

@@ -5,7 +5,7 @@ using Mediator;
 
 namespace Feed.Users.Profiles.UpdateOwnProfile;
 
-internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes passwords, TimeProvider time)
+internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes passwords, CurrentUserTokens tokens, TimeProvider time)
     : ICommandHandler<UpdateOwnProfile, OwnProfile>
 {
     public async ValueTask<OwnProfile> Handle(UpdateOwnProfile command, CancellationToken cancellationToken)
@@ -24,8 +24,16 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
             passwordHash,
             command.Location,
             command.Phone,
-            command.Age);
+            command.Age,
+            // A new password ends every token issued before it.
+            SecurityStamp: passwordHash is null ? null : User.NewSecurityStamp());
         var result = await store.UpdateProfileAsync(command.UserId, changes, time.GetUtcNowMilliseconds(), cancellationToken);
+        if (passwordHash is not null)
+        {
+            // This instance refuses the older tokens from the next request on (others within the stamp cache's duration).
+            tokens.Forget(command.UserId);
+        }
+
         return result.Outcome switch
         {
             UserWriteOutcome.Done => OwnProfile.Of(result.User!),

@@ -25,7 +25,7 @@ internal sealed class RegisterUserHandler(IUserStore store, PasswordHashes passw
             IsInfluencer: false,
             CreatedOn: now,
             UpdatedOn: now);
-        user = user with { PasswordHash = passwords.Hash(user, command.Password) };
+        user = user with { PasswordHash = passwords.Hash(user, command.Password), SecurityStamp = User.NewSecurityStamp() };
 
         return await store.AddAsync(user, cancellationToken) switch
         {

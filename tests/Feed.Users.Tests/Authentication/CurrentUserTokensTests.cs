@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using Feed.SharedKernel.Auth;
+using Feed.Users.Authentication;
+using Feed.Users.InMemory;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Feed.Users.Tests.Authentication;
+
+/// <summary>
+/// The token check reads a user's security stamp from the store once per cache period, not once per
+/// request: measured here by counting the store reads of many checks.
+/// </summary>
+public sealed class CurrentUserTokensTests : IDisposable
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly CountingUserStore _store = new(new InMemoryUserStore(new Feed.SharedKernel.Storage.InMemoryRegisteredUsers()));
+    private readonly CurrentUserTokens _tokens;
+
+    public CurrentUserTokensTests() =>
+        _tokens = new CurrentUserTokens(_store, Options.Create(new FeedAuthOptions { SecurityStampCacheDuration = TimeSpan.FromMinutes(5) }));
+
+    [Fact]
+    public async Task A_thousand_checks_of_one_users_tokens_read_the_store_once()
+    {
+        var user = UserFactory.NewUser();
+        await _store.AddAsync(user, None);
+
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), user.SecurityStamp), None));
+        }
+
+        Assert.Equal(1, _store.Reads);
+    }
+
+    [Fact]
+    public async Task Tokens_for_a_user_that_does_not_exist_are_refused_and_read_the_store_once()
+    {
+        var nobody = Guid.NewGuid().ToString();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.NotNull(await _tokens.RefusalAsync(Principal(nobody, "stamp"), None));
+        }
+
+        Assert.Equal(1, _store.Reads);
+    }
+
+    [Theory]
+    [InlineData("not-a-guid")]
+    [InlineData("")]
+    [InlineData(null)]
+    public async Task A_subject_that_is_not_a_user_id_is_refused_without_a_store_read(string? subject)
+    {
+        Assert.NotNull(await _tokens.RefusalAsync(Principal(subject, "stamp"), None));
+
+        Assert.Equal(0, _store.Reads);
+    }
+
+    [Fact]
+    public async Task After_a_password_change_the_old_stamp_is_refused_at_once_and_the_new_one_accepted()
+    {
+        var user = UserFactory.NewUser();
+        await _store.AddAsync(user, None);
+        Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), user.SecurityStamp), None));
+
+        var changed = await _store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "new-hash", SecurityStamp: User.NewSecurityStamp()), user.UpdatedOn.AddSeconds(1), None);
+        _tokens.Forget(user.UserId);
+
+        Assert.NotNull(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), user.SecurityStamp), None));
+        Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), changed.User!.SecurityStamp), None));
+        Assert.Equal(2, _store.Reads);
+    }
+
+    [Fact]
+    public async Task A_user_stored_before_stamps_existed_keeps_their_stampless_tokens_until_a_new_password()
+    {
+        var user = UserFactory.NewUser() with { SecurityStamp = string.Empty };
+        await _store.AddAsync(user, None);
+        Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), stamp: null), None));
+
+        await _store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "new-hash", SecurityStamp: User.NewSecurityStamp()), user.UpdatedOn.AddSeconds(1), None);
+        _tokens.Forget(user.UserId);
+
+        Assert.NotNull(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), stamp: null), None));
+    }
+
+    public void Dispose() => _tokens.Dispose();
+
+    private static ClaimsPrincipal Principal(string? subject, string? stamp)
+    {
+        var claims = new List<Claim>();
+        if (stamp is not null)
+        {
+            claims.Add(new Claim(FeedAuthOptions.SecurityStampClaim, stamp));
+        }
+
+        if (subject is not null)
+        {
+            claims.Add(new Claim(JwtRegisteredClaimNames.Sub, subject));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "test"));
+    }
+
+    /// <summary>The real in-memory store, with its reads by id counted.</summary>
+    private sealed class CountingUserStore(IUserStore inner) : IUserStore
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public ValueTask<User?> GetAsync(Guid userId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.GetAsync(userId, cancellationToken);
+        }
+
+        public ValueTask<UserWriteOutcome> AddAsync(User user, CancellationToken cancellationToken) => inner.AddAsync(user, cancellationToken);
+
+        public ValueTask<User?> FindByUsernameAsync(string username, CancellationToken cancellationToken) => inner.FindByUsernameAsync(username, cancellationToken);
+
+        public ValueTask<IReadOnlyList<User>> GetManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) => inner.GetManyAsync(userIds, cancellationToken);
+
+        public ValueTask<UserUpdateResult> UpdateProfileAsync(Guid userId, ProfileChanges changes, DateTimeOffset updatedOn, CancellationToken cancellationToken) =>
+            inner.UpdateProfileAsync(userId, changes, updatedOn, cancellationToken);
+
+        public ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, CancellationToken cancellationToken) =>
+            inner.TrySetInfluencerAsync(userId, isInfluencer, changedOn, cancellationToken);
+
+        public ValueTask<IReadOnlyList<User>> SearchByUsernamePrefixAsync(string prefix, int limit, CancellationToken cancellationToken) =>
+            inner.SearchByUsernamePrefixAsync(prefix, limit, cancellationToken);
+    }
+}

@@ -37,13 +37,17 @@ internal static class TimelineCacheRegistration
     /// <summary>
     /// The connection string's settings, plus what the cache relies on: start even while Redis is
     /// down (reconnecting in the background), and fail commands at once while disconnected instead
-    /// of queueing them until they time out, so that requests fall back to the store without delay.
+    /// of queueing them until they time out, so that requests fall back to the store without delay;
+    /// and what the health check needs on a cluster.
     /// </summary>
     public static ConfigurationOptions ConnectionOptions(string connectionString)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        // The health check asks each node of a cluster CLUSTER INFO, which the client allows only in
+        // admin mode (a client-side guard: the cache itself sends no admin command).
+        options.AllowAdmin = true;
         return options;
     }
 }

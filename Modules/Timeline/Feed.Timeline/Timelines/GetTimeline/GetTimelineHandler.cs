@@ -66,8 +66,9 @@ internal sealed class GetTimelineHandler(
         }
 
         var pulled = state.Pulled;
-        if (!reads.HasPrefetched(pulled, after, settings.PostsPerInfluencer + 1))
+        if (pulled.Count == 0 || !reads.HasPrefetched(pulled, after, settings.PostsPerInfluencer + 1))
         {
+            // Started from a state that has changed since: read what the checked state names instead.
             await reads.AbandonPrefetchAsync();
             reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
         }

@@ -51,9 +51,9 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         }
     }
 
-    /// <summary>True when the prefetch started (if any) answers every one of these influencers' first reads.</summary>
+
     public bool HasPrefetched(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer) =>
-        influencerIds.Count == 0 || (_prefetched is { } prefetched && prefetched.Answers(influencerIds, after, limitPerInfluencer));
+        _prefetched is { } prefetched && prefetched.Answers(influencerIds, after, limitPerInfluencer);
 
     /// <summary>Waits for a prefetch that will not be used; its failure, if any, does not concern the caller.</summary>
     public async Task AbandonPrefetchAsync()

@@ -50,6 +50,16 @@ public sealed class TimelineOptionsTests
         Assert.Contains(key[(key.LastIndexOf(':') + 1)..], error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:6379,abortConnect=perhaps")]
+    [InlineData(",,,")]
+    public void An_unreadable_redis_connection_string_stops_start_up_naming_the_setting(string connectionString)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Feed:Timeline:Cache"] = "Redis", ["ConnectionStrings:Redis"] = connectionString }));
+
+        Assert.Contains("ConnectionStrings:Redis", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_redis_cache_without_a_connection_string_stops_start_up_naming_the_setting()
     {

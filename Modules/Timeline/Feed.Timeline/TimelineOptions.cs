@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Feed.Timeline;
 
@@ -71,9 +72,29 @@ internal enum TimelineCacheProvider
 /// <summary>Stops start-up with a message naming the missing setting.</summary>
 internal sealed class TimelineOptionsValidator : IValidateOptions<TimelineOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TimelineOptions options) =>
-        options.Cache == TimelineCacheProvider.Redis && string.IsNullOrWhiteSpace(options.RedisConnectionString)
-            ? ValidateOptionsResult.Fail(
-                "Feed:Timeline:Cache is Redis but ConnectionStrings:Redis is not set (environment variable ConnectionStrings__Redis).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, TimelineOptions options)
+    {
+        if (options.Cache != TimelineCacheProvider.Redis)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        {
+            return ValidateOptionsResult.Fail(
+                "Feed:Timeline:Cache is Redis but ConnectionStrings:Redis is not set (environment variable ConnectionStrings__Redis).");
+        }
+
+        // One server or several nodes of a cluster; a string the client cannot read is a start-up error, not a first request's.
+        try
+        {
+            return ConfigurationOptions.Parse(options.RedisConnectionString).EndPoints.Count > 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail("ConnectionStrings:Redis names no server (expected host:port, or several separated by commas for a cluster).");
+        }
+        catch (ArgumentException exception)
+        {
+            return ValidateOptionsResult.Fail($"ConnectionStrings:Redis is not a valid Redis connection string: {exception.Message}");
+        }
+    }
 }

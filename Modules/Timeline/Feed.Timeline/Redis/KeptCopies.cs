@@ -16,21 +16,37 @@ internal sealed class KeptCopies<TCopy>(int capacity)
 {
     private readonly ConcurrentDictionary<Guid, TCopy> _copies = new();
 
+    // Counted here: ConcurrentDictionary.Count takes every lock. Approximate under races, which a bound may be.
+    private int _count;
+
     public TCopy? Find(Guid ownerId) => _copies.TryGetValue(ownerId, out var copy) ? copy : null;
 
     public void Keep(Guid ownerId, TCopy copy)
     {
-        if (_copies.Count >= capacity && !_copies.ContainsKey(ownerId))
+        if (_copies.TryAdd(ownerId, copy))
         {
-            // Bounded: a process that met more owners than it keeps starts over (rare; copies are cheap to read again).
-            _copies.Clear();
+            if (Interlocked.Increment(ref _count) > capacity)
+            {
+                // Bounded: a process that met more owners than it keeps starts over (rare; copies are cheap to read again).
+                _copies.Clear();
+                _copies[ownerId] = copy;
+                Interlocked.Exchange(ref _count, 1);
+            }
+
+            return;
         }
 
         _copies[ownerId] = copy;
     }
 
     /// <summary>Forgets a copy found out of date (unless replaced meanwhile), so that no read checks it again.</summary>
-    public void Forget(Guid ownerId, TCopy stale) => _copies.TryRemove(new KeyValuePair<Guid, TCopy>(ownerId, stale));
+    public void Forget(Guid ownerId, TCopy stale)
+    {
+        if (_copies.TryRemove(new KeyValuePair<Guid, TCopy>(ownerId, stale)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 }
 
 /// <summary>A reader's state as filled in Redis under <see cref="Stamp"/> (unique per fill) and <see cref="Version"/>.</summary>

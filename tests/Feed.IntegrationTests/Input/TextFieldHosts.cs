@@ -20,6 +20,9 @@ public sealed class TextFieldHost(FeedApiFactory api, FeedUser user)
 
     public FeedUser User { get; private set; } = user;
 
+    /// <summary>The user's password now: a password change must name it.</summary>
+    public string CurrentPassword { get; private set; } = Password;
+
     public HttpClient Anonymous { get; } = api.CreateClient();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -44,6 +47,7 @@ public sealed class TextFieldHost(FeedApiFactory api, FeedUser user)
         var client = Api.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!["access_token"]!.GetValue<string>());
         User = User with { Http = client };
+        CurrentPassword = password;
     }
 
     /// <summary>Percent-encodes text as a browser would: UTF-8 (an unpaired surrogate becomes U+FFFD), every byte but unreserved ones escaped.</summary>

@@ -47,7 +47,8 @@ public sealed class TextFieldProperties(TextFieldHosts hosts) : IClassFixture<Te
         Patch("first_name", Gen.String[Gen.Char["abc XYZé"], 1, 20]),
         Patch("last_name", Gen.String[Gen.Char["abc XYZé"], 1, 20]),
         Patch("email", Gen.String[Gen.Char["abc019."], 1, 10].Select(local => $"y{local}@example.com")),
-        Patch("password", Gen.String[Gen.Char["abc XYZ019!é"], 8, 20], Rule.Secret),
+        new("patch.password", Rule.Secret, false, Gen.String[Gen.Char["abc XYZ019!é"], 8, 20], (host, value, _) =>
+            host.SendJsonAsync(HttpMethod.Patch, "/api/users/me", new Dictionary<string, string> { ["password"] = value, ["current_password"] = host.CurrentPassword }, signedIn: true)),
         Patch("location", Gen.String[Gen.Char["abc XYZé,"], 0, 20]),
         Patch("phone", Gen.String[Gen.Char["0123456789 +-()"], 1, 15]),
         new("token.username", Rule.Plain, false, Gen.String[Gen.Char["abcxyz_"], 3, 12], (host, value, _) =>

@@ -51,7 +51,7 @@ public sealed class IssueTokenTests(FeedApiFactory api) : IClassFixture<FeedApiF
     public async Task A_new_password_replaces_the_old_one()
     {
         var user = await _factory.RegisterAsync();
-        (await user.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password" }, Ct)).EnsureSuccessStatusCode();
+        (await user.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = UsersApi.Password }, Ct)).EnsureSuccessStatusCode();
 
         var old = await _client.PostAsJsonAsync("/api/auth/token", new { username = user.Username, password = UsersApi.Password }, Ct);
         var renewed = await _client.PostAsJsonAsync("/api/auth/token", new { username = user.Username, password = "a brand new password" }, Ct);

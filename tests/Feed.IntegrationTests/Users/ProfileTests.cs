@@ -131,6 +131,24 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("not the password")]
+    public async Task A_new_password_needs_the_current_one_and_without_it_nothing_changes(string? currentPassword)
+    {
+        var user = await _factory.RegisterAsync();
+        var body = new Dictionary<string, string?> { ["password"] = "a brand new password", ["current_password"] = currentPassword };
+
+        var response = await user.Http.PatchAsJsonAsync("/api/users/me", body, Ct);
+
+        await response.AssertFieldProblemAsync(HttpStatusCode.BadRequest, "current_password");
+        Assert.Equal(HttpStatusCode.OK, (await user.Http.GetAsync("/api/users/me", Ct)).StatusCode); // the token still counts
+        var oldPassword = await _anonymous.PostAsJsonAsync("/api/auth/token", new { username = user.Username, password = UsersApi.Password }, Ct);
+        var newPassword = await _anonymous.PostAsJsonAsync("/api/auth/token", new { username = user.Username, password = "a brand new password" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, oldPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, newPassword.StatusCode);
+    }
+
+    [Theory]
     [InlineData("first_name", "")]
     [InlineData("last_name", "")]
     [InlineData("email", "nope")]

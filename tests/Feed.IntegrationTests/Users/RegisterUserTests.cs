@@ -70,7 +70,7 @@ public sealed class RegisterUserTests(FeedApiFactory api) : IClassFixture<FeedAp
             await user.Http.GetStringAsync("/api/users/me", Ct),
             await _client.GetStringAsync($"/api/users/{user.UserId}", Ct),
             await _client.GetStringAsync($"/api/users?username={user.Username}", Ct),
-            await (await user.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password" }, Ct)).Content.ReadAsStringAsync(Ct),
+            await (await user.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = UsersApi.Password }, Ct)).Content.ReadAsStringAsync(Ct),
         };
 
         Assert.All(bodies, body =>

@@ -81,7 +81,7 @@ public sealed class TokenUserTests(FeedApiFactory api) : IClassFixture<FeedApiFa
         var earlier = user.Http.DefaultRequestHeaders.Authorization!.Parameter!;
         Assert.Equal(HttpStatusCode.OK, (await SendAsync("GET", "/api/users/me", earlier)).StatusCode);
 
-        (await user.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password" }, Ct)).EnsureSuccessStatusCode();
+        (await user.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = UsersApi.Password }, Ct)).EnsureSuccessStatusCode();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync("GET", "/api/users/me", earlier)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync("POST", "/api/posts", earlier)).StatusCode);

@@ -9,7 +9,7 @@ public sealed class UserValidatorsTests
 {
     private static readonly RegisterUser Valid = new("ada.l_1", "Ada", "Lovelace", "ada@example.com", "analytical engine", "London", "+44 (20) 7946-0000", 36);
 
-    private static readonly UpdateOwnProfile NoChange = new(Guid.CreateVersion7(), null, null, null, null, null, null, null, null);
+    private static readonly UpdateOwnProfile NoChange = new(Guid.CreateVersion7(), null, null, null, null, null, null, null, null, null);
 
     private static string[] FailedFields(ValidationResult result) =>
         result.Errors.Select(error => Feed.SharedKernel.Problems.ProblemExceptionHandler.FieldName(error.PropertyName)).Distinct().ToArray();

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Validation;
 using FluentValidation;
 using Mediator;
 
@@ -5,7 +6,9 @@ namespace Feed.Users.Profiles.UpdateOwnProfile;
 
 /// <summary>
 /// Changes the fields that are not null. <see cref="Username"/> is here only so that an attempt to
-/// change it is refused with a clear error rather than silently ignored: usernames are immutable.
+/// change it is refused with a clear error rather than silently ignored: usernames are immutable. A new
+/// <see cref="Password"/> needs the <see cref="CurrentPassword"/>: a token alone (perhaps stolen) must
+/// not be enough to take the account over.
 /// </summary>
 internal sealed record UpdateOwnProfile(
     Guid UserId,
@@ -14,6 +17,7 @@ internal sealed record UpdateOwnProfile(
     string? LastName,
     string? Email,
     string? Password,
+    string? CurrentPassword,
     string? Location,
     string? Phone,
     int? Age) : ICommand<OwnProfile>;
@@ -25,12 +29,13 @@ internal sealed record UpdateOwnProfileBody(
     string? LastName = null,
     string? Email = null,
     string? Password = null,
+    string? CurrentPassword = null,
     string? Location = null,
     string? Phone = null,
     int? Age = null)
 {
     public UpdateOwnProfile ToCommand(Guid userId) =>
-        new(userId, Username, FirstName, LastName, Email, Password, Location, Phone, Age);
+        new(userId, Username, FirstName, LastName, Email, Password, CurrentPassword, Location, Phone, Age);
 }
 
 internal sealed class UpdateOwnProfileValidator : AbstractValidator<UpdateOwnProfile>
@@ -43,6 +48,8 @@ internal sealed class UpdateOwnProfileValidator : AbstractValidator<UpdateOwnPro
         RuleFor(x => x.LastName!).ValidName("last_name").When(x => x.LastName is not null);
         RuleFor(x => x.Email!).ValidEmail().When(x => x.Email is not null);
         RuleFor(x => x.Password!).ValidPassword().When(x => x.Password is not null);
+        // Whether it is given and right is the handler's check, once the new password itself is valid.
+        RuleFor(x => x.CurrentPassword).SecretText("current_password");
         RuleFor(x => x.Location).ValidLocation();
         RuleFor(x => x.Phone).ValidPhone();
         RuleFor(x => x.Age).ValidAge();

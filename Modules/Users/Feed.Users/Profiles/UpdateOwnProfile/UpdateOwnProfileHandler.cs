@@ -14,6 +14,16 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
         if (command.Password is not null)
         {
             var user = await store.GetAsync(command.UserId, cancellationToken) ?? throw Missing();
+            if (command.CurrentPassword is null)
+            {
+                throw new InvalidFieldException("current_password", "'current_password' is required to change the password.");
+            }
+
+            if (!passwords.Matches(user, command.CurrentPassword))
+            {
+                throw new InvalidFieldException("current_password", "'current_password' is not the account's password.");
+            }
+
             passwordHash = passwords.Hash(user, command.Password);
         }
 

@@ -34,4 +34,25 @@ public static class TestServers
     /// <summary>A Redis connection for tests; each test uses keys of its own or a database index of its own.</summary>
     public static Task<ConnectionMultiplexer> ConnectRedisAsync() =>
         ConnectionMultiplexer.ConnectAsync($"{RedisServer},allowAdmin=true,abortConnect=false");
+
+    /// <summary>
+    /// Deletes every key starting with <paramref name="prefix"/>, as a flush or eviction would: on every
+    /// master of a cluster (one server otherwise), one key per DEL (a cluster refuses a DEL across slots).
+    /// Returns how many there were.
+    /// </summary>
+    public static async Task<int> DeleteRedisKeysAsync(IConnectionMultiplexer redis, string prefix, int database = 0)
+    {
+        var keys = new List<RedisKey>();
+        foreach (var server in redis.GetServers().Where(server => !server.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(database, prefix + "*"))
+            {
+                keys.Add(key);
+            }
+        }
+
+        var db = redis.GetDatabase(database);
+        await Task.WhenAll(keys.Select(key => db.KeyDeleteAsync(key)));
+        return keys.Count;
+    }
 }

@@ -67,20 +67,7 @@ internal sealed class RedisTestCache : IDisposable
     public RedisKey VersionKey => Prefix + "timeline-cache:version";
 
     /// <summary>Drops every key of this cache, as FLUSHDB or eviction would (on every master of a cluster).</summary>
-    public async Task ForgetEverythingAsync()
-    {
-        var keys = new List<RedisKey>();
-        foreach (var server in Redis.GetServers().Where(server => !server.IsReplica))
-        {
-            await foreach (var key in server.KeysAsync(Database, Prefix + "*"))
-            {
-                keys.Add(key);
-            }
-        }
-
-        // One key per DEL: a cluster refuses a DEL across slots.
-        await Task.WhenAll(keys.Select(key => Db.KeyDeleteAsync(key)));
-    }
+    public Task ForgetEverythingAsync() => TestServers.DeleteRedisKeysAsync(Redis, Prefix, Database);
 
     /// <summary>FLUSHDB of this cache's own database; on a cluster, which has one database, every key of this cache.</summary>
     public Task FlushDatabaseAsync() =>

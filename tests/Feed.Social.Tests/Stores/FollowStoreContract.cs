@@ -12,24 +12,9 @@ namespace Feed.Social.Tests.Stores;
 /// and supplies the store and a way to find what it stored in its outbox; tests use fresh user and
 /// message ids, so a store may be shared between them.
 /// </summary>
-public abstract class FollowStoreContract
+public abstract class FollowStoreContract : SocialStoreContract
 {
-    protected static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     private protected abstract IFollowStore CreateStore();
-
-    /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
-    private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
-
-    /// <summary>Makes <paramref name="userId"/> a user that exists, as the Users module registers one: stores refuse writes of anybody else.</summary>
-    private protected abstract void Register(Guid userId);
-
-    private protected Guid NewUser()
-    {
-        var userId = Guid.NewGuid();
-        Register(userId);
-        return userId;
-    }
 
     [Fact]
     public async Task A_follow_by_or_of_a_user_that_does_not_exist_is_refused_and_nothing_is_stored_or_announced()

@@ -11,24 +11,9 @@ namespace Feed.Social.Tests.Stores;
 /// and supplies the store and a way to find what it stored in its outbox; tests use fresh author,
 /// post and message ids, so a store may be shared between them.
 /// </summary>
-public abstract class PostStoreContract
+public abstract class PostStoreContract : SocialStoreContract
 {
-    protected static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     private protected abstract IPostStore CreateStore();
-
-    /// <summary>The message with this id in the outbox the store writes to, or null.</summary>
-    private protected abstract ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId);
-
-    /// <summary>Makes <paramref name="userId"/> a user that exists, as the Users module registers one: stores refuse writes of anybody else.</summary>
-    private protected abstract void Register(Guid userId);
-
-    private protected Guid NewUser()
-    {
-        var userId = Guid.NewGuid();
-        Register(userId);
-        return userId;
-    }
 
     [Fact]
     public async Task A_post_by_a_user_that_does_not_exist_is_refused_and_nothing_is_stored_or_announced()

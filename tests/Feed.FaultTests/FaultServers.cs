@@ -53,7 +53,10 @@ public sealed class FaultServers : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync(string purpose)
     {
         var name = $"fault_{purpose}_{Guid.NewGuid():N}"[..40];
-        await using (var connection = new NpgsqlConnection(Postgres))
+        // Unpooled: a pooled connection opened before a test restarted PostgreSQL is dead after it
+        // (57P01), and the next test's first command would fail on it.
+        var admin = new NpgsqlConnectionStringBuilder(Postgres) { Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);

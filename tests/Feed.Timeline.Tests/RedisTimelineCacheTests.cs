@@ -307,14 +307,14 @@ public sealed class RedisTimelineCacheTests
         var other = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/b.jpg", "video", Epoch.AddMilliseconds(7));
 
         var names = new Dictionary<Guid, string> { [post.AuthorId] = "ada", [other.AuthorId] = "bob" };
-        var cold = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
+        var cold = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], null, Ct);
         await redis.Cache.FillPostsAsync(cold.Fill!, [post, other], names, Ct);
-        var warm = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
-        var beforeDelete = await redis.Cache.GetPostsAsync([post.PostId], Ct);
+        var warm = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], null, Ct);
+        var beforeDelete = await redis.Cache.GetPostsAsync([post.PostId], null, Ct);
         await redis.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct);
         // A reader that found the post in the store just before the delete fills it afterwards.
         await redis.Cache.FillPostsAsync(beforeDelete.Fill!, [post], names, Ct);
-        var afterDelete = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], Ct);
+        var afterDelete = await redis.Cache.GetPostsAsync([post.PostId, other.PostId], null, Ct);
 
         Assert.Empty(cold.Found);
         Assert.Empty(cold.Deleted);
@@ -334,7 +334,7 @@ public sealed class RedisTimelineCacheTests
         var rows = NewestFirst([Entry(1)]);
         await FillAsync(redis.Cache, reader, rows);
         var post = new TimelinePost(Guid.NewGuid(), Guid.NewGuid(), "https://cdn.example/p.jpg", "image", Epoch);
-        var posts = await redis.Cache.GetPostsAsync([post.PostId], Ct);
+        var posts = await redis.Cache.GetPostsAsync([post.PostId], null, Ct);
         await redis.Cache.FillPostsAsync(posts.Fill!, [post], new Dictionary<Guid, string> { [post.AuthorId] = "ada" }, Ct);
         var versionBefore = await redis.Db.StringGetAsync(redis.VersionKey);
 
@@ -344,7 +344,7 @@ public sealed class RedisTimelineCacheTests
         await redis.Cache.AddAsync(CachedList.Timeline, [reader, broken], added, Ct);
 
         var afterFailure = await ReadAsync(redis.Cache, reader);
-        var postAfterFailure = await redis.Cache.GetPostsAsync([post.PostId], Ct);
+        var postAfterFailure = await redis.Cache.GetPostsAsync([post.PostId], null, Ct);
         Assert.NotEqual(versionBefore, await redis.Db.StringGetAsync(redis.VersionKey));
         Assert.Empty(afterFailure.Hits);
         Assert.Empty(postAfterFailure.Found);

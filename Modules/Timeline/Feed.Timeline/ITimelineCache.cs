@@ -47,8 +47,12 @@ internal interface ITimelineCache
     /// <summary>After the store dropped the post: drops its details and its author's influencer_posts entry.</summary>
     ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
 
-    /// <summary>The cached details of <paramref name="postIds"/> with their authors' names, and which of them are known to be deleted.</summary>
-    ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
+    /// <summary>
+    /// The cached details of <paramref name="postIds"/> with their authors' names, and which of them are
+    /// known to be deleted. With <paramref name="seen"/> (from the read's <see cref="ReadReaderAsync"/>),
+    /// details this process keeps may answer, since every deletion done before that read is known.
+    /// </summary>
+    ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, DeletionsSeen? seen, CancellationToken cancellationToken);
 
     /// <summary>
     /// Caches post details read from the store after the <see cref="GetPostsAsync"/> that issued
@@ -157,7 +161,10 @@ internal sealed record ReaderState(IReadOnlyList<Guid> Followees, IReadOnlyList<
 /// <see cref="Late"/> was read after the cache reads the caller started behind the lookup (so those
 /// must be read again); any other hit was read before them.
 /// </summary>
-internal sealed record CachedReader(ReaderState? State, CacheFill? Fill, bool Late = false)
+internal sealed record CachedReader(ReaderState? State, CacheFill? Fill, bool Late = false, DeletionsSeen? Deletions = null)
 {
     public static readonly CachedReader None = new(null, null);
 }
+
+/// <summary>Issued by a reader lookup once every post deletion done before it is known to this process (opaque to callers).</summary>
+internal sealed record DeletionsSeen(string Version);

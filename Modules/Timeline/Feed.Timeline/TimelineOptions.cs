@@ -52,6 +52,14 @@ internal sealed class TimelineOptions
     [Range(0, 10_000_000)]
     public int KeptReaderStates { get; set; } = 20_000;
 
+    /// <summary>
+    /// Posts whose details (with the author's username) each process keeps in memory, so that a page of
+    /// kept posts is hydrated with no second round trip; deletions reach every process through a stream
+    /// read in the first one. 0 keeps none.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int KeptPosts { get; set; } = 100_000;
+
     /// <summary>Prefix of every cache key, so that several deployments (or tests) can share one Redis.</summary>
     [Required(AllowEmptyStrings = true)]
     public string CacheKeyPrefix { get; set; } = "feed:";

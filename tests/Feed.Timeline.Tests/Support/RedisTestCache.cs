@@ -19,14 +19,14 @@ internal sealed class RedisTestCache : IDisposable
     // One connection for the whole test run, as the service has one.
     private static readonly Lazy<Task<ConnectionMultiplexer>> SharedRedis = new(TestServers.ConnectRedisAsync);
 
-    private RedisTestCache(IConnectionMultiplexer redis, int database, int cacheSize, string prefix, int keptInfluencerLists = 10_000, int keptReaderStates = 20_000)
+    private RedisTestCache(IConnectionMultiplexer redis, int database, int cacheSize, string prefix, int keptInfluencerLists = 10_000, int keptReaderStates = 20_000, int keptPosts = 100_000)
     {
         Redis = redis;
         Database = database;
         Prefix = prefix;
         Cache = new RedisTimelineCache(
             redis,
-            Options.Create(new TimelineOptions { CacheSize = cacheSize, CacheKeyPrefix = prefix, KeptInfluencerLists = keptInfluencerLists, KeptReaderStates = keptReaderStates }),
+            Options.Create(new TimelineOptions { CacheSize = cacheSize, CacheKeyPrefix = prefix, KeptInfluencerLists = keptInfluencerLists, KeptReaderStates = keptReaderStates, KeptPosts = keptPosts }),
             NullLogger<RedisTimelineCache>.Instance,
             database);
     }
@@ -52,9 +52,11 @@ internal sealed class RedisTestCache : IDisposable
     public static RedisTestCache On(IConnectionMultiplexer redis, int cacheSize = 800, string? prefix = null) =>
         new(redis, 0, cacheSize, prefix ?? NewPrefix());
 
-    /// <summary>Another process's cache over the same keys (keeping no influencer lists or reader states in memory where the count is 0).</summary>
-    public RedisTestCache Sibling(int keptInfluencerLists = 10_000, int keptReaderStates = 20_000) =>
-        new(Redis, Database, Cache.Capacity, Prefix, keptInfluencerLists, keptReaderStates);
+    /// <summary>Another process's cache over the same keys (keeping no influencer lists, reader states or post details in memory where the count is 0).</summary>
+    public RedisTestCache Sibling(int keptInfluencerLists = 10_000, int keptReaderStates = 20_000, int keptPosts = 100_000) =>
+        new(Redis, Database, Cache.Capacity, Prefix, keptInfluencerLists, keptReaderStates, keptPosts);
+
+    public RedisKey PostKey(Guid postId) => Prefix + "post:" + postId.ToString("N");
 
     public static Task<ConnectionMultiplexer> SharedRedisAsync() => SharedRedis.Value;
 

@@ -7,7 +7,8 @@ namespace Feed.Timeline.Redis;
 /// <summary>
 /// Post details, as a page shows them (with the author's username: usernames never change), or the
 /// mark "deleted". Details are immutable, so a key is only ever written once per cache version, by
-/// the fan-out that delivers the post or by a read that missed it; the mark wins over both.
+/// the fan-out that delivers the post or by a read that missed it; the mark wins over both. Processes
+/// keep the details they read (<see cref="KeptPosts"/>); a deletion is announced on a stream with its mark.
 /// </summary>
 internal sealed partial class RedisTimelineCache
 {
@@ -34,8 +35,9 @@ internal sealed partial class RedisTimelineCache
             var batch = Database.CreateBatch();
             var fromInfluencerPosts = batch.SortedSetRemoveAsync(ListKey(CachedList.InfluencerPosts, authorId), Member(postId));
             var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
+            var announced = AnnounceDeletion(batch, postId);
             batch.Execute();
-            await Task.WhenAll(fromInfluencerPosts, details);
+            await Task.WhenAll(fromInfluencerPosts, details, announced);
             await ChangeTokensAsync(CachedList.InfluencerPosts, [authorId]);
             Recovered();
         }
@@ -45,7 +47,7 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    public async ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    public async ValueTask<CachedPosts> GetPostsAsync(IReadOnlyCollection<Guid> postIds, DeletionsSeen? seen, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (postIds.Count == 0)
@@ -53,16 +55,26 @@ internal sealed partial class RedisTimelineCache
             return CachedPosts.None;
         }
 
+        var found = new Dictionary<Guid, TimelinePost>(postIds.Count);
+        var authorNames = new Dictionary<Guid, string>(postIds.Count);
+        var ids = seen is not null && _keptPosts is { } keptPosts ? FromKept(keptPosts, postIds, seen, found, authorNames) : [.. postIds];
+        if (ids.Length == 0)
+        {
+            // Every deletion done before this read is known here: the kept details are what Redis holds.
+            return new CachedPosts(found, authorNames, NoneDeleted, null);
+        }
+
         try
         {
             await RenewVersionIfDistrustedAsync();
-            var ids = postIds.ToArray();
             var keys = new RedisKey[ids.Length];
             for (var i = 0; i < ids.Length; i++)
             {
                 keys[i] = PostKey(ids[i]);
             }
 
+            // Copies are kept only from reads sent once the deletions stream position is known (KeptPosts).
+            var epoch = _keptPosts is { Seen: not null } ? _keptPosts.Epoch : (long?)null;
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
             var valuesRead = GetEach(batch, keys);
@@ -70,8 +82,6 @@ internal sealed partial class RedisTimelineCache
             await Task.WhenAll(versionRead, valuesRead);
             var version = await CurrentVersionAsync(versionRead.Result);
 
-            var found = new Dictionary<Guid, TimelinePost>(ids.Length);
-            var authorNames = new Dictionary<Guid, string>(ids.Length);
             HashSet<Guid>? deleted = null;
             var values = valuesRead.Result;
             for (var i = 0; i < ids.Length; i++)
@@ -86,10 +96,15 @@ internal sealed partial class RedisTimelineCache
                 {
                     (deleted ??= []).Add(ids[i]);
                 }
-                else if (TryParseDetails(value.Span) is { AuthorName: not null } details && details.Version == version)
+                else if (TryParseDetails(value.Span) is { AuthorName: { } authorName } details && details.Version == version)
                 {
-                    found[ids[i]] = new TimelinePost(ids[i], details.AuthorId, details.PostUrl, details.PostType, DateTimeOffset.FromUnixTimeMilliseconds(details.CreatedOn));
-                    authorNames[details.AuthorId] = details.AuthorName;
+                    var post = new TimelinePost(ids[i], details.AuthorId, details.PostUrl, details.PostType, DateTimeOffset.FromUnixTimeMilliseconds(details.CreatedOn));
+                    found[ids[i]] = post;
+                    authorNames[details.AuthorId] = authorName;
+                    if (epoch is { } sentIn)
+                    {
+                        _keptPosts!.Keep(sentIn, ids[i], new KeptPost(post, authorName, version));
+                    }
                 }
             }
 
@@ -101,6 +116,26 @@ internal sealed partial class RedisTimelineCache
             Unavailable(exception, "read", lostWrite: false);
             return CachedPosts.None;
         }
+    }
+
+    /// <summary>Answers what the kept details can; returns the ids left for Redis.</summary>
+    private static Guid[] FromKept(KeptPosts kept, IReadOnlyCollection<Guid> postIds, DeletionsSeen seen, Dictionary<Guid, TimelinePost> found, Dictionary<Guid, string> authorNames)
+    {
+        List<Guid>? rest = null;
+        foreach (var postId in postIds)
+        {
+            if (kept.Find(postId, seen) is { } copy)
+            {
+                found[postId] = copy.Post;
+                authorNames[copy.Post.AuthorId] = copy.AuthorName;
+            }
+            else
+            {
+                (rest ??= new List<Guid>(postIds.Count)).Add(postId);
+            }
+        }
+
+        return rest is null ? [] : [.. rest];
     }
 
     public async ValueTask FillPostsAsync(CacheFill fill, IReadOnlyCollection<TimelinePost> posts, IReadOnlyDictionary<Guid, string> authorNames, CancellationToken cancellationToken)
@@ -136,6 +171,16 @@ internal sealed partial class RedisTimelineCache
         {
             Unavailable(exception, "fill", lostWrite: false);
         }
+    }
+
+    /// <summary>
+    /// Appends the deletion to the stream every process keeping details reads (KeptPosts), trimmed to its
+    /// last minutes by age (this process's clock; skew of seconds is far inside the margin).
+    /// </summary>
+    private Task<RedisResult> AnnounceDeletion(IBatch batch, Guid postId)
+    {
+        var oldest = DateTimeOffset.UtcNow.Subtract(KeptPosts.StreamAge).ToUnixTimeMilliseconds();
+        return batch.ExecuteAsync("XADD", [_deletionsKey, "MINID", "~", oldest, "*", KeptPosts.PostField, Member(postId)]);
     }
 
     /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>

@@ -27,9 +27,11 @@ internal sealed partial class RedisTimelineCache
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
             var stateRead = batch.HashGetAsync(ReaderKey(readerId), kept is null ? StateFields : StampFields);
+            var deletions = _keptPosts?.Check(batch, _deletionsKey);
             batch.Execute();
             await Task.WhenAll(versionRead, stateRead);
             var version = await CurrentVersionAsync(versionRead.Result);
+            var seen = deletions is { } check ? _keptPosts!.Apply(check, await check.Entries, version) : null;
             var filled = FilledPrefix + version;
             var fields = stateRead.Result;
             if (kept is not null)
@@ -37,7 +39,7 @@ internal sealed partial class RedisTimelineCache
                 if (!renewed && fields[0] == filled && fields[1] == kept.Stamp && kept.Version == version && kept.State.TrustedUntil > now)
                 {
                     Recovered();
-                    return new CachedReader(kept.State, null);
+                    return new CachedReader(kept.State, null, Deletions: seen);
                 }
 
                 _keptReaders!.Forget(readerId, kept);
@@ -53,7 +55,7 @@ internal sealed partial class RedisTimelineCache
             {
                 _keptReaders?.Keep(readerId, new KeptReader(fields[4], version, state));
                 Recovered();
-                return new CachedReader(state, null, Late: renewed);
+                return new CachedReader(state, null, Late: renewed, Deletions: seen);
             }
 
             // Not trusted: replaced by a fill marker of this read's own, unless filled meanwhile (then
@@ -65,8 +67,8 @@ internal sealed partial class RedisTimelineCache
                 [filled, now.ToUnixTimeMilliseconds(), fillMarker, FillMarkerSeconds]);
             Recovered();
             return claimed == fillMarker
-                ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = fillMarker.ToString() }))
-                : CachedReader.None;
+                ? new CachedReader(null, new CacheFill(version, new Dictionary<Guid, string> { [readerId] = fillMarker.ToString() }), Deletions: seen)
+                : CachedReader.None with { Deletions = seen };
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {

@@ -15,6 +15,7 @@ namespace Feed.Timeline.Redis;
 /// <c>CacheSize</c> kept; layout details in <see cref="RedisTimelineScripts"/>.</item>
 /// <item><c>influencer-posts-token:{influencer_id}</c> (braces literal): the list's change token, for the copies processes keep (<see cref="KeptCopies{TCopy}"/>).</item>
 /// <item><c>post:{post_id}</c>: the post's details (JSON, with the author's username), or "deleted" once it is deleted.</item>
+/// <item><c>deleted-posts</c>: a stream of the deletions of the last minutes (field <c>p</c>: the post id), read by every process that keeps post details (<see cref="KeptPosts"/>).</item>
 /// <item><c>reader:{user_id}</c>, <c>pulled-authors</c>: reader states (<see cref="ReaderState"/>) and the
 /// authors they account for as pulled.</item>
 /// <item><c>timeline-cache:version</c>: the current cache version.</item>
@@ -58,6 +59,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private readonly SemaphoreSlim _renewal = new(1, 1);
     private readonly KeptCopies<KeptList>? _kept;
     private readonly KeptCopies<KeptReader>? _keptReaders;
+    private readonly KeptPosts? _keptPosts;
+    private readonly RedisKey _deletionsKey;
 
     // Failed writes and lost connections so far, and how many of them the current version covers.
     private long _failures = 1;
@@ -74,6 +77,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         _logger = logger;
         _kept = options.Value.KeptInfluencerLists > 0 ? new KeptCopies<KeptList>(options.Value.KeptInfluencerLists) : null;
         _keptReaders = options.Value.KeptReaderStates > 0 ? new KeptCopies<KeptReader>(options.Value.KeptReaderStates) : null;
+        _keptPosts = options.Value.KeptPosts > 0 ? new KeptPosts(options.Value.KeptPosts) : null;
+        _deletionsKey = _prefix + "deleted-posts";
         _redis.ConnectionFailed += OnConnectionFailed;
     }
 

@@ -58,6 +58,7 @@ internal sealed class GetTimelineHandler(
             throw;
         }
 
+        reads.DeletionsSeen = cached.Deletions;
         if (cached.State is not { } state || cached.Late)
         {
             await rows.AbandonAsync();

@@ -14,7 +14,7 @@ internal sealed class InfluencerGroupSource : ITimelineSource
     private readonly SequenceKey? _after;
     private readonly int _postsPerInfluencer;
     private readonly Lane[] _lanes;
-    private readonly List<TimelineEntry> _entries = [];
+    private readonly List<TimelineEntry> _entries;
     private bool _started;
 
     public InfluencerGroupSource(TimelineReads reads, IReadOnlyList<Guid> influencerIds, SequenceKey? after, int postsPerInfluencer)
@@ -23,6 +23,8 @@ internal sealed class InfluencerGroupSource : ITimelineSource
         _after = after;
         _postsPerInfluencer = postsPerInfluencer;
         _lanes = new Lane[influencerIds.Count];
+        // Sized for the first read (most pages need no other): no regrowth per read.
+        _entries = new List<TimelineEntry>(influencerIds.Count * postsPerInfluencer);
         for (var i = 0; i < _lanes.Length; i++)
         {
             _lanes[i] = new Lane(influencerIds[i]);

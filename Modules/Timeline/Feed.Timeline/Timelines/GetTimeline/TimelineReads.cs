@@ -21,6 +21,9 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
     private readonly Dictionary<Guid, string> _authorNames = [];
     private PrefetchedRanges? _prefetched;
 
+    /// <summary>What the read's reader lookup learned of deletions: lets the cache answer post details from its kept copies.</summary>
+    public DeletionsSeen? DeletionsSeen { get; set; }
+
     /// <summary>The usernames of the authors of every post returned by <see cref="GetPostsAsync"/> (an author unknown to Users is absent).</summary>
     public IReadOnlyDictionary<Guid, string> AuthorNames => _authorNames;
 
@@ -68,7 +71,7 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
     /// <summary>The posts among <paramref name="postIds"/> that exist; cached details first, the store for the rest.</summary>
     public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
     {
-        var cached = await cache.GetPostsAsync(postIds, cancellationToken);
+        var cached = await cache.GetPostsAsync(postIds, DeletionsSeen, cancellationToken);
         foreach (var (authorId, name) in cached.AuthorNames)
         {
             _authorNames[authorId] = name;

@@ -1,0 +1,147 @@
+using Feed.Timeline.Redis;
+using Feed.Timeline.Tests.Support;
+using StackExchange.Redis;
+
+namespace Feed.Timeline.Tests;
+
+/// <summary>
+/// The post details each process keeps in memory (<c>KeptPosts</c>), on a real Redis shared by two
+/// "processes" (two caches over the same keys): kept details answer a read that has seen the
+/// deletions stream, so they really are served without Redis; a deletion by either process is never
+/// served to a read that starts after it, even after many deletions or a version renewal.
+/// </summary>
+public sealed class KeptPostTests
+{
+    private static readonly DateTimeOffset Epoch = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static TimelinePost NewPost(int millis = 0) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), $"https://cdn.example/{Guid.NewGuid():N}.jpg", "image", Epoch.AddMilliseconds(millis));
+
+    /// <summary>What a timeline read learns of deletions in its first round trip.</summary>
+    private static async Task<DeletionsSeen?> BeginReadAsync(RedisTimelineCache cache) =>
+        (await cache.ReadReaderAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, Ct)).Deletions;
+
+    /// <summary>Caches the posts' details as fan-out does, then reads them once through <paramref name="cache"/> (which keeps them).</summary>
+    private static async Task CacheAndReadAsync(RedisTimelineCache cache, params TimelinePost[] posts)
+    {
+        await BeginReadAsync(cache);
+        foreach (var post in posts)
+        {
+            await cache.AddPostAsync(post, "ada", Ct);
+        }
+
+        var read = await cache.GetPostsAsync([.. posts.Select(post => post.PostId)], null, Ct);
+        Assert.Equal(posts.Length, read.Found.Count);
+    }
+
+    [Fact]
+    public async Task Kept_details_answer_a_read_that_has_seen_the_deletions_without_reading_redis()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var keepsNothing = redis.Sibling(keptPosts: 0);
+        var post = NewPost();
+        await CacheAndReadAsync(redis.Cache, post);
+
+        // Gone from Redis behind the caches' backs (no deletion announced): only a process reading Redis misses it.
+        await redis.Db.KeyDeleteAsync(redis.PostKey(post.PostId));
+
+        var seen = await BeginReadAsync(redis.Cache);
+        Assert.NotNull(seen);
+        var kept = await redis.Cache.GetPostsAsync([post.PostId], seen, Ct);
+        Assert.Equal(post, kept.Found[post.PostId]);
+        Assert.Equal("ada", kept.AuthorNames[post.AuthorId]);
+        Assert.Empty((await keepsNothing.Cache.GetPostsAsync([post.PostId], await BeginReadAsync(keepsNothing.Cache), Ct)).Found);
+        // A read that has not checked the deletions reads Redis.
+        Assert.Empty((await redis.Cache.GetPostsAsync([post.PostId], null, Ct)).Found);
+    }
+
+    [Fact]
+    public async Task A_post_deleted_by_another_process_is_not_served_to_a_read_that_starts_after_the_deletion()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var other = redis.Sibling();
+        var deleted = NewPost(1);
+        var kept = NewPost(2);
+        await CacheAndReadAsync(redis.Cache, deleted, kept);
+        await CacheAndReadAsync(other.Cache, deleted, kept);
+
+        await other.Cache.RemovePostAsync(deleted.AuthorId, deleted.PostId, Ct);
+
+        foreach (var cache in new[] { redis.Cache, other.Cache })
+        {
+            var read = await cache.GetPostsAsync([deleted.PostId, kept.PostId], await BeginReadAsync(cache), Ct);
+            Assert.Equal([kept.PostId], read.Found.Keys);
+            Assert.Equal([deleted.PostId], read.Deleted);
+        }
+    }
+
+    [Fact]
+    public async Task More_deletions_than_one_check_reads_vouch_for_nothing_until_a_later_read_has_caught_up()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var other = redis.Sibling();
+        var post = NewPost();
+        await CacheAndReadAsync(redis.Cache, post);
+        Assert.NotNull(await BeginReadAsync(redis.Cache));
+
+        // More deletions than one check reads, the kept post's the last of them.
+        for (var i = 0; i < KeptPosts.EntriesPerCheck + 10; i++)
+        {
+            var gone = NewPost();
+            await other.Cache.RemovePostAsync(gone.AuthorId, gone.PostId, Ct);
+        }
+
+        await other.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct);
+
+        Assert.Null(await BeginReadAsync(redis.Cache));
+        var caughtUp = await BeginReadAsync(redis.Cache);
+        Assert.NotNull(caughtUp);
+        var read = await redis.Cache.GetPostsAsync([post.PostId], caughtUp, Ct);
+        Assert.Empty(read.Found);
+        Assert.Equal([post.PostId], read.Deleted);
+    }
+
+    [Fact]
+    public async Task A_new_cache_version_drops_every_kept_post()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var post = NewPost();
+        await CacheAndReadAsync(redis.Cache, post);
+
+        // Another process renewed the version (after a write it lost: perhaps a deletion's mark).
+        await redis.Db.StringSetAsync(redis.VersionKey, "renewed-elsewhere");
+
+        var read = await redis.Cache.GetPostsAsync([post.PostId], await BeginReadAsync(redis.Cache), Ct);
+        Assert.Empty(read.Found);
+    }
+
+    [Fact]
+    public void A_details_read_that_raced_a_deletion_or_a_start_over_keeps_nothing()
+    {
+        var kept = new KeptPosts(capacity: 100);
+        var version = "v1";
+        var establish = new DeletionCheck(Establishing: true, Task.FromResult<StreamEntry[]>([]));
+        Assert.Null(kept.Apply(establish, [], version));
+        var epoch = kept.Epoch;
+        var deleted = NewPost();
+        var other = NewPost();
+
+        // The deletion's entry is applied while a details read sent before it is still in flight.
+        var check = new DeletionCheck(Establishing: false, Task.FromResult<StreamEntry[]>([]));
+        var seen = kept.Apply(check, [new StreamEntry("5-0", [new NameValueEntry(KeptPosts.PostField, deleted.PostId.ToString("N"))])], version);
+        Assert.NotNull(seen);
+        kept.Keep(epoch, deleted.PostId, new KeptPost(deleted, "ada", version));
+        kept.Keep(epoch, other.PostId, new KeptPost(other, "bob", version));
+        Assert.Null(kept.Find(deleted.PostId, seen));
+        Assert.NotNull(kept.Find(other.PostId, seen));
+
+        // A new version starts over: a read sent before it keeps nothing, and earlier copies are gone.
+        var renewed = kept.Apply(check, [], "v2");
+        Assert.NotNull(renewed);
+        kept.Keep(epoch, other.PostId, new KeptPost(other, "bob", "v2"));
+        Assert.Null(kept.Find(other.PostId, renewed));
+        Assert.Null(kept.Find(other.PostId, seen));
+    }
+}

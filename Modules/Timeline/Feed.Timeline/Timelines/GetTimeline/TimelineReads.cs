@@ -33,6 +33,7 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         return rows.TryGetValue(userId, out var found) ? found : [];
     }
 
+    /// <summary>Each influencer's entries, as the store answers them; may also hold other influencers' (the answer the prefetch shares with every group): look up your own.</summary>
     public async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
         IReadOnlyList<Guid> influencerIds,
         SequenceKey? after,
@@ -135,15 +136,22 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         }
     }
 
-    private async ValueTask<Dictionary<Guid, IReadOnlyList<TimelineEntry>>> ReadAsync(
+    private async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> ReadAsync(
         CachedList list,
         IReadOnlyList<Guid> ownerIds,
         SequenceKey? after,
         int limit,
         CancellationToken cancellationToken)
     {
+        var prefetched = list == CachedList.InfluencerPosts && _prefetched is { } started && started.Answers(ownerIds, after, limit) ? started : null;
+        if (prefetched is not null && await prefetched.CompleteForAsync(ownerIds) is { } complete)
+        {
+            // The warm case: every list a whole answer in the prefetch, shared by all the groups as it is.
+            return complete;
+        }
+
         var result = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(ownerIds.Count);
-        var cached = list == CachedList.InfluencerPosts && _prefetched is { } prefetched && prefetched.Answers(ownerIds, after, limit)
+        var cached = prefetched is not null
             ? await prefetched.ForAsync(ownerIds)
             : await cache.ReadAsync(list, ownerIds, after, limit, cancellationToken);
         var ranges = new Dictionary<Guid, CachedRange>(cached.Hits);
@@ -280,8 +288,58 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
     /// <summary>One cache read of many influencers' lists, answered to each group for its own influencers.</summary>
     private sealed record PrefetchedRanges(HashSet<Guid> InfluencerIds, SequenceKey? After, int Limit, Task<CachedRanges> Ranges)
     {
-        public bool Answers(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limit) =>
-            after == After && limit == Limit && influencerIds.All(InfluencerIds.Contains);
+        private Dictionary<Guid, IReadOnlyList<TimelineEntry>>? _complete;
+
+        public bool Answers(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limit)
+        {
+            if (after != After || limit != Limit)
+            {
+                return false;
+            }
+
+            foreach (var influencerId in influencerIds)
+            {
+                if (!InfluencerIds.Contains(influencerId))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The lists the prefetch answered whole (the limit reached, or the list's end), built once and
+        /// shared by every group; null when one of <paramref name="influencerIds"/> needs more (a miss, a short hit).
+        /// Lists with no entries are left out, as the store leaves them out.
+        /// </summary>
+        public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>?> CompleteForAsync(IReadOnlyList<Guid> influencerIds)
+        {
+            var all = await Ranges;
+            if (_complete is null)
+            {
+                var complete = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(all.Hits.Count);
+                foreach (var (influencerId, range) in all.Hits)
+                {
+                    if ((range.Entries.Count >= Limit || range.ReachesEnd) && range.Entries.Count > 0)
+                    {
+                        complete[influencerId] = range.Entries;
+                    }
+                }
+
+                _complete = complete;
+            }
+
+            foreach (var influencerId in influencerIds)
+            {
+                if (!all.Hits.TryGetValue(influencerId, out var range) || (range.Entries.Count < Limit && !range.ReachesEnd))
+                {
+                    return null;
+                }
+            }
+
+            return _complete;
+        }
 
         /// <summary>The group's hits, and the permission to fill the group's misses only (each group fills its own).</summary>
         public async Task<CachedRanges> ForAsync(IReadOnlyList<Guid> influencerIds)

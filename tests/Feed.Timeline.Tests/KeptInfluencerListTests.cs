@@ -57,10 +57,30 @@ public sealed class KeptInfluencerListTests
 
         // Written behind the cache's back (no token change): only a process reading the list sees it.
         var planted = Entry(influencer, 3);
-        await redis.Db.SortedSetAddAsync(redis.InfluencerPostsKey(influencer), planted.PostId.ToString("N"), planted.CreatedOn.ToUnixTimeMilliseconds());
+        await redis.Db.SortedSetAddAsync(redis.InfluencerPostsKey(influencer), RedisTestCache.EntryMember(planted.CreatedOn, planted.PostId), planted.CreatedOn.ToUnixTimeMilliseconds());
 
         Assert.DoesNotContain(planted, (await ReadAsync(redis.Cache, influencer, store)).Entries);
         Assert.Contains(planted, (await ReadAsync(keepsNothing.Cache, influencer, store)).Entries);
+    }
+
+    [Fact]
+    public async Task A_deleted_post_leaves_the_cached_list_though_the_deletion_names_only_its_id()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var readsRedis = redis.Sibling(keptInfluencerLists: 0);
+        var influencer = Guid.NewGuid();
+        var deleted = Entry(influencer, 2);
+        List<TimelineEntry> store = [Entry(influencer, 1), deleted, Entry(influencer, 3)];
+        await ReadAsync(redis.Cache, influencer, store);
+
+        await redis.Cache.RemovePostAsync(influencer, deleted.PostId, Ct);
+        store.Remove(deleted);
+
+        Assert.Equal(4, await redis.Db.SortedSetLengthAsync(redis.InfluencerPostsKey(influencer))); // two entries, the marker and "end"
+        var read = await ReadAsync(readsRedis.Cache, influencer, store);
+        Assert.Equal(Expected(store, null, 6), read.Entries);
+        Assert.True(read.ReachesEnd);
+        Assert.Equal(Expected(store, null, 6), (await ReadAsync(redis.Cache, influencer, store)).Entries);
     }
 
     [Fact]

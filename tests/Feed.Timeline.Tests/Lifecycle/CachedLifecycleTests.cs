@@ -45,8 +45,8 @@ public sealed class CachedLifecycleTests
         Assert.False(await redis.Db.KeyExistsAsync(redis.TimelineKey(world.Reader)));
         Assert.Equal([keptPost.PostId], await world.TimelineOfAsync(world.Reader));
         // Refilled from the store without the unfollowed author's row.
-        Assert.NotNull(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(world.Reader), keptPost.PostId.ToString("N")));
-        Assert.Null(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(world.Reader), unfollowedPost.PostId.ToString("N")));
+        Assert.NotNull(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(world.Reader), RedisTestCache.EntryMember(keptPost.CreatedOn, keptPost.PostId)));
+        Assert.Null(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(world.Reader), RedisTestCache.EntryMember(unfollowedPost.CreatedOn, unfollowedPost.PostId)));
     }
 
     [Fact]
@@ -64,14 +64,14 @@ public sealed class CachedLifecycleTests
         foreach (var reader in new[] { world.Reader, other })
         {
             Assert.Equal(2, (await world.TimelineOfAsync(reader)).Count);
-            Assert.NotNull(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(reader), deleted.PostId.ToString("N")));
+            Assert.NotNull(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(reader), RedisTestCache.EntryMember(deleted.CreatedOn, deleted.PostId)));
         }
 
         await world.DeletePostAsync(deleted);
 
         foreach (var reader in new[] { world.Reader, other })
         {
-            Assert.Null(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(reader), deleted.PostId.ToString("N")));
+            Assert.Null(await redis.Db.SortedSetScoreAsync(redis.TimelineKey(reader), RedisTestCache.EntryMember(deleted.CreatedOn, deleted.PostId)));
             Assert.Equal([kept.PostId], await world.TimelineOfAsync(reader));
         }
     }

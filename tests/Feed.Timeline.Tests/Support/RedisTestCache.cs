@@ -58,6 +58,18 @@ internal sealed class RedisTestCache : IDisposable
 
     public RedisKey PostKey(Guid postId) => Prefix + "post:" + postId.ToString("N");
 
+    /// <summary>A list entry's member as the cache's layout has it: created_on (Unix ms, 8 bytes) then post_id (16 bytes), big-endian.</summary>
+    public static RedisValue EntryMember(DateTimeOffset createdOn, Guid postId)
+    {
+        var millis = BitConverter.GetBytes(createdOn.ToUnixTimeMilliseconds());
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(millis);
+        }
+
+        return (RedisValue)millis.Concat(postId.ToByteArray(bigEndian: true)).ToArray();
+    }
+
     public static Task<ConnectionMultiplexer> SharedRedisAsync() => SharedRedis.Value;
 
     public RedisKey TimelineKey(Guid userId) => Prefix + "timeline:" + userId.ToString("N");

@@ -33,7 +33,7 @@ internal sealed partial class RedisTimelineCache
         try
         {
             var batch = Database.CreateBatch();
-            var fromInfluencerPosts = batch.SortedSetRemoveAsync(ListKey(CachedList.InfluencerPosts, authorId), Member(postId));
+            var fromInfluencerPosts = batch.ScriptEvaluateAsync(RedisTimelineScripts.RemovePost, [ListKey(CachedList.InfluencerPosts, authorId)], [postId.ToByteArray(bigEndian: true)]);
             var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
             var announced = AnnounceDeletion(batch, postId);
             batch.Execute();

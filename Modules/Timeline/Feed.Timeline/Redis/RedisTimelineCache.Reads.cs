@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using Feed.SharedKernel.Paging;
 using StackExchange.Redis;
 
@@ -122,21 +121,21 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    /// <summary>The commands of one list's read, and how to read their answers.</summary>
+    /// <summary>The commands of one list's read, and how to read their answers (members only: an entry's member holds its key).</summary>
     private readonly struct ListRead
     {
-        private readonly Task<SortedSetEntry[]>? _newest;
+        private readonly Task<RedisValue[]>? _newest;
         private readonly Task<RedisValue[]>? _marker;
         private readonly Task<RedisValue[]>? _tied;
-        private readonly Task<SortedSetEntry[]>? _older;
+        private readonly Task<RedisValue[]>? _older;
         private readonly Task<bool>? _executed;
 
-        private ListRead(Task<SortedSetEntry[]> newest)
+        private ListRead(Task<RedisValue[]> newest)
         {
             _newest = newest;
         }
 
-        private ListRead(Task<RedisValue[]> marker, Task<RedisValue[]> tied, Task<SortedSetEntry[]> older, Task<bool> executed)
+        private ListRead(Task<RedisValue[]> marker, Task<RedisValue[]> tied, Task<RedisValue[]> older, Task<bool> executed)
         {
             _marker = marker;
             _tied = tied;
@@ -149,7 +148,7 @@ internal sealed partial class RedisTimelineCache
             if (after is not { } position)
             {
                 // The marker sits at +inf, so the newest members come right after it.
-                return new ListRead(batch.SortedSetRangeByScoreWithScoresAsync(key, double.PositiveInfinity, double.NegativeInfinity, Exclude.None, Order.Descending, 0, limit + 1));
+                return new ListRead(batch.SortedSetRangeByScoreAsync(key, double.PositiveInfinity, double.NegativeInfinity, Exclude.None, Order.Descending, 0, limit + 1));
             }
 
             // Three commands that must see the same list (a list dropped and refilled between them would
@@ -159,7 +158,7 @@ internal sealed partial class RedisTimelineCache
             var read = new ListRead(
                 transaction.SortedSetRangeByScoreAsync(key, double.PositiveInfinity, double.PositiveInfinity, Exclude.None, Order.Ascending, 0, 1),
                 transaction.SortedSetRangeByScoreAsync(key, at, at, Exclude.None, Order.Descending),
-                transaction.SortedSetRangeByScoreWithScoresAsync(key, at, double.NegativeInfinity, Exclude.Start, Order.Descending, 0, limit),
+                transaction.SortedSetRangeByScoreAsync(key, at, double.NegativeInfinity, Exclude.Start, Order.Descending, 0, limit),
                 transaction.ExecuteAsync());
             return read;
         }
@@ -181,14 +180,9 @@ internal sealed partial class RedisTimelineCache
         /// <summary>The list's marker; null when the list is absent (or, never written so, has none).</summary>
         public RedisValue Marker()
         {
-            if (_newest is not null)
-            {
-                var newest = _newest.Result;
-                return newest.Length > 0 && double.IsPositiveInfinity(newest[0].Score) ? newest[0].Element : RedisValue.Null;
-            }
-
-            var marker = _marker!.Result;
-            return marker.Length > 0 ? marker[0] : RedisValue.Null;
+            // The marker is the member at +inf: the first of the newest, unless that is an entry or "end" (a list without one).
+            var members = _newest is not null ? _newest.Result : _marker!.Result;
+            return members.Length > 0 && !TryReadEntryMember(members[0], out _) && members[0] != EndMember ? members[0] : RedisValue.Null;
         }
 
         /// <summary>The entries strictly after the position, newest first, at most <paramref name="limit"/>; "end" reached or not.</summary>
@@ -200,36 +194,32 @@ internal sealed partial class RedisTimelineCache
                 // Same millisecond as the position: only the members below its post id come after it.
                 foreach (var member in _tied!.Result)
                 {
-                    var postId = PostId(member);
-                    if (postId.CompareTo(position.Id) < 0 && entries.Count < limit)
+                    if (TryReadEntryMember(member, out var key) && key.Id.CompareTo(position.Id) < 0 && entries.Count < limit)
                     {
-                        entries.Add(new TimelineEntry(new SequenceKey(position.At, postId), authorId));
+                        entries.Add(new TimelineEntry(key, authorId));
                     }
                 }
             }
 
             var older = _newest is not null ? _newest.Result.AsSpan(1) : _older!.Result.AsSpan();
-            foreach (var entry in older)
+            foreach (var member in older)
             {
                 if (entries.Count == limit)
                 {
                     break;
                 }
 
-                if (double.IsNegativeInfinity(entry.Score))
+                if (member == EndMember)
                 {
                     return new CachedRange(entries, ReachesEnd: true);
                 }
 
-                entries.Add(new TimelineEntry(new SequenceKey(DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score), PostId(entry.Element)), authorId));
+                entries.Add(TryReadEntryMember(member, out var key)
+                    ? new TimelineEntry(key, authorId)
+                    : throw new RedisException($"Not a timeline entry in a cached list: '{member}'."));
             }
 
             return new CachedRange(entries, ReachesEnd: false);
         }
-
-        private static Guid PostId(RedisValue member) =>
-            Utf8Parser.TryParse(((ReadOnlyMemory<byte>)member).Span, out Guid postId, out _, 'N')
-                ? postId
-                : throw new RedisException($"Not a post id in a cached list: '{member}'.");
     }
 }

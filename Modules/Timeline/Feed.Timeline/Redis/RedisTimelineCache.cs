@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Feed.SharedKernel.Paging;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,11 @@ namespace Feed.Timeline.Redis;
 /// The timeline cache in Redis. Key layout (prefix <c>Feed:Timeline:CacheKeyPrefix</c>, ids as 32 hex):
 /// <list type="bullet">
 /// <item><c>timeline:{user_id}</c>, <c>influencer-posts:{influencer_id}</c> (here the braces are literal: a hash tag): sorted sets, score =
-/// created_on (Unix ms), member = post_id; read with ZRANGE REV, equal scores come in descending
-/// member order, which is descending post_id: the store's (created_on, post_id) order. Newest
-/// <c>CacheSize</c> kept; layout details in <see cref="RedisTimelineScripts"/>.</item>
+/// created_on (Unix ms), member = created_on then post_id, 24 bytes big-endian (<see cref="EntryMember"/>), so
+/// that a read needs no scores (Redis formats every score it returns as text, which costs it more than
+/// the range read itself); read with ZRANGE REV, equal scores come in descending member order, which is
+/// descending post_id: the store's (created_on, post_id) order. Newest <c>CacheSize</c> kept; layout
+/// details in <see cref="RedisTimelineScripts"/>.</item>
 /// <item><c>influencer-posts-token:{influencer_id}</c> (braces literal): the list's change token, for the copies processes keep (<see cref="KeptCopies{TCopy}"/>).</item>
 /// <item><c>post:{post_id}</c>: the post's details (JSON, with the author's username), or "deleted" once it is deleted.</item>
 /// <item><c>deleted-posts</c>: a stream of the deletions of the last minutes (field <c>p</c>: the post id), read by every process that keeps post details (<see cref="KeptPosts"/>).</item>
@@ -43,6 +46,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private const string FilledPrefix = "v:";
     private const string FillingPrefix = "filling:";
     private const string DeletedValue = "deleted";
+    private const int EntryMemberBytes = sizeof(long) + 16;
 
     /// <summary>Lists one read or add script handles at most: a hundred keep each call well under a millisecond of Redis time.</summary>
     private const int ListsPerScript = 100;
@@ -110,7 +114,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
                 for (var i = 0; i < kept; i++)
                 {
                     arguments[5 + (2 * i)] = Score(rows[i].CreatedOn);
-                    arguments[6 + (2 * i)] = Member(rows[i].PostId);
+                    arguments[6 + (2 * i)] = EntryMember(rows[i]);
                 }
 
                 fills.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.Fill, [ListKey(list, ownerId)], arguments));
@@ -137,7 +141,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         try
         {
             var batch = Database.CreateBatch();
-            RedisValue[] arguments = [Score(entry.CreatedOn), Member(entry.PostId), Capacity];
+            RedisValue[] arguments = [Score(entry.CreatedOn), EntryMember(entry), Capacity];
             var adds = new List<Task>();
             foreach (var group in ScriptGroups(list, ownerIds))
             {
@@ -167,7 +171,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
             // Removing an entry keeps a list's window and its "end": what it holds still matches the store.
             var batch = Database.CreateBatch();
             var removals = new List<Task>(ownerIds.Count);
-            RedisValue member = Member(entry.PostId);
+            RedisValue member = EntryMember(entry);
             foreach (var ownerId in ownerIds)
             {
                 removals.Add(batch.SortedSetRemoveAsync(ListKey(list, ownerId), member));
@@ -229,6 +233,34 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
 
     /// <summary>Unix milliseconds as a sorted-set score (exact: far below 2^53).</summary>
     private static string Score(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A list entry's member: created_on (Unix ms) then post_id, both big-endian. Byte order is then
+    /// (created_on, post_id) order, post ids comparing as <see cref="Guid.CompareTo(Guid)"/> (and as
+    /// PostgreSQL's uuid) do, so equal scores keep the store's order.
+    /// </summary>
+    private static byte[] EntryMember(TimelineEntry entry)
+    {
+        var member = new byte[EntryMemberBytes];
+        BinaryPrimitives.WriteInt64BigEndian(member, entry.CreatedOn.ToUnixTimeMilliseconds());
+        entry.PostId.TryWriteBytes(member.AsSpan(sizeof(long)), bigEndian: true, out _);
+        return member;
+    }
+
+    /// <summary>True for an entry's member (not the marker, not "end"), with what it holds.</summary>
+    private static bool TryReadEntryMember(RedisValue member, out SequenceKey key)
+    {
+        var bytes = ((ReadOnlyMemory<byte>)member).Span;
+        if (bytes.Length != EntryMemberBytes)
+        {
+            key = default;
+            return false;
+        }
+
+        var createdOn = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes));
+        key = new SequenceKey(createdOn, new Guid(bytes[sizeof(long)..], bigEndian: true));
+        return true;
+    }
 
     /// <summary>32 lowercase hex: ordinal order of these strings is <see cref="Guid.CompareTo(Guid)"/> order.</summary>
     private static string Member(Guid id) => id.ToString("N");

@@ -4,7 +4,7 @@ namespace Feed.Timeline.Redis;
 /// The Lua scripts of <see cref="RedisTimelineCache"/>. Each handles every list (or reader) it is
 /// given on its own, atomically per key; the cache gives a script only keys of one hash slot on a
 /// cluster. A list is a sorted set: entries (score = created_on in
-/// Unix ms, member = post id as 32 lowercase hex), one marker at +inf ("v:&lt;version&gt;" once
+/// Unix ms, member = created_on and post id, 24 bytes big-endian), one marker at +inf ("v:&lt;version&gt;" once
 /// filled, "filling:&lt;id&gt;" while a reader fills it) and, when the set holds the whole list,
 /// the member "end" at -inf. Trimming keeps the marker and the newest capacity entries, removing
 /// the oldest ones by rank, and "end" with them: older entries are then no longer all cached.
@@ -128,6 +128,23 @@ internal static class RedisTimelineScripts
           added = added + add(KEYS[i], ARGV[1], ARGV[2], tonumber(ARGV[3]))
         end
         return added
+        """;
+
+    /// <summary>
+    /// Removes a post's entry from a list knowing only the post id (a deletion retried after the store
+    /// forgot the post cannot tell its created_on): the entries whose member ends with the id. A list
+    /// holds at most the cache's capacity, and deletions are rare. KEYS[1] list; ARGV: [1] post id, 16 bytes big-endian.
+    /// </summary>
+    public const string RemovePost = """
+        local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+        local removed = 0
+        for i = 1, #members do
+          local member = members[i]
+          if #member == 24 and string.sub(member, 9) == ARGV[1] then
+            removed = removed + redis.call('ZREM', KEYS[1], member)
+          end
+        end
+        return removed
         """;
 
     /// <summary>

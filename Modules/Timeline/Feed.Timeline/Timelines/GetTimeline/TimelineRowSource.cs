@@ -51,6 +51,7 @@ internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, Sequen
 
         HasMore = rows.Count > _chunk;
         var kept = HasMore ? _chunk : rows.Count;
+        _entries.EnsureCapacity(_entries.Count + kept);
         for (var i = 0; i < kept; i++)
         {
             _entries.Add(rows[i]);

@@ -42,6 +42,18 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every line the service printed so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
     public static Dictionary<string, string> Settings(FaultServers servers, string postgres) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -60,14 +72,16 @@ public sealed class ApiProcess : IAsyncDisposable
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var assembly = ApiAssembly();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = FaultServers.RepositoryRoot,
+            // Its own directory, as deployed: the content root, so the shipped appsettings.json applies.
+            WorkingDirectory = Path.GetDirectoryName(assembly),
         };
-        start.ArgumentList.Add(ApiAssembly());
+        start.ArgumentList.Add(assembly);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         foreach (var (key, value) in settings)

@@ -46,16 +46,16 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
             }
 
             await SeedFollowersAsync(database, author.UserId, Followers - RealFollowers);
-            await WaitAsync(database, "SELECT count(*) = 0 FROM outbox", TimeSpan.FromSeconds(60));
+            await FaultDatabase.WaitAsync(database, "SELECT count(*) = 0 FROM outbox", TimeSpan.FromSeconds(60));
 
             var (status, created, _) = await first.Http.PostAsync(author, 1);
             Assert.Equal(HttpStatusCode.Created, status);
             postId = created!.Value;
             // Killed as soon as the fan-out has begun writing rows: its claim on the message is held.
-            await WaitAsync(database, $"SELECT count(*) > 0 FROM timeline WHERE post_id = '{postId}'", TimeSpan.FromSeconds(30));
+            await FaultDatabase.WaitAsync(database, $"SELECT count(*) > 0 FROM timeline WHERE post_id = '{postId}'", TimeSpan.FromSeconds(30));
             await first.KillAsync();
             sinceKill.Start();
-            rowsAtKill = await ScalarAsync<long>(database, $"SELECT count(*) FROM timeline WHERE post_id = '{postId}'");
+            rowsAtKill = await FaultDatabase.ScalarAsync<long>(database, $"SELECT count(*) FROM timeline WHERE post_id = '{postId}'");
         }
 
         output.WriteLine($"killed with {rowsAtKill} of {Followers} followers delivered");
@@ -63,14 +63,14 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
 
         await using var second = await ApiProcess.StartAsync(settings);
         var sinceBack = Stopwatch.StartNew();
-        await WaitAsync(database, $"SELECT count(*) = {Followers} FROM timeline WHERE post_id = '{postId}'", RecoveryBound + Slack + TimeSpan.FromSeconds(30));
+        await FaultDatabase.WaitAsync(database, $"SELECT count(*) = {Followers} FROM timeline WHERE post_id = '{postId}'", RecoveryBound + Slack + TimeSpan.FromSeconds(30));
         var recovered = sinceBack.Elapsed;
         output.WriteLine(
             $"every follower had the post {recovered.TotalSeconds:F1} s after the restarted service was healthy, {sinceKill.Elapsed.TotalSeconds:F1} s after the kill");
 
         Assert.True(recovered <= RecoveryBound + Slack, $"The fan-out finished {recovered.TotalSeconds:F1} s after the restart (bound {RecoveryBound.TotalSeconds} s + {Slack.TotalSeconds} s slack).");
-        Assert.Equal(Followers, await ScalarAsync<long>(database, $"SELECT count(DISTINCT user_id) FROM timeline WHERE post_id = '{postId}'"));
-        Assert.Equal(0, await ScalarAsync<long>(
+        Assert.Equal(Followers, await FaultDatabase.ScalarAsync<long>(database, $"SELECT count(DISTINCT user_id) FROM timeline WHERE post_id = '{postId}'"));
+        Assert.Equal(0, await FaultDatabase.ScalarAsync<long>(
             database,
             $"SELECT count(*) FROM followers f WHERE f.followee_id = '{author.UserId}' AND NOT EXISTS (SELECT 1 FROM timeline t WHERE t.user_id = f.follower_id AND t.post_id = '{postId}')"));
         foreach (var reader in readers)
@@ -80,7 +80,7 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
             Assert.Equal(1, timeline.Count(id => id == postId));
         }
 
-        await WaitAsync(database, "SELECT count(*) = 0 FROM outbox", TimeSpan.FromSeconds(30));
+        await FaultDatabase.WaitAsync(database, "SELECT count(*) = 0 FROM outbox", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>
@@ -114,30 +114,5 @@ public sealed class CrashRecoveryTests(FaultServers servers, ITestOutputHelper o
         seed.Parameters.AddWithValue(authorId);
         seed.Parameters.AddWithValue(count);
         await seed.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task WaitAsync(string database, string condition, TimeSpan timeout)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await ScalarAsync<bool>(database, condition))
-        {
-            if (waited.Elapsed > timeout)
-            {
-                var outbox = await ScalarAsync<string?>(
-                    database,
-                    "SELECT coalesce(string_agg(type || ' attempts ' || attempts || ' due ' || due_on || ' locked until ' || coalesce(locked_until::text, '-') || ' ' || coalesce(last_error, ''), '; '), 'empty') FROM outbox");
-                throw new TimeoutException($"Still false after {timeout}: {condition}; outbox: {outbox}");
-            }
-
-            await Task.Delay(5);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Npgsql;
 
 namespace Feed.FaultTests;
 
@@ -43,30 +42,13 @@ public sealed class RedisOutageTests(FaultServers servers, ITestOutputHelper out
         Assert.Equal(0, loop.Unavailable);
         Assert.NotEmpty(loop.Created);
 
-        await WaitForOutboxAsync(database);
+        await FaultDatabase.WaitAsync(database, "SELECT count(*) = 0 FROM outbox", TimeSpan.FromSeconds(90));
         var newestFirst = loop.Created.Reverse().ToList();
         foreach (var reader in readers)
         {
             var (status, timeline) = await api.Http.ReadTimelineAsync(reader);
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal(newestFirst, timeline);
-        }
-    }
-
-    private static async Task WaitForOutboxAsync(string database)
-    {
-        for (var waited = 0; ; waited += 50)
-        {
-            await using var connection = new NpgsqlConnection(database);
-            await connection.OpenAsync();
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM outbox", connection);
-            if ((long)(await count.ExecuteScalarAsync())! == 0)
-            {
-                return;
-            }
-
-            Assert.True(waited < 90_000, "The outbox was not delivered after the Redis outage.");
-            await Task.Delay(50);
         }
     }
 }

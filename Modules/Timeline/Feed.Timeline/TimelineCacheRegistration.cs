@@ -24,6 +24,7 @@ internal static class TimelineCacheRegistration
         {
             services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(ConnectionOptions(redisConnectionString)));
             services.TryAddSingleton<ITimelineCache, RedisTimelineCache>();
+            services.AddHostedService<RedisStartupReport>();
         }
         else
         {

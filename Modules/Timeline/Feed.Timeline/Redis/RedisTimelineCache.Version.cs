@@ -87,6 +87,9 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
+    /// <summary>The outage was reported already (at start-up, naming the setting): its first failed call logs no second warning.</summary>
+    internal void OutageReported() => Interlocked.Exchange(ref _degraded, 1);
+
     private void Recovered()
     {
         if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)

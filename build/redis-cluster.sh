@@ -4,10 +4,12 @@
 # `feed_redis_cluster_stop` at the end. Exports FEED_TEST_REDIS_CLUSTER (a StackExchange.Redis
 # connection string naming every node) and FEED_REDIS_CLUSTER_PORTS (the nodes' ports, masters first).
 # Needs feed_free_port from build/services.sh and redis-server/redis-cli on the PATH.
+# FEED_REDIS_CLUSTER_BASE_PORT (default 47000) is where the search for free ports starts: two
+# clusters started at the same time from different bases cannot both pick the same free port.
 
 feed_redis_cluster_start() {
   FEED_REDIS_CLUSTER_DIR=$(mktemp -d /tmp/feed-redis-cluster.XXXXXX)
-  local ports=() port from=47000 node
+  local ports=() port from=${FEED_REDIS_CLUSTER_BASE_PORT:-47000} node
   for node in 1 2 3 4 5 6; do
     port=$(feed_free_port "$from")
     from=$((port + 1))

@@ -37,6 +37,18 @@ public static class FaultClient
         Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(request)).StatusCode);
     }
 
+    public static async Task UnfollowAsync(this HttpClient http, FaultUser follower, Guid followeeId)
+    {
+        using var request = Authorized(HttpMethod.Delete, $"/api/users/{followeeId}/follow", follower);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(request)).StatusCode);
+    }
+
+    public static async Task DeletePostAsync(this HttpClient http, FaultUser author, Guid postId)
+    {
+        using var request = Authorized(HttpMethod.Delete, $"/api/posts/{postId}", author);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(request)).StatusCode);
+    }
+
     /// <summary>Posts once: the status, and the new post's id on a 201.</summary>
     public static async Task<(HttpStatusCode Status, Guid? PostId, TimeSpan? RetryAfter)> PostAsync(this HttpClient http, FaultUser author, int number)
     {

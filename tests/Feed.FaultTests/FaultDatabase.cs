@@ -6,12 +6,13 @@ namespace Feed.FaultTests;
 /// <summary>Questions the fault tests ask a test database directly (what the services wrote).</summary>
 public static class FaultDatabase
 {
+    /// <summary>The first column of the first row; SQL NULL as default (null for a reference type).</summary>
     public static async Task<T> ScalarAsync<T>(string database, string sql)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
+        return await command.ExecuteScalarAsync() is T value ? value : default!;
     }
 
     /// <summary>Polls <paramref name="condition"/> (a boolean query) until it holds; on timeout, fails showing the outbox.</summary>

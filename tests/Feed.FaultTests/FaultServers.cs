@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Feed.FaultTests;
@@ -32,12 +31,10 @@ public sealed class FaultServers : IAsyncLifetime
             return;
         }
 
-        // Start, then print what later commands need to find these servers again.
-        var output = await ShellAsync("feed_services_start >/dev/null && env | grep '^FEED_'");
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        // Start, and keep what later commands need to find these servers again.
+        foreach (var (key, value) in await FaultShell.StartAsync("feed_services_start", _environment))
         {
-            var split = line.IndexOf('=', StringComparison.Ordinal);
-            _environment[line[..split]] = line[(split + 1)..];
+            _environment[key] = value;
         }
     }
 
@@ -74,34 +71,7 @@ public sealed class FaultServers : IAsyncLifetime
 
     public Task StartRedisAsync() => ShellAsync("feed_redis_start");
 
-    /// <summary>Runs <paramref name="command"/> in bash with build/services.sh sourced; fails on a non-zero exit.</summary>
-    private async Task<string> ShellAsync(string command)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"set -e; source build/services.sh; {command}");
-        foreach (var (key, value) in _environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'{command}' failed with exit code {process.ExitCode}: {await stderr}");
-        }
-
-        return await stdout;
-    }
+    private Task<string> ShellAsync(string command) => FaultShell.RunAsync(command, _environment);
 
     private static string FindRepositoryRoot()
     {

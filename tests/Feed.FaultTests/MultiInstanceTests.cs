@@ -60,10 +60,25 @@ public sealed class MultiInstanceTests(FaultServers servers, FaultRedisCluster c
         Add(expected, [readers[2]], earlier1, earlier2);
         await ExpectEverywhereAsync("follow", database, apis, expected);
 
-        // An unfollow: the author's posts leave them.
+        // Unfollows: the author's posts leave them; so do the influencer's (pulled: only the reader's
+        // followee list, cached in Redis and kept in each process, decides; the influencer, down to two
+        // followers, also goes back to push for the other two).
         await c.UnfollowAsync(readers[0], author.UserId);
         expected[readers[0]].ExceptWith([post1, post2]);
         await ExpectEverywhereAsync("unfollow", database, apis, expected);
+        await b.UnfollowAsync(readers[2], influencer.UserId);
+        // At once, before any announcement is delivered: the unfollow dropped the reader's cached
+        // state before it returned, and the other processes check their kept copies against Redis.
+        foreach (var api in apis.All)
+        {
+            var (status, timeline) = await api.Http.ReadTimelineAsync(readers[2]);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.DoesNotContain(pulled1, timeline);
+            Assert.DoesNotContain(pulled2, timeline);
+        }
+
+        expected[readers[2]].ExceptWith([pulled1, pulled2]);
+        await ExpectEverywhereAsync("unfollow of an influencer", database, apis, expected);
 
         // Deletes: a pushed and a pulled post leave every follower's timeline on every instance.
         await a.DeletePostAsync(author, post2);

@@ -177,7 +177,7 @@ internal static class BenchmarkRun
     }
 
     /// <summary>A fresh, empty database for this run (the previous run's, if any, is dropped).</summary>
-    private static async Task<string> CreateDatabaseAsync(string server, string name, CancellationToken cancellationToken)
+    internal static async Task<string> CreateDatabaseAsync(string server, string name, CancellationToken cancellationToken)
     {
         await using (var connection = new NpgsqlConnection(server))
         {

@@ -2,6 +2,7 @@ using Feed.Benchmarks;
 using Feed.Benchmarks.Graph;
 using Feed.Benchmarks.Hosting;
 using Feed.Benchmarks.Micro;
+using Feed.Benchmarks.Sizes;
 
 // build/bench.sh runs the scenarios; the other commands are for the baseline host and for use by hand.
 using var cancellation = new CancellationTokenSource();
@@ -16,6 +17,7 @@ return args.FirstOrDefault() switch
     "serve-baseline" => await BaselineHost.RunAsync(args[1..]),
     "micro" => MicroBenchmarks.Run(args[1..]),
     "seed" => await DemoSeed.RunAsync(args[1..], cancellation.Token),
+    "sizes" => await SizeMeasurement.RunAsync(args[1..], cancellation.Token),
     _ => await RunAllAsync(args, cancellation.Token),
 };
 

@@ -177,12 +177,15 @@ internal sealed partial class RedisTimelineCache
             await _older!;
         }
 
+        /// <summary>"end", compared as bytes (a RedisValue comparison with a string would encode the string each time).</summary>
+        private static bool IsEnd(RedisValue member) => ((ReadOnlyMemory<byte>)member).Span.SequenceEqual(EndBytes);
+
         /// <summary>The list's marker; null when the list is absent (or, never written so, has none).</summary>
         public RedisValue Marker()
         {
             // The marker is the member at +inf: the first of the newest, unless that is an entry or "end" (a list without one).
             var members = _newest is not null ? _newest.Result : _marker!.Result;
-            return members.Length > 0 && !TryReadEntryMember(members[0], out _) && members[0] != EndMember ? members[0] : RedisValue.Null;
+            return members.Length > 0 && !TryReadEntryMember(members[0], out _) && !IsEnd(members[0]) ? members[0] : RedisValue.Null;
         }
 
         /// <summary>The entries strictly after the position, newest first, at most <paramref name="limit"/>; "end" reached or not.</summary>
@@ -209,7 +212,7 @@ internal sealed partial class RedisTimelineCache
                     break;
                 }
 
-                if (member == EndMember)
+                if (IsEnd(member))
                 {
                     return new CachedRange(entries, ReachesEnd: true);
                 }

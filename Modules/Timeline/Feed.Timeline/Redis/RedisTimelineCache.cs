@@ -47,6 +47,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private const string FillingPrefix = "filling:";
     private const string DeletedValue = "deleted";
     private const int EntryMemberBytes = sizeof(long) + 16;
+    private static readonly byte[] EndBytes = System.Text.Encoding.ASCII.GetBytes(EndMember);
 
     /// <summary>Lists one read or add script handles at most: a hundred keep each call well under a millisecond of Redis time.</summary>
     private const int ListsPerScript = 100;

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Feed.Timeline.InMemory;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class RedisTimelineCacheTests
     private static TimelineEntry Entry(long millis, Guid? postId = null, Guid? authorId = null) =>
         new(new SequenceKey(Epoch.AddMilliseconds(millis), postId ?? Guid.NewGuid()), authorId ?? Guid.Empty);
 
-    private static List<TimelineEntry> NewestFirst(IEnumerable<TimelineEntry> entries) => entries.OrderBy(entry => entry.Key).ToList();
+    private static List<TimelineEntry> NewestFirst(IEnumerable<TimelineEntry> entries) => PageOrder.NewestFirst(entries, entry => entry.Key.At, entry => entry.Key.Id);
 
     private static async Task<CachedRanges> ReadAsync(RedisTimelineCache cache, Guid ownerId, SequenceKey? after = null, int limit = 1000, CachedList list = CachedList.Timeline) =>
         await cache.ReadAsync(list, [ownerId], after, limit, Ct);

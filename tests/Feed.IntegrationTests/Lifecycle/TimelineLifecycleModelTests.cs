@@ -2,7 +2,7 @@ using System.Net;
 using CsCheck;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Lifecycle;
 
@@ -104,7 +104,7 @@ public sealed class TimelineLifecycleModelTests
 
     private sealed record Scenario(Step[] Steps, int PageSize);
 
-    private sealed record ModelPost(Guid PostId, int Author, SequenceKey Key)
+    private sealed record ModelPost(Guid PostId, int Author, DateTimeOffset CreatedOn)
     {
         public bool Deleted { get; set; }
     }
@@ -120,8 +120,7 @@ public sealed class TimelineLifecycleModelTests
 
         /// <summary>A user's timeline: every existing post by the authors the user follows, newest first.</summary>
         public IEnumerable<Guid> Expected(int user) =>
-            _posts.Where(post => !post.Deleted && _follows.Contains((user, post.Author)))
-                .OrderBy(post => post.Key)
+            PageOrder.NewestFirst(_posts.Where(post => !post.Deleted && _follows.Contains((user, post.Author))), post => post.CreatedOn, post => post.PostId)
                 .Select(post => post.PostId);
 
         public async Task RegisterAsync() => Users.Add(await LifecycleApi.RegisterOnAsync(host));
@@ -190,7 +189,7 @@ public sealed class TimelineLifecycleModelTests
         private async Task PostAsync(int author)
         {
             var post = await Users[author].CreatePostAsync();
-            _posts.Add(new ModelPost(post.Id("post_id"), author, new SequenceKey(post.UtcTimestamp("created_on"), post.Id("post_id"))));
+            _posts.Add(new ModelPost(post.Id("post_id"), author, post.UtcTimestamp("created_on")));
         }
 
         private async Task DeleteAsync(int pick, int other)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Social;
 
@@ -123,7 +123,7 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
 
         Assert.All(items, item => Assert.Equal(SocialApi.FollowListItemFields, item.FieldNames()));
         Assert.Equal(
-            items.OrderBy(item => new SequenceKey(item.UtcTimestamp("followed_on"), item.Id("user_id"))).Select(item => item.Id("user_id")),
+            PageOrder.NewestFirst(items, item => item.UtcTimestamp("followed_on"), item => item.Id("user_id")).Select(item => item.Id("user_id")),
             items.Select(item => item.Id("user_id")));
         Assert.Equal(fans.Select(fan => (fan.UserId, fan.Username)).Order(), items.Select(item => (item.Id("user_id"), item["username"]!.GetValue<string>())).Order());
     }
@@ -144,7 +144,7 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
 
         Assert.All(items, item => Assert.Equal(SocialApi.FollowListItemFields, item.FieldNames()));
         Assert.Equal(
-            items.OrderBy(item => new SequenceKey(item.UtcTimestamp("followed_on"), item.Id("user_id"))).Select(item => item.Id("user_id")),
+            PageOrder.NewestFirst(items, item => item.UtcTimestamp("followed_on"), item => item.Id("user_id")).Select(item => item.Id("user_id")),
             items.Select(item => item.Id("user_id")));
         Assert.Equal(followees.Select(user => (user.UserId, user.Username)).Order(), items.Select(item => (item.Id("user_id"), item["username"]!.GetValue<string>())).Order());
         Assert.Empty(await FollowersAsync(alice.UserId));

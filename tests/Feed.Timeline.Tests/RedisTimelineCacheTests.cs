@@ -412,25 +412,25 @@ public sealed class RedisTimelineCacheTests
         Assert.NotEqual(versionBefore, await admin.GetDatabase().StringGetAsync(redis.VersionKey));
     }
 
-    internal static async Task WaitUntilConnectedAsync(IConnectionMultiplexer connection)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
+    internal static Task WaitUntilConnectedAsync(IConnectionMultiplexer connection) =>
+        Patience.UntilAsync(
+            async () =>
             {
-                if (connection.IsConnected)
+                try
                 {
-                    await connection.GetDatabase().PingAsync();
-                    return;
-                }
-            }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
-            {
-            }
+                    if (!connection.IsConnected)
+                    {
+                        return false;
+                    }
 
-            Assert.True(DateTime.UtcNow < deadline, "Redis did not reconnect within 30 s.");
-            await Task.Delay(50, Ct);
-        }
-    }
+                    await connection.GetDatabase().PingAsync();
+                    return true;
+                }
+                catch (RedisConnectionException)
+                {
+                    return false;
+                }
+            },
+            "the Redis connection to come back",
+            Ct);
 }

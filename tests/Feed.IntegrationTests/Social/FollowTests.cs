@@ -59,6 +59,23 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
     }
 
     [Fact]
+    public async Task Unfollowing_yourself_is_a_204_that_changes_nothing()
+    {
+        // Nobody follows themselves (a follow of yourself is a 400), so there is nothing to undo.
+        var alice = await _factory.RegisterAsync();
+        var bob = await _factory.RegisterAsync();
+        var carol = await _factory.RegisterAsync();
+        await alice.FollowAsync(bob);
+        await carol.FollowAsync(alice);
+
+        var response = await UnfollowRequest(alice.Http, alice.UserId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal([bob.UserId], (await FollowingAsync(alice.UserId)).Select(item => item.Id("user_id")));
+        Assert.Equal([carol.UserId], (await FollowersAsync(alice.UserId)).Select(item => item.Id("user_id")));
+    }
+
+    [Fact]
     public async Task Following_or_unfollowing_an_unknown_user_is_404()
     {
         var alice = await _factory.RegisterAsync();

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A snapshot test whose snapshot file is missing fails instead of writing one and passing.
+export SNAPSHOOTER_STRICT_MODE=true
+
 source build/services.sh
 source build/redis-cluster.sh
 trap 'feed_redis_cluster_stop; feed_services_stop' EXIT

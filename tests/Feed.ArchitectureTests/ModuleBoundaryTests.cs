@@ -1,14 +1,15 @@
 using System.Reflection;
-using Architecture = ArchUnitNET.Domain.Architecture;
-using ArchUnitNET.Loader;
-using ArchUnitNET.xUnitV3;
-using static ArchUnitNET.Fluent.ArchRuleDefinition;
+using System.Runtime.CompilerServices;
+using System.Xml.Linq;
 
 namespace Feed.ArchitectureTests;
 
 /// <summary>
 /// The modular-monolith rules: a module sees other modules only through their Contracts, keeps
-/// its internals internal, and the host composes without owning any business handler.
+/// its internals internal (and shows them to no other module), Contracts and the shared kernel
+/// depend on no module, and the host composes without owning any business handler. Each reference
+/// rule reads both the project file (what may be used) and the compiled assembly (what is used:
+/// the compiler drops a reference nothing uses, and a project file can be bypassed).
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
@@ -18,39 +19,21 @@ public sealed class ModuleBoundaryTests
 
     private static Assembly ContractsAssembly(string module) => Assembly.Load($"Feed.{module}.Contracts");
 
+    private static readonly Assembly SharedKernel = Assembly.Load("Feed.SharedKernel");
+
     private static readonly Assembly Host = typeof(Program).Assembly;
 
-    private static readonly Architecture Architecture = new ArchLoader()
-        .LoadAssemblies(ModuleNames.Select(ModuleAssembly).Concat(ModuleNames.Select(ContractsAssembly)).Append(Host).ToArray())
-        .Build();
+    /// <summary>Every assembly of a module: its implementation and its Contracts.</summary>
+    private static readonly HashSet<string> ModuleAssemblyNames =
+        [.. ModuleNames.SelectMany(module => new[] { $"Feed.{module}", $"Feed.{module}.Contracts" })];
 
     public static TheoryData<string> Modules => new(ModuleNames);
-
-    public static TheoryData<string, string> ModulePairs
-    {
-        get
-        {
-            var pairs = new TheoryData<string, string>();
-            foreach (var module in ModuleNames)
-            {
-                foreach (var other in ModuleNames.Where(other => other != module))
-                {
-                    pairs.Add(module, other);
-                }
-            }
-
-            return pairs;
-        }
-    }
 
     [Theory]
     [MemberData(nameof(Modules))]
     public void A_module_assembly_references_no_other_module_only_contracts(string module)
     {
-        var references = ModuleAssembly(module).GetReferencedAssemblies()
-            .Select(reference => reference.Name!)
-            .Where(name => name.StartsWith("Feed.", StringComparison.Ordinal))
-            .ToList();
+        var references = FeedAssemblyReferences(ModuleAssembly(module));
 
         var allowed = ModuleNames.Select(name => $"Feed.{name}.Contracts").Append("Feed.SharedKernel").ToHashSet();
         Assert.All(references, reference => Assert.Contains(reference, allowed));
@@ -62,10 +45,7 @@ public sealed class ModuleBoundaryTests
     public void A_module_project_file_references_only_contracts_and_the_shared_kernel(string module)
     {
         var project = Path.Combine(RepositoryRoot(), "Modules", module, $"Feed.{module}", $"Feed.{module}.csproj");
-        var references = System.Xml.Linq.XDocument.Load(project)
-            .Descendants("ProjectReference")
-            .Select(element => Path.GetFileNameWithoutExtension(element.Attribute("Include")!.Value.Replace('\\', '/')))
-            .ToList();
+        var references = FeedProjectReferences(project);
 
         Assert.NotEmpty(references);
         Assert.All(references, reference => Assert.True(
@@ -73,24 +53,35 @@ public sealed class ModuleBoundaryTests
             $"Feed.{module} references {reference}: modules may reference only Contracts projects and Feed.SharedKernel."));
     }
 
-    [Theory]
-    [MemberData(nameof(ModulePairs))]
-    public void Module_types_do_not_depend_on_another_modules_internals(string module, string other)
+    [Fact]
+    public void The_shared_kernel_references_no_module()
     {
-        var rule = Types().That().ResideInAssembly(ModuleAssembly(module))
-            .Should().NotDependOnAny(Types().That().ResideInAssembly(ModuleAssembly(other)))
-            .Because($"Feed.{module} may only use Feed.{other}.Contracts");
-        rule.Check(Architecture);
+        Assert.Empty(FeedProjectReferences(Path.Combine(RepositoryRoot(), "src", "Feed.SharedKernel", "Feed.SharedKernel.csproj")));
+        Assert.Empty(FeedAssemblyReferences(SharedKernel));
     }
 
     [Theory]
     [MemberData(nameof(Modules))]
-    public void Contracts_depend_on_no_module(string module)
+    public void A_contracts_project_references_nothing_but_the_shared_kernel(string module)
     {
-        var rule = Types().That().ResideInAssembly(ContractsAssembly(module))
-            .Should().NotDependOnAny(Types().That().ResideInAssembly(ModuleAssembly(ModuleNames[0]), ModuleNames.Skip(1).Select(ModuleAssembly).ToArray()))
-            .Because("Contracts are the small public surface other modules see");
-        rule.Check(Architecture);
+        var project = Path.Combine(RepositoryRoot(), "Modules", module, $"Feed.{module}.Contracts", $"Feed.{module}.Contracts.csproj");
+
+        Assert.All(FeedProjectReferences(project), reference => Assert.Equal("Feed.SharedKernel", reference));
+        Assert.All(FeedAssemblyReferences(ContractsAssembly(module)), reference => Assert.Equal("Feed.SharedKernel", reference));
+    }
+
+    [Fact]
+    public void No_module_shows_its_internals_to_another_module()
+    {
+        // A module, its Contracts or the shared kernel may open its internals to the host, tests and
+        // benchmarks, never to a module: that would be a way around the Contracts.
+        var granted = ModuleNames.SelectMany(module => new[] { ModuleAssembly(module), ContractsAssembly(module) }).Append(SharedKernel)
+            .SelectMany(assembly => assembly.GetCustomAttributes<InternalsVisibleToAttribute>()
+                .Select(attribute => (From: assembly.GetName().Name!, To: new AssemblyName(attribute.AssemblyName).Name!)))
+            .Where(grant => ModuleAssemblyNames.Contains(grant.To) || grant.To == "Feed.SharedKernel")
+            .Select(grant => $"{grant.From} -> {grant.To}");
+
+        Assert.Empty(granted);
     }
 
     [Theory]
@@ -132,6 +123,16 @@ public sealed class ModuleBoundaryTests
             Assert.True(handlerCount > 0, $"Feed.{module} has no mediator handlers");
         }
     }
+
+    /// <summary>The Feed assemblies <paramref name="assembly"/> was compiled against and uses.</summary>
+    private static List<string> FeedAssemblyReferences(Assembly assembly) =>
+        [.. assembly.GetReferencedAssemblies().Select(reference => reference.Name!).Where(name => name.StartsWith("Feed.", StringComparison.Ordinal))];
+
+    /// <summary>The projects a project file references, by name.</summary>
+    private static List<string> FeedProjectReferences(string project) =>
+        [.. XDocument.Load(project)
+            .Descendants("ProjectReference")
+            .Select(element => Path.GetFileNameWithoutExtension(element.Attribute("Include")!.Value.Replace('\\', '/')))];
 
     private static string RepositoryRoot()
     {

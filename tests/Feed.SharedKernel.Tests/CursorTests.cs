@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using CsCheck;
 using Feed.SharedKernel.Paging;
 
@@ -31,13 +33,48 @@ public sealed class CursorTests
     }
 
     [Fact]
-    public void Random_strings_never_throw()
+    public void Base64url_strings_of_about_a_cursor_s_length_decode_exactly_when_they_hold_a_cursor()
     {
-        // A statement lambda: the property is "does not throw", whatever TryDecode answers.
-        Gen.String.Sample(value =>
+        // 22 to 26 bytes, so lengths around a cursor's 32 characters; the first 8 bytes often a valid
+        // timestamp, so that most strings of the right length do hold a cursor. Then the characters
+        // of some strings are shuffled, so that not every one is the canonical encoding of its bytes.
+        var timestamps = Gen.OneOf(Gen.Long[0, DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()], Gen.Long);
+        var strings = Gen.Select(timestamps, Gen.Byte.Array[14, 18], Gen.Bool)
+            .Select((millis, rest, shuffle) =>
+            {
+                var bytes = new byte[8 + rest.Length];
+                BinaryPrimitives.WriteInt64BigEndian(bytes, millis);
+                rest.CopyTo(bytes, 8);
+                var text = Base64Url.EncodeToString(bytes);
+                return shuffle ? new string([.. text.Reverse()]) : text;
+            });
+        var decoded = 0;
+        strings.Sample(value =>
         {
-            Cursor.TryDecode(value, out _);
+            // What a cursor is, worked out apart from the decoder: 24 bytes (32 characters), of which the
+            // first 8 are a big-endian count of milliseconds a DateTimeOffset can hold.
+            var bytes = Base64Url.IsValid(value, out var length) && length == 24 ? Base64Url.DecodeFromChars(value) : [];
+            var millis = bytes.Length == 24 ? BinaryPrimitives.ReadInt64BigEndian(bytes) : -1;
+            var holdsCursor = millis >= 0 && millis <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+            Assert.Equal(holdsCursor, Cursor.TryDecode(value, out var cursor));
+            Assert.Equal(holdsCursor, Cursor.IsValid(value));
+            if (holdsCursor)
+            {
+                Interlocked.Increment(ref decoded);
+                Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(millis), cursor.At);
+                Assert.Equal(new Guid(bytes.AsSpan(8), bigEndian: true), cursor.Id);
+                Assert.Equal(value, cursor.Encode());
+            }
         });
+
+        Assert.True(decoded > 0, "No generated string held a cursor.");
+    }
+
+    [Fact]
+    public void Arbitrary_strings_are_refused_or_read_without_an_exception()
+    {
+        Gen.String.Sample(value => Assert.Equal(Cursor.TryDecode(value, out _), Cursor.IsValid(value)));
     }
 
     [Fact]

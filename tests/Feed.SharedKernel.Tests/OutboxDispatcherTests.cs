@@ -1,23 +1,34 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Feed.SharedKernel.Outbox;
+using Feed.Testing;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Feed.SharedKernel.Tests;
 
 public sealed record SomethingHappened(Guid Id) : INotification;
 
-/// <summary>The dispatcher delivers every committed message at least once, retrying failures with backoff.</summary>
+/// <summary>
+/// The dispatcher delivers every committed message at least once, retrying failures with backoff.
+/// Backoffs and leases run on a fake clock the tests move, so nothing here waits for real time to
+/// pass; waits for background delivery end after <see cref="Patience"/>.
+/// </summary>
 public sealed class OutboxDispatcherTests
 {
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task A_message_whose_handler_fails_is_retried_until_it_is_delivered()
     {
+        // Each reading of the clock moves it two minutes on, past every backoff so far (100 ms, 200 ms).
+        var clock = new FakeTimeProvider(Start) { AutoAdvanceAmount = TimeSpan.FromMinutes(2) };
         var publisher = new FlakyPublisher(failuresPerMessage: 2);
-        await using var provider = Build(publisher);
+        await using var provider = Build(publisher, clock);
         var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
         await dispatcher.StartAsync(Ct);
         var types = provider.GetRequiredService<OutboxMessageTypes>();
@@ -26,10 +37,10 @@ public sealed class OutboxDispatcherTests
 
         foreach (var id in ids)
         {
-            outbox.Enqueue(types.Wrap(new SomethingHappened(id), Guid.CreateVersion7(), DateTimeOffset.UtcNow));
+            outbox.Enqueue(types.Wrap(new SomethingHappened(id), Guid.CreateVersion7(), clock.GetUtcNow()));
         }
 
-        await dispatcher.WhenIdleAsync(TimeSpan.FromSeconds(20), Ct);
+        await dispatcher.WhenIdleAsync(Patience.Timeout, Ct);
         await dispatcher.StopAsync(Ct);
 
         Assert.Equal(ids.Order(), publisher.Delivered.Order());
@@ -37,28 +48,81 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task Waiting_for_an_outbox_that_never_empties_times_out_even_when_the_clock_stands_still()
+    {
+        // The clock never moves, so the failed message's retry never falls due: the outbox stays stuck.
+        var clock = new FakeTimeProvider(Start);
+        var publisher = new FlakyPublisher(failuresPerMessage: int.MaxValue);
+        await using var provider = Build(publisher, clock);
+        var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
+        await dispatcher.StartAsync(Ct);
+        var id = Guid.NewGuid();
+        provider.GetRequiredService<InMemoryOutbox>().Enqueue(
+            provider.GetRequiredService<OutboxMessageTypes>().Wrap(new SomethingHappened(id), Guid.CreateVersion7(), clock.GetUtcNow()));
+        await Patience.UntilAsync(() => Task.FromResult(publisher.Attempts.ContainsKey(id)), "the first attempt", Ct);
+
+        // A wait measured on the standing clock would never end; this one gives up after 200 ms of real time.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(Patience.Timeout);
+        await Assert.ThrowsAsync<TimeoutException>(() => dispatcher.WhenIdleAsync(TimeSpan.FromMilliseconds(200), patience.Token));
+        await dispatcher.StopAsync(Ct);
+
+        Assert.Equal(1, publisher.Attempts[id]);
+        Assert.Empty(publisher.Delivered);
+    }
+
+    [Fact]
     public async Task A_message_handled_for_longer_than_the_lease_keeps_its_claim_and_is_delivered_once()
     {
-        // Two dispatchers (two service instances) on one outbox; the handler outlasts the lease
-        // more than twice over, so without renewal the idle dispatcher would take the message over.
+        // Two dispatchers (two service instances) on one outbox and one clock. The handler holds the
+        // message while the clock moves three leases on, a tenth of a lease at a time, and the idle
+        // dispatcher tries to claim after every step: without renewal it would take the message over.
+        var clock = new FakeTimeProvider(Start);
+        var lease = TimeSpan.FromSeconds(3);
 #pragma warning disable CA2000 // The signal lives as long as the test.
-        var outbox = new InMemoryOutbox(TimeProvider.System, new OutboxSignal());
+        var outbox = new InMemoryOutbox(clock, new OutboxSignal());
 #pragma warning restore CA2000
-        var publisher = new SlowPublisher(TimeSpan.FromSeconds(5));
-        await using var first = Build(publisher, outbox, lease: "00:00:02");
-        await using var second = Build(publisher, outbox, lease: "00:00:02");
-        var dispatchers = new[] { first, second }.Select(provider => provider.GetRequiredService<OutboxDispatcher>()).ToList();
-        foreach (var dispatcher in dispatchers)
+        var publisher = new HeldPublisher();
+        var observed = new[] { new ObservedOutbox(outbox), new ObservedOutbox(outbox) };
+        await using var first = Build(publisher, clock, observed[0], lease);
+        await using var second = Build(publisher, clock, observed[1], lease);
+        var providers = new[] { first, second };
+        foreach (var provider in providers)
         {
-            await dispatcher.StartAsync(Ct);
+            await provider.GetRequiredService<OutboxDispatcher>().StartAsync(Ct);
         }
 
         var id = Guid.NewGuid();
-        outbox.Enqueue(first.GetRequiredService<OutboxMessageTypes>().Wrap(new SomethingHappened(id), Guid.CreateVersion7(), DateTimeOffset.UtcNow));
-        await dispatchers[0].WhenIdleAsync(TimeSpan.FromSeconds(60), Ct);
-        foreach (var dispatcher in dispatchers)
+        outbox.Enqueue(first.GetRequiredService<OutboxMessageTypes>().Wrap(new SomethingHappened(id), Guid.CreateVersion7(), clock.GetUtcNow()));
+        await Patience.UntilAsync(() => Task.FromResult(!publisher.Started.IsEmpty), "the handler to start", Ct);
+        var holder = observed[0].Claimed > 0 ? 0 : 1;
+        var idle = 1 - holder;
+        var idleSignal = providers[idle].GetRequiredService<OutboxSignal>();
+
+        for (var step = 0; step < 30; step++)
         {
-            await dispatcher.StopAsync(Ct);
+            clock.Advance(lease / 10);
+            // Two claim rounds after the step: at least one of them read the clock after it moved.
+            var claims = observed[idle].ClaimRounds;
+            await Patience.UntilAsync(
+                () =>
+                {
+                    idleSignal.Wake();
+                    return Task.FromResult(observed[idle].ClaimRounds >= claims + 2 || observed[idle].Claimed > 0);
+                },
+                "the idle dispatcher to try a claim",
+                Ct);
+            Assert.True(observed[idle].Claimed == 0, $"The idle dispatcher took the message over {(step + 1) * 10}% of a lease after it was claimed.");
+        }
+
+        Assert.Equal([id], publisher.Started);
+        Assert.True(observed[holder].Renewals >= 5, $"{observed[holder].Renewals} renewals in three leases");
+
+        publisher.Release();
+        await providers[holder].GetRequiredService<OutboxDispatcher>().WhenIdleAsync(Patience.Timeout, Ct);
+        foreach (var provider in providers)
+        {
+            await provider.GetRequiredService<OutboxDispatcher>().StopAsync(Ct);
         }
 
         Assert.Equal([id], publisher.Started);
@@ -92,9 +156,9 @@ public sealed class OutboxDispatcherTests
         Assert.Throws<InvalidOperationException>(() => types.Wrap(new SomethingHappened(Guid.NewGuid()), Guid.NewGuid(), DateTimeOffset.UtcNow));
     }
 
-    private static ServiceProvider Build(FlakyPublisher publisher)
+    private static ServiceProvider Build(IPublisher publisher, TimeProvider clock)
     {
-        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<IPublisher>(publisher);
+        var services = new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton(publisher);
         services.AddFeedOutbox(new ConfigurationBuilder().Build()).AddOutboxMessage<SomethingHappened>("test.something_happened");
         return services.BuildServiceProvider();
     }
@@ -109,10 +173,59 @@ public sealed class OutboxDispatcherTests
         return services.BuildServiceProvider();
     }
 
-    /// <summary>A publisher whose handler takes a long time, recording each delivery it starts.</summary>
-    private sealed class SlowPublisher(TimeSpan duration) : IPublisher
+    private static ServiceProvider Build(IPublisher publisher, TimeProvider clock, IOutboxStore outbox, TimeSpan lease)
     {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Feed:Outbox:Lease"] = lease.ToString("c", CultureInfo.InvariantCulture) })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton(publisher).AddSingleton(outbox);
+        services.AddFeedOutbox(configuration).AddOutboxMessage<SomethingHappened>("test.something_happened");
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>One dispatcher's view of a shared outbox: counts its claim rounds, the messages it claimed and its renewals.</summary>
+    private sealed class ObservedOutbox(IOutboxStore inner) : IOutboxStore
+    {
+        private int _claimRounds;
+        private int _claimed;
+        private int _renewals;
+
+        public int ClaimRounds => Volatile.Read(ref _claimRounds);
+
+        public int Claimed => Volatile.Read(ref _claimed);
+
+        public int Renewals => Volatile.Read(ref _renewals);
+
+        public async ValueTask<IReadOnlyList<PendingOutboxMessage>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
+        {
+            var claimed = await inner.ClaimDueAsync(max, lease, cancellationToken);
+            Interlocked.Add(ref _claimed, claimed.Count);
+            Interlocked.Increment(ref _claimRounds);
+            return claimed;
+        }
+
+        public async ValueTask RenewAsync(IReadOnlyCollection<PendingOutboxMessage> messages, TimeSpan lease, CancellationToken cancellationToken)
+        {
+            await inner.RenewAsync(messages, lease, cancellationToken);
+            Interlocked.Increment(ref _renewals);
+        }
+
+        public ValueTask CompleteAsync(Guid messageId, CancellationToken cancellationToken) => inner.CompleteAsync(messageId, cancellationToken);
+
+        public ValueTask RetryLaterAsync(Guid messageId, DateTimeOffset dueOn, string error, CancellationToken cancellationToken) =>
+            inner.RetryLaterAsync(messageId, dueOn, error, cancellationToken);
+
+        public ValueTask<long> CountPendingAsync(CancellationToken cancellationToken) => inner.CountPendingAsync(cancellationToken);
+    }
+
+    /// <summary>A publisher whose handler holds every message until released, recording each delivery it starts.</summary>
+    private sealed class HeldPublisher : IPublisher
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public ConcurrentQueue<Guid> Started { get; } = new();
+
+        public void Release() => _released.TrySetResult();
 
         public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
             where TNotification : INotification => Publish((object)notification, cancellationToken);
@@ -120,7 +233,7 @@ public sealed class OutboxDispatcherTests
         public async ValueTask Publish(object notification, CancellationToken cancellationToken = default)
         {
             Started.Enqueue(((SomethingHappened)notification).Id);
-            await Task.Delay(duration, cancellationToken);
+            await _released.Task.WaitAsync(cancellationToken);
         }
     }
 

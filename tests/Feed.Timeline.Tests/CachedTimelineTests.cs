@@ -90,6 +90,8 @@ public sealed class CachedTimelineTests
                 var page = await world.ReadAsync(limit, cursor, postsPerInfluencer: 2);
                 pages.Add(page);
                 cursor = page.NextCursor;
+                // A cursor that fails to move on would page forever: fail instead of hanging.
+                Assert.True(pages.Count <= 1000, "Paging did not end.");
             }
             while (cursor is not null);
 

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
 using StackExchange.Redis;
@@ -31,7 +32,7 @@ public sealed class KeptInfluencerListTests
                 return hit;
             }
 
-            var newest = store.OrderBy(entry => entry.Key).Take(cache.Capacity + 1).ToList();
+            var newest = PageOrder.NewestFirst(store, entry => entry.Key.At, entry => entry.Key.Id).Take(cache.Capacity + 1).ToList();
             await cache.FillAsync(CachedList.InfluencerPosts, read.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [influencer] = newest }, Ct);
         }
 

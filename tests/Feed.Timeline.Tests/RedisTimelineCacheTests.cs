@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Feed.Timeline.InMemory;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class RedisTimelineCacheTests
     private static TimelineEntry Entry(long millis, Guid? postId = null, Guid? authorId = null) =>
         new(new SequenceKey(Epoch.AddMilliseconds(millis), postId ?? Guid.NewGuid()), authorId ?? Guid.Empty);
 
-    private static List<TimelineEntry> NewestFirst(IEnumerable<TimelineEntry> entries) => entries.OrderBy(entry => entry.Key).ToList();
+    private static List<TimelineEntry> NewestFirst(IEnumerable<TimelineEntry> entries) => PageOrder.NewestFirst(entries, entry => entry.Key.At, entry => entry.Key.Id);
 
     private static async Task<CachedRanges> ReadAsync(RedisTimelineCache cache, Guid ownerId, SequenceKey? after = null, int limit = 1000, CachedList list = CachedList.Timeline) =>
         await cache.ReadAsync(list, [ownerId], after, limit, Ct);
@@ -411,25 +412,25 @@ public sealed class RedisTimelineCacheTests
         Assert.NotEqual(versionBefore, await admin.GetDatabase().StringGetAsync(redis.VersionKey));
     }
 
-    internal static async Task WaitUntilConnectedAsync(IConnectionMultiplexer connection)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
+    internal static Task WaitUntilConnectedAsync(IConnectionMultiplexer connection) =>
+        Patience.UntilAsync(
+            async () =>
             {
-                if (connection.IsConnected)
+                try
                 {
-                    await connection.GetDatabase().PingAsync();
-                    return;
-                }
-            }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
-            {
-            }
+                    if (!connection.IsConnected)
+                    {
+                        return false;
+                    }
 
-            Assert.True(DateTime.UtcNow < deadline, "Redis did not reconnect within 30 s.");
-            await Task.Delay(50, Ct);
-        }
-    }
+                    await connection.GetDatabase().PingAsync();
+                    return true;
+                }
+                catch (RedisConnectionException)
+                {
+                    return false;
+                }
+            },
+            "the Redis connection to come back",
+            Ct);
 }

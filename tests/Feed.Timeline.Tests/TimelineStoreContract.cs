@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.Timeline.Tests;
 
@@ -344,7 +345,7 @@ public abstract partial class TimelineStoreContract
             await store.AddInfluencerPostAsync(post.ToEntry(), ct);
         });
 
-        var expected = posts.OrderBy(post => post.Key).Select(post => post.PostId).ToList();
+        var expected = PageOrder.NewestFirst(posts, post => post.CreatedOn, post => post.PostId).Select(post => post.PostId).ToList();
         Assert.Equal(expected, (await store.GetTimelineRowsAsync(user, null, 1000, Ct)).Select(row => row.PostId));
         Assert.Equal(expected, (await store.GetInfluencerPostsAsync([influencer], null, 1000, Ct))[influencer].Select(entry => entry.PostId));
         Assert.Equal(posts.Count, (await store.GetPostsAsync(posts.Select(post => post.PostId).ToList(), Ct)).Count);

@@ -1,3 +1,4 @@
+using Feed.Testing;
 using Feed.Timeline.Lifecycle;
 
 namespace Feed.Timeline.Tests;
@@ -225,5 +226,5 @@ public abstract partial class TimelineStoreContract
     }
 
     private static List<Guid> TimelineWorldOrder(IEnumerable<TimelinePost> posts) =>
-        posts.OrderBy(post => post.Key).Select(post => post.PostId).ToList();
+        PageOrder.NewestFirst(posts, post => post.CreatedOn, post => post.PostId).Select(post => post.PostId).ToList();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,13 +31,17 @@ public sealed partial class OutboxDispatcher(
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempts - 1, 20))));
 
-    /// <summary>Waits until no message is pending (for tests and orderly shutdowns).</summary>
+    /// <summary>
+    /// Waits until no message is pending (for tests and orderly shutdowns). The timeout is measured in
+    /// real time, not on the injected clock: a fake clock that stands still or creeps would otherwise
+    /// turn a stuck outbox into a hang instead of a failure.
+    /// </summary>
     public async Task WhenIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + timeout;
+        var started = Stopwatch.GetTimestamp();
         while (await store.CountPendingAsync(cancellationToken) > 0)
         {
-            if (time.GetUtcNow() > deadline)
+            if (Stopwatch.GetElapsedTime(started) > timeout)
             {
                 throw new TimeoutException($"The outbox still has pending messages after {timeout}.");
             }

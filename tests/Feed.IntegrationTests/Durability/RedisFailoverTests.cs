@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
 using Feed.IntegrationTests.Timeline;
+using Feed.Testing;
 using StackExchange.Redis;
 
 namespace Feed.IntegrationTests.Durability;
@@ -73,7 +74,7 @@ public sealed class RedisFailoverTests
         var clock = Stopwatch.StartNew();
         var killed = false;
         var round = 0;
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        while (clock.Elapsed < Patience.Timeout)
         {
             var author = authors[round % authors.Count];
             var posted = await author.Http.PostAsync(new { post_url = $"https://cdn.example.com/{Guid.NewGuid():N}.jpg", post_type = "image" });
@@ -109,7 +110,7 @@ public sealed class RedisFailoverTests
         }
 
         Assert.True(killed);
-        Assert.True(await FailedOverAsync(redis, victimPort), "the cluster did not promote a replica within a minute");
+        Assert.True(await FailedOverAsync(redis, victimPort), $"the cluster did not promote a replica within {Patience.Timeout.TotalSeconds:0} s (FEED_TEST_PATIENCE_SECONDS)");
         Assert.Empty(failures);
 
         // After the failover: every reader's timeline is every post of their followees, once, newest first.

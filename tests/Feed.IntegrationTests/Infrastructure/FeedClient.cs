@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Feed.SharedKernel.Outbox;
+using Feed.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,11 +67,11 @@ public static class FeedClient
     /// <summary>
     /// Waits until the outbox is empty: every announced change (a post's fan-out, a follow's
     /// influencer promotion) has reached its handlers. Delivery is asynchronous by design. The
-    /// deadline only stops a test that would hang; it is generous because CI runs every suite at
-    /// once on two cores (delivery itself takes milliseconds; the benchmark measures it).
+    /// deadline (<see cref="Patience"/>) only stops a test that would hang; it is generous because CI
+    /// runs every suite at once on two cores (delivery itself takes milliseconds; the benchmark measures it).
     /// </summary>
     public static Task WhenOutboxIdleAsync(this WebApplicationFactory<Program> factory) =>
-        factory.Services.GetRequiredService<OutboxDispatcher>().WhenIdleAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        factory.Services.GetRequiredService<OutboxDispatcher>().WhenIdleAsync(Patience.Timeout, TestContext.Current.CancellationToken);
 
     public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>())!;

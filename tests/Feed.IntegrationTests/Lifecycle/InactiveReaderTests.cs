@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
 using Feed.IntegrationTests.Timeline;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +21,7 @@ public sealed class InactiveReaderTests
     private static readonly TimeSpan InactiveAfter = TimeSpan.FromMinutes(15);
 
     private static List<Guid> NewestFirst(IEnumerable<JsonObject> posts) =>
-        posts.Select(post => new SequenceKey(post.UtcTimestamp("created_on"), post.Id("post_id"))).Order().Select(key => key.Id).ToList();
+        PageOrder.NewestFirst(posts, post => post.UtcTimestamp("created_on"), post => post.Id("post_id")).Select(post => post.Id("post_id")).ToList();
 
     [Fact]
     public async Task An_inactive_reader_s_timeline_is_rebuilt_from_the_graph_as_it_is_now_on_the_next_read()

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Feed.IntegrationTests.Lifecycle;
@@ -74,12 +74,9 @@ internal static class LifecycleApi
             cursor = next;
         }
 
-        var keys = items.Select(item => new SequenceKey(item.UtcTimestamp("created_on"), item.Id("post_id"))).ToList();
-        for (var i = 1; i < keys.Count; i++)
-        {
-            Assert.True(keys[i - 1] < keys[i], $"Timeline item {i} is out of order or repeated.");
-        }
+        var outOfOrder = PageOrder.FirstOutOfOrder(items, item => item.UtcTimestamp("created_on"), item => item.Id("post_id"));
+        Assert.True(outOfOrder < 0, $"Timeline item {outOfOrder} is out of order or repeated.");
 
-        return keys.Select(key => key.Id).ToList();
+        return items.Select(item => item.Id("post_id")).ToList();
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
 using Feed.IntegrationTests.Timeline;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Lifecycle;
 
@@ -19,10 +20,7 @@ public sealed class TimelineLifecycleHttpTests(LifecycleApiFixture api) : IClass
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static List<Guid> NewestFirst(IEnumerable<JsonObject> posts) =>
-        posts.Select(post => new Feed.SharedKernel.Paging.SequenceKey(post.UtcTimestamp("created_on"), post.Id("post_id")))
-            .Order()
-            .Select(key => key.Id)
-            .ToList();
+        PageOrder.NewestFirst(posts, post => post.UtcTimestamp("created_on"), post => post.Id("post_id")).Select(post => post.Id("post_id")).ToList();
 
     private async Task<FeedUser> ActiveReaderAsync()
     {

@@ -1,8 +1,9 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using CsCheck;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Lifecycle;
 
@@ -11,8 +12,11 @@ namespace Feed.IntegrationTests.Lifecycle;
 /// to promote and demote authors across the influencer thresholds, 3 and 2 here) and timeline reads,
 /// sent to the real host over HTTP while its outbox delivers in the background, and applied to a
 /// brute-force model. Once the outbox is idle, every user's fully paged timeline must equal the
-/// model's: every existing post by the authors the user follows now, newest first, each once.
-/// Authors post far fewer than <c>BackfillSize</c> posts, so every backfill is complete.
+/// model's: every existing post by the authors the user follows now, newest first, each once; and
+/// every user's influencer status must be the one the model's rule gives. A read in the middle of
+/// background work may lag behind, but must still be a well-formed page of posts that exist(ed)
+/// by authors the reader follows or followed. Authors post far fewer than <c>BackfillSize</c> posts,
+/// so every backfill is complete.
 /// </summary>
 public sealed class TimelineLifecycleModelTests
 {
@@ -83,6 +87,9 @@ public sealed class TimelineLifecycleModelTests
                 {
                     var actual = await user.WholeTimelineAsync(scenario.PageSize);
                     Assert.True(model.Expected(index).SequenceEqual(actual), $"The timeline of user {index} differs from the model.");
+                    Assert.True(
+                        model.IsInfluencer(index) == await IsInfluencerAsync(host, user),
+                        $"User {index} ({model.FollowerCount(index)} followers) should {(model.IsInfluencer(index) ? "" : "not ")}be an influencer.");
                 }
             },
             iter: iterations,
@@ -96,6 +103,13 @@ public sealed class TimelineLifecycleModelTests
         Assert.True(Volatile.Read(ref _demotions) > demotionsBefore, "No sequence demoted an author.");
     }
 
+    private static async Task<bool> IsInfluencerAsync(FeedApiFactory host, FeedUser user)
+    {
+        var response = await host.CreateClient().GetAsync(new Uri($"/api/users/{user.UserId}", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadJsonAsync())["is_influencer"]!.GetValue<bool>();
+    }
+
     /// <summary>One generated operation; <see cref="Kind"/> picks it, <see cref="A"/> and <see cref="B"/> pick its users or post.</summary>
     private sealed record Step(int Kind, int A, int B)
     {
@@ -104,7 +118,7 @@ public sealed class TimelineLifecycleModelTests
 
     private sealed record Scenario(Step[] Steps, int PageSize);
 
-    private sealed record ModelPost(Guid PostId, int Author, SequenceKey Key)
+    private sealed record ModelPost(Guid PostId, int Author, DateTimeOffset CreatedOn)
     {
         public bool Deleted { get; set; }
     }
@@ -113,6 +127,7 @@ public sealed class TimelineLifecycleModelTests
     private sealed class Model(FeedApiFactory host)
     {
         private readonly HashSet<(int Follower, int Followee)> _follows = [];
+        private readonly HashSet<(int Follower, int Followee)> _everFollowed = [];
         private readonly List<ModelPost> _posts = [];
         private readonly HashSet<int> _influencers = [];
 
@@ -120,9 +135,12 @@ public sealed class TimelineLifecycleModelTests
 
         /// <summary>A user's timeline: every existing post by the authors the user follows, newest first.</summary>
         public IEnumerable<Guid> Expected(int user) =>
-            _posts.Where(post => !post.Deleted && _follows.Contains((user, post.Author)))
-                .OrderBy(post => post.Key)
+            PageOrder.NewestFirst(_posts.Where(post => !post.Deleted && _follows.Contains((user, post.Author))), post => post.CreatedOn, post => post.PostId)
                 .Select(post => post.PostId);
+
+        public bool IsInfluencer(int user) => _influencers.Contains(user);
+
+        public int FollowerCount(int user) => _follows.Count(follow => follow.Followee == user);
 
         public async Task RegisterAsync() => Users.Add(await LifecycleApi.RegisterOnAsync(host));
 
@@ -167,8 +185,31 @@ public sealed class TimelineLifecycleModelTests
                     break;
                 default:
                     // A read in the middle of background work: it may rebuild, and activates the reader.
-                    _ = await Users[a].TimelinePageNowAsync(1 + (step.B % 5));
+                    var limit = 1 + (step.B % 5);
+                    var (items, next) = await Users[a].TimelinePageNowAsync(limit);
+                    AssertWellFormed(a, items, next, limit);
                     break;
+            }
+        }
+
+        /// <summary>
+        /// A page read while announcements are still on their way: it may lag behind the model, but it
+        /// is a proper page (full unless last, strictly newest first, no repeats) of posts as they were
+        /// created, each by an author the reader follows or has followed.
+        /// </summary>
+        private void AssertWellFormed(int reader, List<JsonObject> items, string? next, int limit)
+        {
+            Assert.InRange(items.Count, 0, limit);
+            Assert.True(next is null || items.Count == limit, $"A page of {items.Count} for limit {limit} has a next cursor.");
+            var outOfOrder = PageOrder.FirstOutOfOrder(items, item => item.UtcTimestamp("created_on"), item => item.Id("post_id"));
+            Assert.True(outOfOrder < 0, $"Item {outOfOrder} of user {reader}'s page is out of order or repeated.");
+            foreach (var item in items)
+            {
+                var post = _posts.SingleOrDefault(post => post.PostId == item.Id("post_id"));
+                Assert.True(post is not null, $"User {reader}'s page shows post {item.Id("post_id")}, which nobody created.");
+                Assert.Equal(Users[post.Author].UserId, item.Id("user_id"));
+                Assert.Equal(post.CreatedOn, item.UtcTimestamp("created_on"));
+                Assert.True(_everFollowed.Contains((reader, post.Author)), $"User {reader}'s page shows a post by user {post.Author}, never followed.");
             }
         }
 
@@ -176,6 +217,7 @@ public sealed class TimelineLifecycleModelTests
         {
             await Users[follower].FollowAsync(Users[followee]);
             _follows.Add((follower, followee));
+            _everFollowed.Add((follower, followee));
             ReviewInfluencer(followee);
         }
 
@@ -190,7 +232,7 @@ public sealed class TimelineLifecycleModelTests
         private async Task PostAsync(int author)
         {
             var post = await Users[author].CreatePostAsync();
-            _posts.Add(new ModelPost(post.Id("post_id"), author, new SequenceKey(post.UtcTimestamp("created_on"), post.Id("post_id"))));
+            _posts.Add(new ModelPost(post.Id("post_id"), author, post.UtcTimestamp("created_on")));
         }
 
         private async Task DeleteAsync(int pick, int other)
@@ -214,10 +256,13 @@ public sealed class TimelineLifecycleModelTests
             post.Deleted = true;
         }
 
-        /// <summary>The Users module's rule (promote at 3 followers, demote below 2), to count the switches the sequences cause.</summary>
+        /// <summary>
+        /// The Users module's rule (promote at 3 followers, demote below 2), applied to the follower
+        /// count after each follow or unfollow in the order they were made, as the announcements carry it.
+        /// </summary>
         private void ReviewInfluencer(int user)
         {
-            var followers = _follows.Count(follow => follow.Followee == user);
+            var followers = FollowerCount(user);
             if (!_influencers.Contains(user) && followers >= Promotion)
             {
                 _influencers.Add(user);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Social;
 
@@ -56,6 +56,23 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
 
         await response.AssertBadFieldsAsync("user_id");
         Assert.Empty(await FollowersAsync(alice.UserId));
+    }
+
+    [Fact]
+    public async Task Unfollowing_yourself_is_a_204_that_changes_nothing()
+    {
+        // Nobody follows themselves (a follow of yourself is a 400), so there is nothing to undo.
+        var alice = await _factory.RegisterAsync();
+        var bob = await _factory.RegisterAsync();
+        var carol = await _factory.RegisterAsync();
+        await alice.FollowAsync(bob);
+        await carol.FollowAsync(alice);
+
+        var response = await UnfollowRequest(alice.Http, alice.UserId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal([bob.UserId], (await FollowingAsync(alice.UserId)).Select(item => item.Id("user_id")));
+        Assert.Equal([carol.UserId], (await FollowersAsync(alice.UserId)).Select(item => item.Id("user_id")));
     }
 
     [Fact]
@@ -123,7 +140,7 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
 
         Assert.All(items, item => Assert.Equal(SocialApi.FollowListItemFields, item.FieldNames()));
         Assert.Equal(
-            items.OrderBy(item => new SequenceKey(item.UtcTimestamp("followed_on"), item.Id("user_id"))).Select(item => item.Id("user_id")),
+            PageOrder.NewestFirst(items, item => item.UtcTimestamp("followed_on"), item => item.Id("user_id")).Select(item => item.Id("user_id")),
             items.Select(item => item.Id("user_id")));
         Assert.Equal(fans.Select(fan => (fan.UserId, fan.Username)).Order(), items.Select(item => (item.Id("user_id"), item["username"]!.GetValue<string>())).Order());
     }
@@ -144,7 +161,7 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
 
         Assert.All(items, item => Assert.Equal(SocialApi.FollowListItemFields, item.FieldNames()));
         Assert.Equal(
-            items.OrderBy(item => new SequenceKey(item.UtcTimestamp("followed_on"), item.Id("user_id"))).Select(item => item.Id("user_id")),
+            PageOrder.NewestFirst(items, item => item.UtcTimestamp("followed_on"), item => item.Id("user_id")).Select(item => item.Id("user_id")),
             items.Select(item => item.Id("user_id")));
         Assert.Equal(followees.Select(user => (user.UserId, user.Username)).Order(), items.Select(item => (item.Id("user_id"), item["username"]!.GetValue<string>())).Order());
         Assert.Empty(await FollowersAsync(alice.UserId));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Social;
 
@@ -143,7 +143,7 @@ public sealed class PostTests(FeedApiFactory factory) : IClassFixture<FeedApiFac
         Assert.All(items, item => Assert.Equal(SocialApi.PostFields, item.FieldNames()));
         Assert.All(items, item => Assert.Equal(author.UserId, item.Id("user_id")));
         Assert.Equal(
-            created.OrderBy(post => new SequenceKey(post.UtcTimestamp("created_on"), post.Id("post_id"))).Select(post => post.Id("post_id")),
+            PageOrder.NewestFirst(created, post => post.UtcTimestamp("created_on"), post => post.Id("post_id")).Select(post => post.Id("post_id")),
             items.Select(item => item.Id("post_id")));
     }
 

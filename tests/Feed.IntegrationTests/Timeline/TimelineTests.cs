@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
-using Feed.SharedKernel.Paging;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Timeline;
 
@@ -14,10 +14,7 @@ public sealed class TimelineTests(TimelineApiFixture api) : IClassFixture<Timeli
 
     /// <summary>Posts in the order the timeline must show them: newest first, ties by descending id.</summary>
     private static List<Guid> NewestFirst(IEnumerable<JsonObject> posts) =>
-        posts.Select(post => new SequenceKey(post.UtcTimestamp("created_on"), post.Id("post_id")))
-            .Order()
-            .Select(key => key.Id)
-            .ToList();
+        PageOrder.NewestFirst(posts, post => post.UtcTimestamp("created_on"), post => post.Id("post_id")).Select(post => post.Id("post_id")).ToList();
 
     [Fact]
     public async Task The_design_story_user_1_posts_and_followers_user_10_and_user_20_see_it()

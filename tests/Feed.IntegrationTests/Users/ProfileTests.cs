@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using Feed.IntegrationTests.Infrastructure;
+using Feed.IntegrationTests.Lifecycle;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Feed.IntegrationTests.Users;
 
@@ -10,6 +15,14 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
     private readonly HttpClient _anonymous = api.CreateClient();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// A host of its own on <paramref name="clock"/>, which moves only when the test moves it, so that
+    /// "updated_on moved" needs no waiting for real time. (The clocks start at a whole millisecond of
+    /// now and move a minute: tokens are valid by either clock.)
+    /// </summary>
+    private WebApplicationFactory<Program> HostWith(FakeTimeProvider clock) =>
+        _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
 
     [Fact]
     public async Task Public_profile_hides_email_phone_and_age()
@@ -73,9 +86,11 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
     [Fact]
     public async Task Patch_changes_the_given_fields_keeps_the_rest_and_bumps_updated_on()
     {
-        var user = await _factory.RegisterAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        await using var host = HostWith(clock);
+        var user = await LifecycleApi.RegisterOnAsync(host);
         var before = await (await user.Http.GetAsync("/api/users/me", Ct)).ReadJsonAsync();
-        await Task.Delay(5, Ct);
+        clock.Advance(TimeSpan.FromMinutes(1));
 
         var response = await user.Http.PatchAsJsonAsync("/api/users/me", new
         {
@@ -97,7 +112,7 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
         Assert.Equal(85, after["age"]!.GetValue<int>());
         Assert.Equal(user.Username, after["username"]!.GetValue<string>());
         Assert.Equal(UsersApi.AssertUtcTimestamp(before["created_on"]), UsersApi.AssertUtcTimestamp(after["created_on"]));
-        Assert.True(UsersApi.AssertUtcTimestamp(after["updated_on"]) > UsersApi.AssertUtcTimestamp(before["updated_on"]));
+        Assert.Equal(UsersApi.AssertUtcTimestamp(before["updated_on"]).AddMinutes(1), UsersApi.AssertUtcTimestamp(after["updated_on"]));
 
         var reread = await (await user.Http.GetAsync("/api/users/me", Ct)).ReadJsonAsync();
         Assert.Equal(after.ToJsonString(), reread.ToJsonString());
@@ -106,8 +121,11 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
     [Fact]
     public async Task Patch_with_null_fields_changes_nothing_but_updated_on()
     {
-        var user = await _factory.RegisterAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        await using var host = HostWith(clock);
+        var user = await LifecycleApi.RegisterOnAsync(host);
         var before = await (await user.Http.GetAsync("/api/users/me", Ct)).ReadJsonAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
 
         var response = await user.Http.PatchAsJsonAsync("/api/users/me", new { first_name = (string?)null, email = (string?)null, age = (int?)null }, Ct);
 
@@ -117,6 +135,8 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
         {
             Assert.Equal(before[field]?.ToJsonString(), after[field]?.ToJsonString());
         }
+
+        Assert.Equal(UsersApi.AssertUtcTimestamp(before["updated_on"]).AddMinutes(1), UsersApi.AssertUtcTimestamp(after["updated_on"]));
     }
 
     [Fact]

@@ -1,7 +1,10 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using Feed.IntegrationTests.Infrastructure;
+using Feed.IntegrationTests.Social;
 using Feed.SharedKernel.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,7 +16,9 @@ namespace Feed.IntegrationTests.Users;
 /// <summary>
 /// A token is good only for a user that exists now, with the password of the token's time: validly
 /// signed tokens (made here with the service's own key, as a leaked key or a deleted user would give)
-/// for anybody else are a 401 on every authenticated endpoint, and never a write.
+/// for anybody else are a 401 on every authenticated endpoint, and never a write. So is a token the
+/// service did not make as it makes its own: expired, for another issuer or audience, unsigned or signed
+/// with another key.
 /// </summary>
 public sealed class TokenUserTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
 {
@@ -47,6 +52,39 @@ public sealed class TokenUserTests(FeedApiFactory api) : IClassFixture<FeedApiFa
         var response = await SendAsync(method, path, token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    public static TheoryData<string, string, string> OneThingWrong
+    {
+        get
+        {
+            var cases = new TheoryData<string, string, string>();
+            foreach (var fault in new[] { "expired", "wrong issuer", "wrong audience", "alg none", "another key", "subject not a guid", "unknown user" })
+            {
+                cases.Add(fault, "GET", "/api/timeline");
+                cases.Add(fault, "POST", "/api/posts");
+            }
+
+            return cases;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(OneThingWrong))]
+    public async Task A_token_with_one_thing_wrong_is_a_401_and_writes_nothing_while_the_same_token_made_right_is_accepted(string fault, string method, string path)
+    {
+        var user = await api.RegisterAsync();
+        var claims = ClaimsOf(user);
+
+        // The control: the issued token's own claims, minted right, are accepted; so the 401 is the fault's doing.
+        var accepted = await SendAsync(method, path, Mint(claims, fault: null));
+        var refused = await SendAsync(method, path, Mint(claims, fault));
+
+        Assert.Equal(method == "POST" ? HttpStatusCode.Created : HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains(refused.Headers.WwwAuthenticate, challenge => challenge.Scheme == "Bearer");
+        var posts = await api.CreateClient().ReadAllPagesAsync($"/api/users/{user.UserId}/posts", 10);
+        Assert.Equal(method == "POST" ? 1 : 0, posts.Count);
     }
 
     [Fact]
@@ -98,6 +136,48 @@ public sealed class TokenUserTests(FeedApiFactory api) : IClassFixture<FeedApiFa
         (await user.Http.PatchAsJsonAsync("/api/users/me", new { location = "Lisbon" }, Ct)).EnsureSuccessStatusCode();
 
         Assert.Equal(HttpStatusCode.OK, (await user.Http.GetAsync("/api/users/me", Ct)).StatusCode);
+    }
+
+    /// <summary>The claims of the token the service issued to <paramref name="user"/>, without the ones <see cref="Mint"/> sets.</summary>
+    private static Dictionary<string, object> ClaimsOf(FeedUser user)
+    {
+        string[] minted = [JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Aud, JwtRegisteredClaimNames.Exp, JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat];
+        var issued = new JsonWebToken(user.Http.DefaultRequestHeaders.Authorization!.Parameter!);
+        var claims = issued.Claims.Where(claim => !minted.Contains(claim.Type)).ToDictionary(claim => claim.Type, object (claim) => claim.Value);
+        Assert.Contains(JwtRegisteredClaimNames.Sub, claims.Keys);
+        Assert.Contains(FeedAuthOptions.SecurityStampClaim, claims.Keys);
+        return claims;
+    }
+
+    /// <summary>A token with <paramref name="claims"/>, made as the service makes its own, except for <paramref name="fault"/> (null: none).</summary>
+    private string Mint(Dictionary<string, object> claims, string? fault)
+    {
+        var auth = api.Services.GetRequiredService<IOptions<FeedAuthOptions>>().Value;
+        var now = DateTime.UtcNow;
+        // Expired an hour ago: far beyond the validation's clock skew.
+        var issuedAt = fault == "expired" ? now.AddHours(-2) : now;
+        var subject = fault switch
+        {
+            "subject not a guid" => "admin",
+            "unknown user" => Guid.NewGuid().ToString(),
+            _ => claims[JwtRegisteredClaimNames.Sub],
+        };
+        var key = fault == "another key" ? new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) : auth.CreateSigningKey();
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = fault == "wrong issuer" ? "not-" + auth.Issuer : auth.Issuer,
+            Audience = fault == "wrong audience" ? "not-" + auth.Audience : auth.Audience,
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = issuedAt.AddHours(1),
+            Claims = new Dictionary<string, object>(claims) { [JwtRegisteredClaimNames.Sub] = subject },
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+
+        // alg=none: the good token's header replaced by an unsigned one, its signature dropped.
+        return fault == "alg none"
+            ? $"{Base64Url.EncodeToString("""{"alg":"none","typ":"JWT"}"""u8)}.{token.Split('.')[1]}."
+            : token;
     }
 
     private string SignedToken(Dictionary<string, object> claims)

@@ -203,6 +203,8 @@ public sealed class FollowHandlerTests : IDisposable
             seen.AddRange(batch.FollowerIds);
             cursor = batch.NextCursor;
             batches++;
+            // A cursor that fails to move on would walk forever: fail instead of hanging.
+            Assert.True(batches <= 10_000, "The walk did not end.");
         }
         while (cursor is not null);
 

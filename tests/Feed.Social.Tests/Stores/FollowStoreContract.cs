@@ -4,6 +4,7 @@ using System.Globalization;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Follows;
+using Feed.Testing;
 
 namespace Feed.Social.Tests.Stores;
 
@@ -53,8 +54,8 @@ public abstract class FollowStoreContract : SocialStoreContract
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static IEnumerable<FollowEntry> NewestFirst(IEnumerable<FollowEntry> entries) =>
-        entries.OrderBy(entry => new SequenceKey(entry.FollowedOn, entry.UserId));
+    private static List<FollowEntry> NewestFirst(IEnumerable<FollowEntry> entries) =>
+        PageOrder.NewestFirst(entries, entry => entry.FollowedOn, entry => entry.UserId);
 
     private static async Task<List<FollowEntry>> ReadAllPagesAsync(
         Func<Cursor?, int, ValueTask<IReadOnlyList<FollowEntry>>> read, Func<int> nextLimit)

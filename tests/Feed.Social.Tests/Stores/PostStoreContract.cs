@@ -3,6 +3,7 @@ using CsCheck;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Posts;
+using Feed.Testing;
 
 namespace Feed.Social.Tests.Stores;
 
@@ -37,8 +38,8 @@ public abstract class PostStoreContract : SocialStoreContract
     private static Post NewPost(Guid authorId, DateTimeOffset createdOn, Guid? postId = null, string type = PostTypes.Image) =>
         new(postId ?? Guid.NewGuid(), authorId, $"https://cdn.example.com/{Guid.NewGuid():N}.jpg", type, createdOn, createdOn);
 
-    private static IEnumerable<Post> NewestFirst(IEnumerable<Post> posts) =>
-        posts.OrderBy(post => new SequenceKey(post.CreatedOn, post.PostId));
+    private static List<Post> NewestFirst(IEnumerable<Post> posts) =>
+        PageOrder.NewestFirst(posts, post => post.CreatedOn, post => post.PostId);
 
     private static async Task<List<Post>> ReadAllPagesAsync(IPostStore store, Guid authorId, Func<int> nextLimit)
     {

@@ -1,5 +1,6 @@
 using CsCheck;
 using Feed.Social.Contracts;
+using Feed.Testing;
 using Feed.Timeline.Tests.Support;
 using Feed.Users.Contracts;
 
@@ -11,7 +12,8 @@ namespace Feed.Timeline.Tests.Lifecycle;
 /// outbox-like queue and are delivered, in order, at random moments (so reads and rebuilds happen
 /// between a change and its delivery). Influencer status follows the follower counts the messages
 /// carry (promotion at 3, demotion below 2), published while the follow is delivered, as Users does.
-/// After everything is delivered, every user's paged timeline must equal the model's.
+/// After everything is delivered, every user's paged timeline must equal the model's; a read before
+/// that may lag behind, but must be a well-formed page of posts by authors the reader follows or followed.
 /// </summary>
 public sealed class LifecycleModelProperties
 {
@@ -65,6 +67,8 @@ public sealed class LifecycleModelProperties
         private readonly Guid[] _users;
         private readonly HashSet<(int Follower, int Followee)> _follows = [];
         private readonly List<PostSummary> _posts = [];
+        private readonly Dictionary<Guid, PostSummary> _everPosted = [];
+        private readonly HashSet<(int Follower, int Followee)> _everFollowed = [];
         private readonly Queue<object> _outbox = new();
         private readonly HashSet<Guid> _influencers = [];
         private long _millis;
@@ -85,6 +89,7 @@ public sealed class LifecycleModelProperties
             {
                 case < 25 when a != b:
                     _world.Modules.Follow(_users[a], _users[b]);
+                    _everFollowed.Add((a, b));
                     if (_follows.Add((a, b)))
                     {
                         _outbox.Enqueue(new UserFollowed(_users[a], _users[b], _world.Clock.GetUtcNow(), FollowerCount(b)));
@@ -105,6 +110,7 @@ public sealed class LifecycleModelProperties
                     var post = LifecycleSteps.NewPost(_users[a], _millis);
                     _world.Modules.AddPost(post);
                     _posts.Add(post);
+                    _everPosted.Add(post.PostId, post);
                     _outbox.Enqueue(new PostCreated(post));
                     break;
                 case < 68 when _posts.Count > 0:
@@ -117,7 +123,8 @@ public sealed class LifecycleModelProperties
                     await DeliverAsync(1 + (step.B % 4));
                     break;
                 case < 90:
-                    _ = await _world.ReadAsync(1 + (step.B % 3), null, groupSize: 2, postsPerInfluencer: 1, reader: _users[a]);
+                    var limit = 1 + (step.B % 3);
+                    AssertWellFormed(a, await _world.ReadAsync(limit, null, groupSize: 2, postsPerInfluencer: 1, reader: _users[a]), limit);
                     break;
                 case < 94:
                     // A rush of follows of user 0 (promoted on the third), or everyone unfollowing it.
@@ -163,6 +170,21 @@ public sealed class LifecycleModelProperties
             {
                 var expected = LifecycleSteps.NewestFirst(_posts.Where(post => _follows.Contains((user, Array.IndexOf(_users, post.AuthorId)))));
                 Assert.Equal(expected, await _world.TimelineOfAsync(_users[user], limit, postsPerInfluencer: 1));
+            }
+        }
+
+        /// <summary>A page read while announcements wait: full unless last, strictly newest first, posts as created, by authors followed at some point.</summary>
+        private void AssertWellFormed(int reader, Feed.Timeline.Contracts.TimelinePage page, int limit)
+        {
+            Assert.InRange(page.Items.Count, 0, limit);
+            Assert.True(page.NextCursor is null || page.Items.Count == limit, $"A page of {page.Items.Count} for limit {limit} has a next cursor.");
+            var outOfOrder = PageOrder.FirstOutOfOrder(page.Items, item => item.CreatedOn, item => item.PostId);
+            Assert.True(outOfOrder < 0, $"Item {outOfOrder} of user {reader}'s page is out of order or repeated.");
+            foreach (var item in page.Items)
+            {
+                Assert.True(_everPosted.TryGetValue(item.PostId, out var post), $"User {reader}'s page shows post {item.PostId}, which nobody created.");
+                Assert.Equal((post.AuthorId, post.CreatedOn, post.PostUrl), (item.UserId, item.CreatedOn, item.PostUrl));
+                Assert.True(_everFollowed.Contains((reader, Array.IndexOf(_users, post.AuthorId))), $"User {reader}'s page shows a post by an author never followed.");
             }
         }
 

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Testing;
 using Feed.Users.Contracts;
 
 namespace Feed.Timeline.Tests.Support;
@@ -70,11 +71,7 @@ internal static class LifecycleSteps
 
     /// <summary>The posts in page order (newest first, ties by descending id).</summary>
     public static List<Guid> NewestFirst(params IEnumerable<PostSummary>[] posts) =>
-        posts.SelectMany(list => list)
-            .OrderByDescending(post => post.CreatedOn)
-            .ThenByDescending(post => post.PostId)
-            .Select(post => post.PostId)
-            .ToList();
+        PageOrder.NewestFirst(posts.SelectMany(list => list), post => post.CreatedOn, post => post.PostId).Select(post => post.PostId).ToList();
 
     /// <summary>The post ids of the user's stored timeline rows, newest first.</summary>
     public static async Task<List<Guid>> RowsOfAsync(this TimelineWorld world, Guid userId) =>

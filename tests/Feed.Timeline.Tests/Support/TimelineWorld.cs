@@ -173,16 +173,13 @@ internal sealed class TimelineWorld
         Assert.InRange(last.Items.Count, pages.Count == 1 ? 0 : 1, limit);
 
         var all = pages.SelectMany(page => page.Items).ToList();
-        var keys = all.Select(item => new SequenceKey(item.CreatedOn, item.PostId)).ToList();
-        for (var i = 1; i < keys.Count; i++)
-        {
-            Assert.True(keys[i - 1] < keys[i], $"Item {i} is out of order or repeated.");
-        }
+        var outOfOrder = PageOrder.FirstOutOfOrder(all, item => item.CreatedOn, item => item.PostId);
+        Assert.True(outOfOrder < 0, $"Item {outOfOrder} is out of order or repeated.");
 
         return all.Select(item => item.PostId).ToList();
     }
 
-    /// <summary>The brute-force answer: every given post, in page order.</summary>
+    /// <summary>The brute-force answer: every given post, in page order (worked out apart from SequenceKey).</summary>
     public static List<Guid> InPageOrder(IEnumerable<TimelinePost> posts) =>
-        posts.OrderBy(post => post.Key).Select(post => post.PostId).ToList();
+        PageOrder.NewestFirst(posts, post => post.CreatedOn, post => post.PostId).Select(post => post.PostId).ToList();
 }

@@ -101,7 +101,8 @@ public sealed class FollowerCountChangedHandlerTests
         await Task.WhenAll(Enumerable.Range(3, 32).Select(count => Task.Run(async () =>
             await handler.Handle(Followed(user.UserId, count), CancellationToken.None))));
 
-        Assert.Single(_published.Notifications);
+        Assert.Equal([new InfluencerStatusChanged(user.UserId, true, _time.GetUtcNow())], _published.Notifications);
+        Assert.True((await _store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
     }
 
     [Fact]

@@ -37,29 +37,39 @@ public sealed class InfluencerThresholdsTests
         });
 
     [Fact]
-    public void A_count_moving_one_step_at_a_time_flips_status_only_at_the_thresholds() =>
+    public void A_count_moving_one_step_at_a_time_has_the_status_the_rule_gives_at_every_step()
+    {
+        var (promotions, demotions) = (0, 0);
         Gen.Select(Gen.Int[-1, 1].Array[1, 200], Gen.Long[1, 20]).Sample((steps, promotion) =>
         {
             var thresholds = new InfluencerThresholds(promotion, (long)decimal.Floor(promotion * 0.9m));
             var followers = 0L;
-            var isInfluencer = false;
+            var expected = false;
             foreach (var step in steps)
             {
                 followers = Math.Max(0, followers + step);
-                var next = thresholds.StatusFor(isInfluencer, followers);
-                if (next && !isInfluencer)
+                var actual = thresholds.StatusFor(expected, followers);
+
+                // The rule, as a state machine: promoted on reaching the promotion threshold, demoted on
+                // falling below the demotion threshold, unchanged otherwise.
+                if (!expected && followers >= thresholds.Promotion)
                 {
-                    Assert.Equal(promotion, followers);
+                    expected = true;
+                    Interlocked.Increment(ref promotions);
+                }
+                else if (expected && followers < thresholds.Demotion)
+                {
+                    expected = false;
+                    Interlocked.Increment(ref demotions);
                 }
 
-                if (!next && isInfluencer)
-                {
-                    Assert.Equal(thresholds.Demotion - 1, followers);
-                }
-
-                isInfluencer = next;
+                Assert.True(expected == actual, $"{followers} followers (promotion {thresholds.Promotion}, demotion {thresholds.Demotion}): expected {expected}, got {actual}");
             }
         });
+
+        // The walks did cross both thresholds: a generator that never reached one would prove nothing.
+        Assert.True(promotions > 0 && demotions > 0, $"{promotions} promotions, {demotions} demotions");
+    }
 
     [Theory]
     [InlineData(10_000, 9_000)]

@@ -1,4 +1,3 @@
-using CsCheck;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Storage;
 using Feed.Users.InMemory;
@@ -22,31 +21,5 @@ public sealed class InMemoryUserStoreTests : UserStoreContract
 
         registered.Require(user.UserId);
         Assert.Throws<NotFoundException>(() => registered.Require(clash.UserId));
-    }
-
-    [Fact]
-    public Task Prefix_search_matches_a_filter_sort_and_take_over_all_usernames()
-    {
-        var username = Gen.String[Gen.Char["abAB_.1"], 1, 6];
-        return Gen.Select(username.HashSet[0, 30], Gen.String[Gen.Char["abAB_.1"], 1, 3], Gen.Int[0, 10])
-            .SampleAsync(async (usernames, prefix, limit) =>
-            {
-                var store = new InMemoryUserStore(new InMemoryRegisteredUsers());
-                var accepted = new List<string>();
-                foreach (var name in usernames)
-                {
-                    if (await store.AddAsync(UserFactory.NewUser(username: name), CancellationToken.None) == UserWriteOutcome.Done)
-                    {
-                        accepted.Add(name);
-                    }
-                }
-
-                var expected = accepted
-                    .Where(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    .OrderBy(name => name.ToLowerInvariant(), StringComparer.Ordinal)
-                    .Take(limit);
-                var found = await store.SearchByUsernamePrefixAsync(prefix, limit, CancellationToken.None);
-                Assert.Equal(expected, found.Select(user => user.Username));
-            });
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using CsCheck;
 
 namespace Feed.Users.Tests.Store;
 
@@ -335,7 +335,8 @@ public abstract class UserStoreContract
     {
         var store = await CreateStoreAsync();
         var prefix = $"p{Guid.NewGuid().ToString("N")[..10]}";
-        var names = new[] { $"{prefix}_Charlie", $"{prefix}_alpha", $"{prefix}.delta", $"{prefix}_Bravo", $"{prefix}" };
+        // The decoys match the searches below only if '_' or '%' were read as LIKE wildcards.
+        var names = new[] { $"{prefix}_Charlie", $"{prefix}_alpha", $"{prefix}.delta", $"{prefix}_Bravo", $"{prefix}", $"{prefix}Xbravo", $"{prefix}Xa" };
         foreach (var name in names)
         {
             await store.AddAsync(UserFactory.NewUser(username: name), None);
@@ -350,6 +351,44 @@ public abstract class UserStoreContract
         Assert.Equal(expected, all.Select(user => user.Username));
         Assert.Equal(expected.Take(3), firstThree.Select(user => user.Username));
         Assert.Equal([$"{prefix}_Bravo"], (await store.SearchByUsernamePrefixAsync($"{prefix}_b", 10, None)).Select(user => user.Username));
+        Assert.Empty(await store.SearchByUsernamePrefixAsync($"{prefix}%a", 10, None));
+        Assert.Empty(await store.SearchByUsernamePrefixAsync($"{prefix}\\", 10, None));
         Assert.Empty(await store.SearchByUsernamePrefixAsync($"{prefix}_zz", 10, None));
+    }
+
+    [Fact]
+    public async Task Prefix_search_matches_a_filter_sort_and_take_over_all_usernames()
+    {
+        var store = await CreateStoreAsync();
+        // Few letters, so that names clash in case and prefixes hit; the search may hold LIKE's special characters.
+        var names = Gen.String[Gen.Char["abAB_.1X"], 1, 5].List[0, 12];
+        var prefixes = Gen.String[Gen.Char["abAB_.1%\\"], 0, 3];
+        await Gen.Select(names, prefixes, Gen.Int[0, 10]).SampleAsync(
+            async (generated, prefix, limit) =>
+            {
+                // A namespace per sample: samples share the store without seeing each other's users.
+                var space = $"s{Guid.NewGuid():N}"[..13];
+                var accepted = new List<string>();
+                foreach (var name in generated.Select(name => space + name))
+                {
+                    // The model: a username is taken by an earlier one equal to it ignoring (ASCII) case.
+                    var expected = accepted.Contains(name, StringComparer.OrdinalIgnoreCase) ? UserWriteOutcome.UsernameTaken : UserWriteOutcome.Done;
+                    var outcome = await store.AddAsync(UserFactory.NewUser(username: name, email: $"{Guid.NewGuid():N}@example.com"), None);
+                    Assert.Equal(expected, outcome);
+                    if (outcome == UserWriteOutcome.Done)
+                    {
+                        accepted.Add(name);
+                    }
+                }
+
+                var wanted = accepted
+                    .Where(name => name.StartsWith(space + prefix, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(name => name.ToLowerInvariant(), StringComparer.Ordinal)
+                    .Take(limit);
+                var found = await store.SearchByUsernamePrefixAsync(space + prefix, limit, None);
+                Assert.Equal(wanted, found.Select(user => user.Username));
+            },
+            iter: 60,
+            print: sample => $"names [{string.Join(", ", sample.Item1)}], prefix '{sample.Item2}', limit {sample.Item3}");
     }
 }

@@ -177,15 +177,22 @@ internal sealed partial class RedisTimelineCache
             await _older!;
         }
 
+        /// <summary>A marker is told by its prefix, whatever its length (a version is whatever Redis holds).</summary>
+        private static bool IsMarker(RedisValue member)
+        {
+            var bytes = ((ReadOnlyMemory<byte>)member).Span;
+            return bytes.StartsWith(FilledPrefixBytes) || bytes.StartsWith(FillingPrefixBytes);
+        }
+
         /// <summary>"end", compared as bytes (a RedisValue comparison with a string would encode the string each time).</summary>
         private static bool IsEnd(RedisValue member) => ((ReadOnlyMemory<byte>)member).Span.SequenceEqual(EndBytes);
 
         /// <summary>The list's marker; null when the list is absent (or, never written so, has none).</summary>
         public RedisValue Marker()
         {
-            // The marker is the member at +inf: the first of the newest, unless that is an entry or "end" (a list without one).
+            // The marker is the member at +inf: the first of the newest, when it is one (a list without one has none).
             var members = _newest is not null ? _newest.Result : _marker!.Result;
-            return members.Length > 0 && !TryReadEntryMember(members[0], out _) && !IsEnd(members[0]) ? members[0] : RedisValue.Null;
+            return members.Length > 0 && IsMarker(members[0]) ? members[0] : RedisValue.Null;
         }
 
         /// <summary>The entries strictly after the position, newest first, at most <paramref name="limit"/>; "end" reached or not.</summary>

@@ -48,6 +48,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private const string DeletedValue = "deleted";
     private const int EntryMemberBytes = sizeof(long) + 16;
     private static readonly byte[] EndBytes = System.Text.Encoding.ASCII.GetBytes(EndMember);
+    private static readonly byte[] FilledPrefixBytes = System.Text.Encoding.ASCII.GetBytes(FilledPrefix);
+    private static readonly byte[] FillingPrefixBytes = System.Text.Encoding.ASCII.GetBytes(FillingPrefix);
 
     /// <summary>Lists one read or add script handles at most: a hundred keep each call well under a millisecond of Redis time.</summary>
     private const int ListsPerScript = 100;

@@ -6,8 +6,8 @@ namespace Feed.Timeline.Redis;
 
 /// <summary>
 /// Copies of cached values this process keeps in memory, by owner id, bounded: the influencer lists
-/// every follower of an influencer reads (<see cref="KeptList"/>) and the states of the readers this
-/// process serves (<see cref="KeptReader"/>). A copy carries what Redis must still hold for it to be
+/// every follower of an influencer reads (<see cref="KeptList"/>), the states of the readers this
+/// process serves (<see cref="KeptReader"/>) and post details (<see cref="KeptPosts"/>, which keeps its own check). A copy carries what Redis must still hold for it to be
 /// served (a change token or a fill stamp, and the cache version), and is checked on every read with
 /// a few bytes instead of read whole (see <see cref="RedisTimelineCache"/>).
 /// </summary>
@@ -37,6 +37,22 @@ internal sealed class KeptCopies<TCopy>(int capacity)
         }
 
         _copies[ownerId] = copy;
+    }
+
+    /// <summary>Forgets the copy of <paramref name="ownerId"/>, whatever it is.</summary>
+    public void Forget(Guid ownerId)
+    {
+        if (_copies.TryRemove(ownerId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    /// <summary>Forgets every copy.</summary>
+    public void ForgetAll()
+    {
+        _copies.Clear();
+        Interlocked.Exchange(ref _count, 0);
     }
 
     /// <summary>Forgets a copy found out of date (unless replaced meanwhile), so that no read checks it again.</summary>

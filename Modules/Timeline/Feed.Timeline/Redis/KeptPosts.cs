@@ -30,10 +30,9 @@ internal sealed class KeptPosts(int capacity)
     /// </summary>
     public static readonly TimeSpan StreamAge = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<Guid, KeptPost> _posts = new();
+    private readonly KeptCopies<KeptPost> _posts = new(capacity);
     private readonly ConcurrentDictionary<Guid, byte> _deleted = new();
     private readonly Lock _gate = new();
-    private int _count;
     private long _epoch;
     private string? _seen;
     private long _seenMs;
@@ -104,7 +103,7 @@ internal sealed class KeptPosts(int capacity)
 
     /// <summary>The kept details of <paramref name="postId"/> under <paramref name="seen"/>'s version, if any.</summary>
     public KeptPost? Find(Guid postId, DeletionsSeen seen) =>
-        _posts.TryGetValue(postId, out var copy) && copy.Version == seen.Version ? copy : null;
+        _posts.Find(postId) is { } copy && copy.Version == seen.Version ? copy : null;
 
     /// <summary>Keeps details read from Redis by a read sent in <paramref name="epoch"/> with the position established.</summary>
     public void Keep(long epoch, Guid postId, KeptPost copy)
@@ -114,17 +113,13 @@ internal sealed class KeptPosts(int capacity)
             return;
         }
 
-        if (_posts.TryAdd(postId, copy) && Interlocked.Increment(ref _count) > capacity)
-        {
-            // Bounded: a process that met more posts than it keeps starts over (details are cheap to read again).
-            _posts.Clear();
-            Interlocked.Exchange(ref _count, 0);
-        }
+        // Bounded: a process that met more posts than it keeps starts over (details are cheap to read again).
+        _posts.Keep(postId, copy);
 
         // An eviction or a start-over may have run since the checks above: undo the add then.
         if (epoch != Epoch || _deleted.ContainsKey(postId))
         {
-            _posts.TryRemove(new KeyValuePair<Guid, KeptPost>(postId, copy));
+            _posts.Forget(postId, copy);
         }
     }
 
@@ -141,18 +136,14 @@ internal sealed class KeptPosts(int capacity)
             _deleted.TryAdd(postId, 0);
         }
 
-        if (_posts.TryRemove(postId, out _))
-        {
-            Interlocked.Decrement(ref _count);
-        }
+        _posts.Forget(postId);
     }
 
     private void StartOver()
     {
         Interlocked.Increment(ref _epoch);
-        _posts.Clear();
+        _posts.ForgetAll();
         _deleted.Clear();
-        Interlocked.Exchange(ref _count, 0);
     }
 
     private void SetSeen(string id)

@@ -21,7 +21,7 @@ public sealed class KeptPostTests
 
     /// <summary>What a timeline read learns of deletions in its first round trip.</summary>
     private static async Task<DeletionsSeen?> BeginReadAsync(RedisTimelineCache cache) =>
-        (await cache.ReadReaderAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, Ct)).Deletions;
+        (await cache.ReadReaderAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, null, Ct)).Deletions;
 
     /// <summary>Caches the posts' details as fan-out does, then reads them once through <paramref name="cache"/> (which keeps them).</summary>
     private static async Task CacheAndReadAsync(RedisTimelineCache cache, params TimelinePost[] posts)

@@ -1,4 +1,6 @@
+using Feed.Testing;
 using Feed.Timeline.Tests.Support;
+using StackExchange.Redis.Profiling;
 
 namespace Feed.Timeline.Tests;
 
@@ -44,6 +46,46 @@ public sealed class ReaderStateTests
         Assert.Equal(userQueries, world.Modules.UserSummaryQueries);
         var item = (await world.ReadAsync(1, null)).Items[0];
         Assert.Equal(("influencer", posts[9].PostId), (item.Username, item.PostId));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_warm_read_is_one_batch_to_Redis_with_one_version_read(bool afterACursor)
+    {
+        // A connection of this test's own, so that its profiler sees only this test's commands.
+        await using var connection = await TestServers.ConnectRedisAsync();
+        var session = new ProfilingSession();
+        connection.RegisterProfiler(() => session);
+        using var redis = RedisTestCache.On(connection);
+        var world = new TimelineWorld(redis.Cache);
+        var author = world.Modules.AddUser("author");
+        var influencers = new[] { world.Modules.AddUser("influencer-1", isInfluencer: true), world.Modules.AddUser("influencer-2", isInfluencer: true) };
+        await world.FollowAsync(world.Reader, author);
+        foreach (var influencer in influencers)
+        {
+            await world.FollowAsync(world.Reader, influencer);
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            await world.PostAsync(i % 3 == 0 ? author : influencers[i % 2], 10 + i);
+        }
+
+        var cursor = afterACursor ? (await world.ReadAsync(4, null)).NextCursor : null;
+        var expected = await world.ReadAsync(4, cursor); // fills the cache and the copies this process keeps
+        await world.ReadAsync(4, cursor);
+        session.FinishProfiling(); // the set-up's commands
+        world.Store.Reset();
+
+        var warm = await world.ReadAsync(4, cursor);
+        var commands = session.FinishProfiling().Select(command => command.Command).ToList();
+
+        Assert.Equal(expected.Items.Select(item => item.PostId), warm.Items.Select(item => item.PostId));
+        Assert.Empty(world.Store.RowReads);
+        // The version is read once: the state, the rows and the influencers' lists went in one batch.
+        Assert.Equal(1, commands.Count(command => command == "GET"));
+        Assert.DoesNotContain(commands, command => command.StartsWith("EVAL", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -131,12 +173,12 @@ public sealed class ReaderStateTests
         var now = TimelineWorld.Epoch;
         var stale = new ReaderState([Guid.NewGuid()], [], now.AddMinutes(10));
 
-        var miss = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        var miss = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         await redis.Cache.DropReadersAsync([reader], Ct); // a follow committed after the store was read
         await redis.Cache.FillReaderAsync(miss.Fill!, reader, stale, now, Ct);
 
         Assert.Null(miss.State);
-        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).State);
     }
 
     [Fact]
@@ -147,27 +189,27 @@ public sealed class ReaderStateTests
         var now = TimelineWorld.Epoch;
         var followees = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         var state = new ReaderState(followees, [followees[1]], now.AddMinutes(10));
-        var miss = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        var miss = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         await redis.Cache.FillReaderAsync(miss.Fill!, reader, state, now, Ct);
 
-        var hit = (await redis.Cache.ReadReaderAsync(reader, now.AddMinutes(9), Ct)).State;
+        var hit = (await redis.Cache.ReadReaderAsync(reader, now.AddMinutes(9), null, Ct)).State;
         Assert.NotNull(hit);
         Assert.Equal(followees, hit.Followees);
         Assert.Equal([followees[1]], hit.Pulled);
         Assert.Equal(state.TrustedUntil, hit.TrustedUntil);
-        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now.AddMinutes(10), Ct)).State);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now.AddMinutes(10), null, Ct)).State);
 
         // Refilled, then another process renews the version (after a failed write of its own).
-        var again = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        var again = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         await redis.Cache.FillReaderAsync(again.Fill!, reader, state, now, Ct);
-        Assert.NotNull((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+        Assert.NotNull((await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).State);
         await redis.Db.StringSetAsync(redis.VersionKey, "renewed-by-another-process");
-        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).State);
     }
 
     private static async Task<ReaderState> FillStateAsync(RedisTestCache redis, Guid reader, ReaderState state, DateTimeOffset now)
     {
-        var miss = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        var miss = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         await redis.Cache.FillReaderAsync(miss.Fill!, reader, state, now, Ct);
         return state;
     }
@@ -179,7 +221,7 @@ public sealed class ReaderStateTests
         using var keepsNothing = redis.Sibling(keptReaderStates: 0);
         var reader = Guid.NewGuid();
         var now = TimelineWorld.Epoch;
-        await keepsNothing.Cache.ReadReaderAsync(Guid.NewGuid(), now, Ct); // a new process renews the version first
+        await keepsNothing.Cache.ReadReaderAsync(Guid.NewGuid(), now, null, Ct); // a new process renews the version first
         Guid[] followees = [Guid.NewGuid()];
         await FillStateAsync(redis, reader, new ReaderState(followees, [], now.AddMinutes(10)), now);
 
@@ -187,8 +229,8 @@ public sealed class ReaderStateTests
         Guid[] planted = [Guid.NewGuid()];
         await redis.Db.HashSetAsync(redis.ReaderKey(reader), "f", planted[0].ToByteArray());
 
-        Assert.Equal(followees, (await redis.Cache.ReadReaderAsync(reader, now, Ct)).State!.Followees);
-        Assert.Equal(planted, (await keepsNothing.Cache.ReadReaderAsync(reader, now, Ct)).State!.Followees);
+        Assert.Equal(followees, (await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).State!.Followees);
+        Assert.Equal(planted, (await keepsNothing.Cache.ReadReaderAsync(reader, now, null, Ct)).State!.Followees);
         Assert.Equal(followees, redis.Cache.LastKnownReader(reader)!.Followees);
     }
 
@@ -199,26 +241,26 @@ public sealed class ReaderStateTests
         using var other = redis.Sibling();
         var reader = Guid.NewGuid();
         var now = TimelineWorld.Epoch;
-        await other.Cache.ReadReaderAsync(Guid.NewGuid(), now, Ct); // a new process renews the version first
+        await other.Cache.ReadReaderAsync(Guid.NewGuid(), now, null, Ct); // a new process renews the version first
         await FillStateAsync(redis, reader, new ReaderState([Guid.NewGuid()], [], now.AddMinutes(10)), now);
-        Assert.False((await redis.Cache.ReadReaderAsync(reader, now, Ct)).Late);
+        Assert.False((await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).Late);
 
         // Dropped and refilled by the other process (a follow it served, then a read): its state, read
         // too late to vouch for the reads sent behind the lookup.
         await other.Cache.DropReadersAsync([reader], Ct);
         var refilled = new ReaderState([Guid.NewGuid(), Guid.NewGuid()], [], now.AddMinutes(10));
-        await other.Cache.FillReaderAsync((await other.Cache.ReadReaderAsync(reader, now, Ct)).Fill!, reader, refilled, now, Ct);
-        var afterRefill = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        await other.Cache.FillReaderAsync((await other.Cache.ReadReaderAsync(reader, now, null, Ct)).Fill!, reader, refilled, now, Ct);
+        var afterRefill = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         Assert.Equal(refilled.Followees, afterRefill.State!.Followees);
         Assert.True(afterRefill.Late);
 
         // Dropped again: a miss, though this process kept the state.
         await other.Cache.DropReadersAsync([reader], Ct);
-        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, Ct)).State);
-        await redis.Cache.FillReaderAsync((await redis.Cache.ReadReaderAsync(reader, now, Ct)).Fill!, reader, refilled, now, Ct);
+        Assert.Null((await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).State);
+        await redis.Cache.FillReaderAsync((await redis.Cache.ReadReaderAsync(reader, now, null, Ct)).Fill!, reader, refilled, now, Ct);
 
         // Kept from its own fill: the next read is a plain hit.
-        var next = await redis.Cache.ReadReaderAsync(reader, now, Ct);
+        var next = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         Assert.Equal(refilled.Followees, next.State!.Followees);
         Assert.False(next.Late);
     }

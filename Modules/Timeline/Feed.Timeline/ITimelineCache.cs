@@ -77,10 +77,11 @@ internal interface ITimelineCache
     /// <summary>
     /// The reader's cached state if it is trusted at <paramref name="now"/>; otherwise a miss, with the
     /// permission to fill it (read the store after this call, then <see cref="FillReaderAsync"/>).
-    /// A hit was read before any cache read the caller starts after this call returns (not awaited):
-    /// the timeline read relies on it to read the reader's rows behind the state in one round trip.
+    /// With <paramref name="ahead"/>, the lists it names are read in the same round trip, right behind the
+    /// state, and answered in <see cref="CachedReader.Ahead"/> as <see cref="ReadAsync"/> would answer them;
+    /// they are the reads of a hit that is not <see cref="CachedReader.Late"/>, read after that state.
     /// </summary>
-    ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken);
+    ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, ReadAhead? ahead, CancellationToken cancellationToken);
 
     /// <summary>
     /// The reader's state as this process last found it in the cache, not checked: what a read may
@@ -161,10 +162,19 @@ internal sealed record ReaderState(IReadOnlyList<Guid> Followees, IReadOnlyList<
 /// <see cref="Late"/> was read after the cache reads the caller started behind the lookup (so those
 /// must be read again); any other hit was read before them.
 /// </summary>
-internal sealed record CachedReader(ReaderState? State, CacheFill? Fill, bool Late = false, DeletionsSeen? Deletions = null)
+internal sealed record CachedReader(ReaderState? State, CacheFill? Fill, bool Late = false, DeletionsSeen? Deletions = null, ReadAheadAnswers? Ahead = null)
 {
     public static readonly CachedReader None = new(null, null);
 }
+
+/// <summary>
+/// The lists a timeline read asks for with its reader lookup, so that a warm read is one round trip:
+/// the reader's own timeline and the lists of the influencers the reader's state last named here.
+/// </summary>
+internal sealed record ReadAhead(SequenceKey? After, int RowLimit, IReadOnlyList<Guid> Influencers, int InfluencerLimit);
+
+/// <summary>The answers to a <see cref="ReadAhead"/> (influencers: null when it named none); a cache outage answers a miss.</summary>
+internal sealed record ReadAheadAnswers(Task<CachedRanges> Rows, Task<CachedRanges>? Influencers);
 
 /// <summary>Issued by a reader lookup once every post deletion done before it is known to this process (opaque to callers).</summary>
 internal sealed record DeletionsSeen(string Version);

@@ -34,7 +34,7 @@ internal sealed class NoTimelineCache : ITimelineCache
     public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
-    public ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, ReadAhead? ahead, CancellationToken cancellationToken) =>
         ValueTask.FromResult(CachedReader.None);
 
     public ReaderState? LastKnownReader(Guid readerId) => null;

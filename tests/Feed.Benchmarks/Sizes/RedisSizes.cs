@@ -111,7 +111,7 @@ internal static class RedisSizes
         before = await UsedMemoryAsync(masters);
         foreach (var reader in ids)
         {
-            var found = await cache.ReadReaderAsync(reader, now, cancellationToken);
+            var found = await cache.ReadReaderAsync(reader, now, null, cancellationToken);
             var state = new ReaderState([.. Enumerable.Range(0, followees).Select(_ => Guid.NewGuid())], [.. Enumerable.Range(0, 10).Select(_ => Guid.NewGuid())], now.AddHours(1));
             await cache.FillReaderAsync(found.Fill!, reader, state, now, cancellationToken);
         }

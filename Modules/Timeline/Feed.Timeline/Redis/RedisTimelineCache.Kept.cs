@@ -14,10 +14,12 @@ namespace Feed.Timeline.Redis;
 /// </summary>
 internal sealed partial class RedisTimelineCache
 {
-    private async ValueTask<CachedRanges> ReadInfluencerPostsAsync(KeptCopies<KeptList> kept, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit)
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the tokens of the lists a kept copy can answer, and the other lists
+    /// read outright (each behind its token, with a token of this read's own placed where there is none yet).
+    /// </summary>
+    private PendingListReads StartInfluencerReads(IBatch batch, KeptCopies<KeptList> kept, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit)
     {
-        // First round trip: the tokens of the lists a kept copy can answer, and the others read outright
-        // (each behind its token, with a token of this read's own placed where there is none yet).
         var copies = new KeptList?[ownerIds.Count];
         var tokenKeys = new List<RedisKey>(ownerIds.Count);
         var readIds = new List<Guid>();
@@ -34,11 +36,22 @@ internal sealed partial class RedisTimelineCache
             }
         }
 
-        var batch = Database.CreateBatch();
-        var versionRead = batch.StringGetAsync(_versionKey);
         var tokensRead = ReadTokens(batch, tokenKeys);
-        var reads = ReadBehindTokens(batch, versionRead, readIds, after, limit, placeTokens: true);
-        batch.Execute();
+        var reads = ReadBehindTokens(batch, readIds, after, limit, placeTokens: true);
+        return new PendingListReads(versionRead => AnswerInfluencersAsync(kept, ownerIds, copies, tokensRead, readIds, reads, versionRead, after, limit));
+    }
+
+    private async Task<CachedRanges> AnswerInfluencersAsync(
+        KeptCopies<KeptList> kept,
+        IReadOnlyList<Guid> ownerIds,
+        KeptList?[] copies,
+        Task<RedisValue[]> tokensRead,
+        List<Guid> readIds,
+        ListsBehindTokens reads,
+        Task<RedisValue> versionRead,
+        SequenceKey? after,
+        int limit)
+    {
         await versionRead;
         var tokens = await tokensRead;
         var version = await CurrentVersionAsync(versionRead.Result);
@@ -64,14 +77,15 @@ internal sealed partial class RedisTimelineCache
             }
         }
 
-        var expected = await AnswerAsync(kept, readIds, reads, after, limit, hits);
+        var expected = await AnswerAsync(kept, readIds, reads, versionRead, after, limit, hits);
         if (stale.Count > 0)
         {
             // Second round trip, only for lists changed since their copy was kept.
             var again = Database.CreateBatch();
-            var rereads = ReadBehindTokens(again, again.StringGetAsync(_versionKey), stale, after, limit, placeTokens: false);
+            var againVersion = again.StringGetAsync(_versionKey);
+            var rereads = ReadBehindTokens(again, stale, after, limit, placeTokens: false);
             again.Execute();
-            foreach (var (ownerId, marker) in await AnswerAsync(kept, stale, rereads, after, limit, hits))
+            foreach (var (ownerId, marker) in await AnswerAsync(kept, stale, rereads, againVersion, after, limit, hits))
             {
                 expected[ownerId] = marker;
             }
@@ -86,6 +100,7 @@ internal sealed partial class RedisTimelineCache
         KeptCopies<KeptList> kept,
         List<Guid> ownerIds,
         ListsBehindTokens reads,
+        Task<RedisValue> versionRead,
         SequenceKey? after,
         int limit,
         Dictionary<Guid, CachedRange> hits)
@@ -95,7 +110,7 @@ internal sealed partial class RedisTimelineCache
             return [];
         }
 
-        await reads.Version;
+        await versionRead;
         await Task.WhenAll(reads.Placed);
         await Task.WhenAll(reads.Tokens);
         foreach (var read in reads.Lists)
@@ -103,7 +118,7 @@ internal sealed partial class RedisTimelineCache
             await read.CompletedAsync();
         }
 
-        var version = await CurrentVersionAsync(reads.Version.Result);
+        var version = await CurrentVersionAsync(versionRead.Result);
         var found = new Dictionary<Guid, CachedRange>(ownerIds.Count);
         var expected = await SortAsync(CachedList.InfluencerPosts, ownerIds, reads.Lists, version, after, limit, found);
         for (var i = 0; i < ownerIds.Count; i++)
@@ -126,10 +141,9 @@ internal sealed partial class RedisTimelineCache
     private Task<RedisValue[]> ReadTokens(IBatch batch, List<RedisKey> keys) =>
         keys.Count == 0 ? Task.FromResult<RedisValue[]>([]) : GetEach(batch, [.. keys]);
 
-    /// <summary>Each list's read right behind its token's read (same slot, so same connection and in order); the version with them.</summary>
+    /// <summary>Each list's read right behind its token's read (same slot, so same connection and in order).</summary>
     private ListsBehindTokens ReadBehindTokens(
         IBatch batch,
-        Task<RedisValue> version,
         List<Guid> ownerIds,
         SequenceKey? after,
         int limit,
@@ -161,7 +175,7 @@ internal sealed partial class RedisTimelineCache
             lists[i] = ListRead.Start(Database, batch, ListKey(CachedList.InfluencerPosts, ownerIds[i]), after, limit);
         }
 
-        return new ListsBehindTokens(version, placed, tokens, lists);
+        return new ListsBehindTokens(placed, tokens, lists);
     }
 
     /// <summary>
@@ -188,7 +202,7 @@ internal sealed partial class RedisTimelineCache
     }
 
     /// <summary>The pending answers of <see cref="ReadBehindTokens"/>.</summary>
-    private readonly record struct ListsBehindTokens(Task<RedisValue> Version, List<Task> Placed, Task<RedisValue>[] Tokens, ListRead[] Lists);
+    private readonly record struct ListsBehindTokens(List<Task> Placed, Task<RedisValue>[] Tokens, ListRead[] Lists);
 
     private static readonly Task<RedisValue> NoToken = Task.FromResult(RedisValue.Null);
 

@@ -13,7 +13,7 @@ internal sealed partial class RedisTimelineCache
 {
     private const int GuidBytes = 16;
 
-    public async ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, ReadAhead? ahead, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -28,10 +28,21 @@ internal sealed partial class RedisTimelineCache
             var versionRead = batch.StringGetAsync(_versionKey);
             var stateRead = batch.HashGetAsync(ReaderKey(readerId), kept is null ? StateFields : StampFields);
             var deletions = _keptPosts?.Check(batch, _deletionsKey);
+            var rowsRead = ahead is null ? null : StartListReads(batch, CachedList.Timeline, [readerId], ahead.After, ahead.RowLimit);
+            var influencersRead = ahead is { Influencers.Count: > 0 }
+                ? StartListReads(batch, CachedList.InfluencerPosts, ahead.Influencers, ahead.After, ahead.InfluencerLimit)
+                : null;
             batch.Execute();
-            await Task.WhenAll(versionRead, stateRead);
+            await stateRead;
+            await versionRead;
             var version = await CurrentVersionAsync(versionRead.Result);
             var seen = deletions is { } check ? _keptPosts!.Apply(check, await check.Entries, version) : null;
+
+            // Started once the state is in: from one server the replies come in order, usually together,
+            // so the answers mostly find theirs in already and finish without another thread-pool hop.
+            var answers = rowsRead is null
+                ? null
+                : new ReadAheadAnswers(AnsweredOrMissAsync(rowsRead, versionRead), influencersRead is null ? null : AnsweredOrMissAsync(influencersRead, versionRead));
             var filled = FilledPrefix + version;
             var fields = stateRead.Result;
             if (kept is not null)
@@ -39,7 +50,7 @@ internal sealed partial class RedisTimelineCache
                 if (!renewed && fields[0] == filled && fields[1] == kept.Stamp && kept.Version == version && kept.State.TrustedUntil > now)
                 {
                     Recovered();
-                    return new CachedReader(kept.State, null, Deletions: seen);
+                    return new CachedReader(kept.State, null, Deletions: seen, Ahead: answers);
                 }
 
                 _keptReaders!.Forget(readerId, kept);
@@ -55,7 +66,7 @@ internal sealed partial class RedisTimelineCache
             {
                 _keptReaders?.Keep(readerId, new KeptReader(fields[4], version, state));
                 Recovered();
-                return new CachedReader(state, null, Late: renewed, Deletions: seen);
+                return new CachedReader(state, null, Late: renewed, Deletions: seen, Ahead: answers);
             }
 
             // Not trusted: replaced by a fill marker of this read's own, unless filled meanwhile (then
@@ -74,6 +85,20 @@ internal sealed partial class RedisTimelineCache
         {
             Unavailable(exception, "read", lostWrite: false);
             return CachedReader.None;
+        }
+    }
+
+    /// <summary>A read ahead's answer; never fails (an unavailable cache answers a miss), so that an abandoned one needs no watching.</summary>
+    private async Task<CachedRanges> AnsweredOrMissAsync(PendingListReads pending, Task<RedisValue> versionRead)
+    {
+        try
+        {
+            return await pending.AnsweredAsync(versionRead);
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            Unavailable(exception, "read", lostWrite: false);
+            return CachedRanges.None;
         }
     }
 

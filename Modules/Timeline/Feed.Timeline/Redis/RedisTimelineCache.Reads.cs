@@ -24,37 +24,58 @@ internal sealed partial class RedisTimelineCache
         try
         {
             await RenewVersionIfDistrustedAsync();
-            if (list == CachedList.InfluencerPosts && _kept is { } kept)
-            {
-                return await ReadInfluencerPostsAsync(kept, ownerIds, after, limit);
-            }
-
             var batch = Database.CreateBatch();
             var versionRead = batch.StringGetAsync(_versionKey);
-            var reads = new ListRead[ownerIds.Count];
-            for (var i = 0; i < reads.Length; i++)
-            {
-                reads[i] = ListRead.Start(Database, batch, ListKey(list, ownerIds[i]), after, limit);
-            }
-
+            var pending = StartListReads(batch, list, ownerIds, after, limit);
             batch.Execute();
-            await versionRead;
-            foreach (var read in reads)
-            {
-                await read.CompletedAsync();
-            }
-
-            var version = await CurrentVersionAsync(versionRead.Result);
-            var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
-            var expected = await SortAsync(list, ownerIds, reads, version, after, limit, hits);
-            Recovered();
-            return new CachedRanges(hits, new CacheFill(version, expected));
+            return await pending.AnsweredAsync(versionRead);
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
             Unavailable(exception, "read", lostWrite: false);
             return CachedRanges.None;
         }
+    }
+
+    /// <summary>
+    /// Adds the reads of these lists to <paramref name="batch"/> (influencer lists through the copies this
+    /// process keeps, when it keeps them); the answer comes once the batch has run, under the version read in it.
+    /// </summary>
+    private PendingListReads StartListReads(IBatch batch, CachedList list, IReadOnlyList<Guid> ownerIds, SequenceKey? after, int limit)
+    {
+        if (list == CachedList.InfluencerPosts && _kept is { } kept)
+        {
+            return StartInfluencerReads(batch, kept, ownerIds, after, limit);
+        }
+
+        var reads = new ListRead[ownerIds.Count];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            reads[i] = ListRead.Start(Database, batch, ListKey(list, ownerIds[i]), after, limit);
+        }
+
+        return new PendingListReads(versionRead => AnswerListsAsync(list, ownerIds, reads, versionRead, after, limit));
+    }
+
+    private async Task<CachedRanges> AnswerListsAsync(CachedList list, IReadOnlyList<Guid> ownerIds, ListRead[] reads, Task<RedisValue> versionRead, SequenceKey? after, int limit)
+    {
+        await versionRead;
+        foreach (var read in reads)
+        {
+            await read.CompletedAsync();
+        }
+
+        var version = await CurrentVersionAsync(versionRead.Result);
+        var hits = new Dictionary<Guid, CachedRange>(ownerIds.Count);
+        var expected = await SortAsync(list, ownerIds, reads, version, after, limit, hits);
+        Recovered();
+        return new CachedRanges(hits, new CacheFill(version, expected));
+    }
+
+    /// <summary>List reads sent in a batch; <see cref="AnsweredAsync"/> once the batch has run, with the version read in it.</summary>
+    private sealed class PendingListReads(Func<Task<RedisValue>, Task<CachedRanges>> answer)
+    {
+        public Task<CachedRanges> AnsweredAsync(Task<RedisValue> versionRead) => answer(versionRead);
     }
 
     /// <summary>

@@ -25,44 +25,27 @@ internal sealed class GetTimelineHandler(
         var limit = PageSize.Resolve(query.Limit);
         SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
-        var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
-        var rows = new TimelineRowSource(reads, query.UserId, after);
-
-        // With a cache, the reader's rows are read right behind the reader's state, on the same
-        // connection: one round trip for both. They are used only when the state is a hit read before
-        // them: a state is filled only after any rebuild it reflects dropped the cached rows, so rows read
-        // after the state are the rebuilt ones. Otherwise the read begins in the store (recorded, rebuilt
-        // when due) and the rows are read after it. (Without a cache the lookup answers at once: no prefetch.)
-        // The pulled influencers' posts go out in the same round trip when this process knows the reader's
-        // state from an earlier read; the checked state says whether they were the right ones.
         var settings = options.Value;
-        var lookup = readers.LookUpAsync(query.UserId, cancellationToken);
-        if (!lookup.IsCompleted)
-        {
-            rows.Prefetch(limit + 1, cancellationToken);
-            if (readers.LastKnown(query.UserId) is { Pulled.Count: > 0 } known)
-            {
-                reads.PrefetchInfluencerPosts(known.Pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
-            }
-        }
+        var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
 
-        CachedReader cached;
-        try
-        {
-            cached = await lookup;
-        }
-        catch
-        {
-            await rows.AbandonAsync();
-            await reads.AbandonPrefetchAsync();
-            throw;
-        }
-
+        // One round trip for a warm read: the reader's state, with the reader's rows right behind it and
+        // the lists of the influencers this process last knew the reader to pull. The rows are used only
+        // when the state is a hit read before them: a state is filled only after any rebuild it reflects
+        // dropped the cached rows, so rows read after the state are the rebuilt ones. Otherwise the read
+        // begins in the store (recorded, rebuilt when due) and the rows are read after it. The checked
+        // state says whether the influencer lists read were the right ones.
+        var known = readers.LastKnown(query.UserId);
+        var ahead = new ReadAhead(after, TimelineRowSource.FirstReadLimit(limit + 1), known?.Pulled ?? [], settings.PostsPerInfluencer + 1);
+        var cached = await readers.LookUpAsync(query.UserId, ahead, cancellationToken);
         reads.DeletionsSeen = cached.Deletions;
+        if (cached.Ahead is { } answers)
+        {
+            reads.UseReadAhead(query.UserId, ahead, answers);
+        }
+
         if (cached.State is not { } state || cached.Late)
         {
-            await rows.AbandonAsync();
-            rows = new TimelineRowSource(reads, query.UserId, after);
+            await reads.AbandonRowPrefetchAsync();
             state = cached.State ?? await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
         }
 
@@ -70,10 +53,11 @@ internal sealed class GetTimelineHandler(
         if (pulled.Count == 0 || !reads.HasPrefetched(pulled, after, settings.PostsPerInfluencer + 1))
         {
             // Started from a state that has changed since: read what the checked state names instead.
-            await reads.AbandonPrefetchAsync();
+            await reads.AbandonInfluencerPrefetchAsync();
             reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
         }
 
+        var rows = new TimelineRowSource(reads, query.UserId, after);
         var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize)) { rows };
         foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
         {

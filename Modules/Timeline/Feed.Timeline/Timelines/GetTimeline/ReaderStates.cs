@@ -12,9 +12,9 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// </summary>
 internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, ReaderActivity activity, TimeProvider time)
 {
-    /// <summary>The cached state, or a miss with the permission to fill it; sent to the cache before this returns.</summary>
-    public ValueTask<CachedReader> LookUpAsync(Guid readerId, CancellationToken cancellationToken) =>
-        cache.ReadReaderAsync(readerId, time.GetUtcNow(), cancellationToken);
+    /// <summary>The cached state, or a miss with the permission to fill it; the lists of <paramref name="ahead"/> read in the same round trip.</summary>
+    public ValueTask<CachedReader> LookUpAsync(Guid readerId, ReadAhead ahead, CancellationToken cancellationToken) =>
+        cache.ReadReaderAsync(readerId, time.GetUtcNow(), ahead, cancellationToken);
 
     /// <summary>The reader's state as this process last found it, unchecked: what the other reads may start with.</summary>
     public ReaderState? LastKnown(Guid readerId) => cache.LastKnownReader(readerId);

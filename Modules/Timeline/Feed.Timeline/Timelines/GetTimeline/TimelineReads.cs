@@ -20,6 +20,7 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
 {
     private readonly Dictionary<Guid, string> _authorNames = [];
     private PrefetchedRanges? _prefetched;
+    private PrefetchedRanges? _prefetchedRows;
 
     /// <summary>What the read's reader lookup learned of deletions: lets the cache answer post details from its kept copies.</summary>
     public DeletionsSeen? DeletionsSeen { get; set; }
@@ -42,6 +43,20 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
 
     /// <summary>
+    /// Takes the answers of the reads started with the reader lookup (<see cref="ReadAhead"/>): the first
+    /// read of the reader's rows and every group's first read of its influencers then use them instead
+    /// of asking the cache themselves. Misses are still read from the store as they would be.
+    /// </summary>
+    public void UseReadAhead(Guid readerId, ReadAhead ahead, ReadAheadAnswers answers)
+    {
+        _prefetchedRows = new PrefetchedRanges([readerId], ahead.After, ahead.RowLimit, answers.Rows);
+        if (answers.Influencers is { } influencers)
+        {
+            _prefetched = new PrefetchedRanges([.. ahead.Influencers], ahead.After, ahead.InfluencerLimit, influencers);
+        }
+    }
+
+    /// <summary>
     /// Starts the cache read of every pulled influencer's first chunk in one call (one pipelined batch
     /// for all of them); each group's first read then takes its part of the answer instead of asking the
     /// cache itself. Misses are still read from the store group by group, as the design reads them.
@@ -55,17 +70,30 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         }
     }
 
-
     public bool HasPrefetched(IReadOnlyList<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer) =>
         _prefetched is { } prefetched && prefetched.Answers(influencerIds, after, limitPerInfluencer);
 
-    /// <summary>Waits for a prefetch that will not be used; its failure, if any, does not concern the caller.</summary>
-    public async Task AbandonPrefetchAsync()
+    /// <summary>Drops the prefetched influencer lists; a pending read's failure, if any, does not concern the caller.</summary>
+    public Task AbandonInfluencerPrefetchAsync()
     {
-        if (_prefetched is { } prefetched)
+        var abandoned = _prefetched;
+        _prefetched = null;
+        return WaitOutAsync(abandoned);
+    }
+
+    /// <summary>Drops the reader's rows read ahead (read again when the source asks for them).</summary>
+    public Task AbandonRowPrefetchAsync()
+    {
+        var abandoned = _prefetchedRows;
+        _prefetchedRows = null;
+        return WaitOutAsync(abandoned);
+    }
+
+    private static async Task WaitOutAsync(PrefetchedRanges? abandoned)
+    {
+        if (abandoned is not null)
         {
-            _prefetched = null;
-            await ((Task)prefetched.Ranges).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)abandoned.Ranges).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -143,7 +171,17 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
         int limit,
         CancellationToken cancellationToken)
     {
-        var prefetched = list == CachedList.InfluencerPosts && _prefetched is { } started && started.Answers(ownerIds, after, limit) ? started : null;
+        PrefetchedRanges? prefetched = null;
+        if (list == CachedList.InfluencerPosts)
+        {
+            prefetched = _prefetched is { } started && started.Answers(ownerIds, after, limit) ? started : null;
+        }
+        else if (_prefetchedRows is { } rows && rows.Answers(ownerIds, after, limit))
+        {
+            // Rows read ahead answer the first read only.
+            (prefetched, _prefetchedRows) = (rows, null);
+        }
+
         if (prefetched is not null && await prefetched.CompleteForAsync(ownerIds) is { } complete)
         {
             // The warm case: every list a whole answer in the prefetch, shared by all the groups as it is.

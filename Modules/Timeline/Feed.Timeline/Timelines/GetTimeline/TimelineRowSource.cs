@@ -7,7 +7,6 @@ internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, Sequen
 {
     private readonly List<TimelineEntry> _entries = [];
     private int _chunk;
-    private Task? _first;
 
     public IReadOnlyList<TimelineEntry> Entries => _entries;
 
@@ -15,38 +14,18 @@ internal sealed class TimelineRowSource(TimelineReads reads, Guid userId, Sequen
 
     public SequenceKey Horizon { get; private set; }
 
-    /// <summary>
-    /// Starts the first chunk's read now (beside the reader's state, so that both share a round trip);
-    /// the first <see cref="FetchAsync"/> then waits for it instead of reading.
-    /// </summary>
-    public void Prefetch(int wanted, CancellationToken cancellationToken) => _first = FetchAsync(wanted, cancellationToken).AsTask();
-
-    /// <summary>Waits for a prefetch that will not be used; its failure, if any, is observed and does not concern the caller.</summary>
-    public async Task AbandonAsync()
-    {
-        if (_first is { } prefetched)
-        {
-            _first = null;
-            await prefetched.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    /// <summary>The limit of the first read for <paramref name="wanted"/> entries: what a read ahead asks for to answer it.</summary>
+    public static int FirstReadLimit(int wanted) => Math.Clamp(wanted, 1, TimelineChunks.MaxChunk) + 1;
 
     public async ValueTask FetchAsync(int wanted, CancellationToken cancellationToken)
     {
-        if (_first is { } prefetched)
-        {
-            _first = null;
-            await prefetched;
-            return;
-        }
-
         if (!HasMore)
         {
             return;
         }
 
         var first = _chunk == 0;
-        _chunk = first ? Math.Clamp(wanted, 1, TimelineChunks.MaxChunk) : TimelineChunks.Next(_chunk, wanted);
+        _chunk = first ? FirstReadLimit(wanted) - 1 : TimelineChunks.Next(_chunk, wanted);
         var rows = await reads.GetTimelineRowsAsync(userId, first ? after : Horizon, _chunk + 1, cancellationToken);
 
         HasMore = rows.Count > _chunk;

@@ -33,6 +33,8 @@ public static class ProblemRegistration
         var http = context.HttpContext;
         problem.Detail = problem.Status switch
         {
+            // The same words whatever was wrong with the token: why it was refused is for the log only.
+            StatusCodes.Status401Unauthorized => "A valid bearer token is required: get one from POST /api/auth/token and send it as 'Authorization: Bearer <token>'.",
             StatusCodes.Status404NotFound when http.GetEndpoint() is null => "No resource exists at this path.",
             StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on this path."
                 + (http.Response.Headers.Allow.Count > 0 ? $" Allowed: {http.Response.Headers.Allow}." : string.Empty),

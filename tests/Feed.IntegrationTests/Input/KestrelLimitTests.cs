@@ -81,10 +81,22 @@ public sealed class KestrelLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestUriTooLong, (await client.GetAsync("/api/users?username=" + new string('a', 17 * 1024), Ct)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET /api/users?username=a\0 HTTP/1.1\r\nHost: feed\r\n\r\n")] // a raw NUL in the target
+    [InlineData("POST /api/auth/token HTTP/1.1\r\nHost: feed\r\nContent-Length: abc\r\n\r\n")]
+    [InlineData("NOT HTTP AT ALL\r\n\r\n")]
+    public async Task A_request_that_is_not_well_formed_http_is_a_400_from_kestrel_itself(string head)
+    {
+        // Kestrel answers it before any middleware runs, with an empty body (documented); never a 5xx.
+        var (status, _) = await SendRawAsync(head, body: [], problem: false);
+
+        Assert.Equal(400, status);
+    }
+
     private static string CultureInfoHex(int value) => value.ToString("X", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Sends a request byte for byte (asking the server to close after answering) and reads the answer to the end.</summary>
-    private async Task<(int Status, JsonObject? Problem)> SendRawAsync(string head, byte[] body)
+    private async Task<(int Status, JsonObject? Problem)> SendRawAsync(string head, byte[] body, bool problem = true)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(_address.Host, _address.Port, Ct);
@@ -125,6 +137,11 @@ public sealed class KestrelLimitTests : IAsyncLifetime
 
         var text = Encoding.UTF8.GetString(received.ToArray());
         var status = int.Parse(text.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        if (!problem)
+        {
+            return (status, null);
+        }
+
         var (headers, content) = (text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)], text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
         Assert.Contains("content-type: application/problem+json", headers.ToLowerInvariant(), StringComparison.Ordinal);
         var json = headers.Contains("chunked", StringComparison.OrdinalIgnoreCase) ? Unchunk(content) : content;

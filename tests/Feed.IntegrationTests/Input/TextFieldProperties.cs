@@ -49,6 +49,8 @@ public sealed class TextFieldProperties(TextFieldHosts hosts) : IClassFixture<Te
         Patch("email", Gen.String[Gen.Char["abc019."], 1, 10].Select(local => $"y{local}@example.com")),
         new("patch.password", Rule.Secret, false, Gen.String[Gen.Char["abc XYZ019!é"], 8, 20], (host, value, _) =>
             host.SendJsonAsync(HttpMethod.Patch, "/api/users/me", new Dictionary<string, string> { ["password"] = value, ["current_password"] = host.CurrentPassword }, signedIn: true)),
+        new("patch.current_password", Rule.Secret, false, Gen.String[Gen.Char["abc XYZ019!é"], 8, 20], (host, value, _) =>
+            host.SendJsonAsync(HttpMethod.Patch, "/api/users/me", new Dictionary<string, string> { ["password"] = "a new password 1", ["current_password"] = value }, signedIn: true)),
         Patch("location", Gen.String[Gen.Char["abc XYZé,"], 0, 20]),
         Patch("phone", Gen.String[Gen.Char["0123456789 +-()"], 1, 15]),
         new("token.username", Rule.Plain, false, Gen.String[Gen.Char["abcxyz_"], 3, 12], (host, value, _) =>

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Feed.IntegrationTests.Infrastructure;
+using Feed.IntegrationTests.Input;
 using Feed.IntegrationTests.Social;
 using Feed.SharedKernel.Auth;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,8 @@ public sealed class TokenUserTests(FeedApiFactory api) : IClassFixture<FeedApiFa
         var refused = await SendAsync(method, path, Mint(claims, fault));
 
         Assert.Equal(method == "POST" ? HttpStatusCode.Created : HttpStatusCode.OK, accepted.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var problem = await refused.AssertProblemDocumentAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("bearer token", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains(refused.Headers.WwwAuthenticate, challenge => challenge.Scheme == "Bearer");
         var posts = await api.CreateClient().ReadAllPagesAsync($"/api/users/{user.UserId}/posts", 10);
         Assert.Equal(method == "POST" ? 1 : 0, posts.Count);

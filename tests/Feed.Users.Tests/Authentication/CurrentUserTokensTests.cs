@@ -1,9 +1,11 @@
+using System.Net.Sockets;
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
 using Feed.Users.Authentication;
 using Feed.Users.InMemory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Npgsql;
 
 namespace Feed.Users.Tests.Authentication;
 
@@ -45,6 +47,18 @@ public sealed class CurrentUserTokensTests : IDisposable
         }
 
         Assert.Equal(1, _store.Reads);
+    }
+
+    [Fact]
+    public async Task A_store_refusing_connections_for_a_moment_is_retried_inside_the_check()
+    {
+        var user = UserFactory.NewUser();
+        await _store.AddAsync(user, None);
+        _store.RefuseNext = 2;
+
+        Assert.Null(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), user.SecurityStamp), None));
+
+        Assert.Equal(3, _store.Reads);
     }
 
     [Theory]
@@ -104,16 +118,24 @@ public sealed class CurrentUserTokensTests : IDisposable
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "test"));
     }
 
-    /// <summary>The real in-memory store, with its reads by id counted.</summary>
+    /// <summary>The real in-memory store, with its reads by id counted; the next <see cref="RefuseNext"/> fail as PostgreSQL down would.</summary>
     private sealed class CountingUserStore(IUserStore inner) : IUserStore
     {
         private int _reads;
 
         public int Reads => Volatile.Read(ref _reads);
 
+        public int RefuseNext { get; set; }
+
         public ValueTask<User?> GetAsync(Guid userId, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
+            if (RefuseNext > 0)
+            {
+                RefuseNext--;
+                throw new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused));
+            }
+
             return inner.GetAsync(userId, cancellationToken);
         }
 

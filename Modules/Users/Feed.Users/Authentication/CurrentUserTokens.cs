@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Storage;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +57,9 @@ internal sealed class CurrentUserTokens(IUserStore store, IOptions<FeedAuthOptio
         }
 
         // An unknown user is remembered too (as null): a token for nobody costs no more than one for somebody.
-        var user = await store.GetAsync(userId, cancellationToken);
+        // Retried like a handler's read: a token checked first during a PostgreSQL restart should wait it out, not fail.
+        var user = await StoreRetry.Reads.ExecuteAsync(
+            static (state, token) => state.store.GetAsync(state.userId, token), (store, userId), cancellationToken);
         var stamp = user?.SecurityStamp;
         _stamps.Set(userId, stamp, new MemoryCacheEntryOptions
         {

@@ -59,7 +59,6 @@ internal static class BenchmarkRun
             ["Feed__Users__InfluencerFollowerThreshold"] = settings.Graph.InfluencerThreshold.ToString(CultureInfo.InvariantCulture),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_gcServer"] = "1",
         };
         foreach (var setting in BenchmarkSettings.Option(Environment.GetCommandLineArgs(), "--host-env")?.Split(',') ?? [])
         {

@@ -112,13 +112,14 @@ internal static class FeedOperations
     /// <summary>Names the request by its route template, e.g. <c>/api/users/{user_id:guid}/follow</c>.</summary>
     private sealed class RouteLoggingInterceptor : IHttpLoggingInterceptor
     {
-        public ValueTask OnRequestAsync(HttpLoggingInterceptorContext logContext) => ValueTask.CompletedTask;
-
-        public ValueTask OnResponseAsync(HttpLoggingInterceptorContext logContext)
+        // Taken when the request comes in: an exception handler clears the endpoint before the response.
+        public ValueTask OnRequestAsync(HttpLoggingInterceptorContext logContext)
         {
             var route = (logContext.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             logContext.AddParameter("Route", route ?? "(no route)");
             return ValueTask.CompletedTask;
         }
+
+        public ValueTask OnResponseAsync(HttpLoggingInterceptorContext logContext) => ValueTask.CompletedTask;
     }
 }

@@ -65,7 +65,10 @@ public sealed class ApiProcess : IAsyncDisposable
         ["ConnectionStrings__Redis"] = servers.Redis,
         ["Feed__Timeline__CacheKeyPrefix"] = $"fault-{Guid.NewGuid():N}:",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
         ["Logging__Console__FormatterName"] = "simple",
+        // The tests register many users from one address.
+        ["Feed__RateLimits__Enabled"] = "false",
     };
 
     /// <summary>Starts the API and waits until <c>/health</c> answers 200 (the schema is in place then).</summary>

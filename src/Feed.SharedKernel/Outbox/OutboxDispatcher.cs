@@ -66,8 +66,21 @@ public sealed partial class OutboxDispatcher(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await using var registration = cancellationToken.Register(_deadline.Cancel);
-        await base.StopAsync(cancellationToken);
+        var registration = cancellationToken.Register(_deadline.Cancel);
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            // The base may return on the timeout before the registration's callback ran (callbacks run last registered first).
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await _deadline.CancelAsync();
+            }
+
+            await registration.DisposeAsync();
+        }
     }
 
     public override void Dispose()

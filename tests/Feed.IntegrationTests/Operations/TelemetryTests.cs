@@ -53,6 +53,20 @@ public sealed class TelemetryTests(FeedApiFactory api) : IClassFixture<FeedApiFa
     }
 
     [Fact]
+    public async Task A_setting_moves_the_metrics_endpoint_and_another_turns_it_off()
+    {
+        await using (var moved = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Telemetry:PrometheusPath"] = "/ops/metrics" }))
+        {
+            var client = moved.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/ops/metrics", UriKind.Relative), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/metrics", UriKind.Relative), Ct)).StatusCode);
+        }
+
+        await using var off = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Telemetry:PrometheusEnabled"] = "false" });
+        Assert.Equal(HttpStatusCode.NotFound, (await off.CreateClient().GetAsync(new Uri("/metrics", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_post_s_fan_out_runs_in_spans_linked_to_the_request_that_made_the_post()
     {
         var spans = new ConcurrentQueue<Activity>();

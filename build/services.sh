@@ -32,6 +32,19 @@ feed_install_missing() {
   fi
 }
 
+# Prometheus (and promtool) for tests/Feed.FaultTests/PrometheusTests.cs; build/test.sh calls it.
+feed_install_prometheus() {
+  if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+    echo "installing prometheus from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # Do not let the package start its own server: the test runs one on a throw-away port.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    rm -f /usr/sbin/policy-rc.d
+  fi
+}
+
 feed_services_start() {
   feed_install_missing
   FEED_SERVICES_DIR=$(mktemp -d /tmp/feed-services.XXXXXX)

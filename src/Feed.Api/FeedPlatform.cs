@@ -5,6 +5,7 @@ using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Storage;
+using Feed.SharedKernel.Telemetry;
 using Feed.SharedKernel.Validation;
 using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -29,7 +30,9 @@ internal static class FeedPlatform
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             // Validation first: a request that breaks the rules is refused once, not retried.
-            options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(StoreRetryBehavior<,>)];
+            // Tracing outermost, so that a request's span covers its validation and retries.
+            options.PipelineBehaviors = [typeof(TracingBehavior<,>), typeof(ValidationBehavior<,>), typeof(StoreRetryBehavior<,>)];
+            options.NotificationPublisherType = typeof(TracingNotificationPublisher);
         });
 
         services.AddFeedStorage(configuration);
@@ -37,6 +40,7 @@ internal static class FeedPlatform
         services.AddFeedProblems();
         services.AddPageCursors(configuration);
         services.AddFeedRequestLimits(configuration);
+        services.AddFeedRateLimits(configuration);
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -64,15 +68,19 @@ internal static class FeedPlatform
         }));
         // Liveness of what the chosen configuration depends on. The cache is optional: Redis down
         // degrades the service (reads fall back to PostgreSQL) but does not make it unhealthy.
-        var health = services.AddHealthChecks();
+        // Readiness adds what must work for this instance to take traffic: the schema, the outbox dispatcher.
+        string[] dependency = [FeedOperations.DependencyTag, FeedOperations.ReadyTag];
+        var health = services.AddHealthChecks()
+            .AddCheck<OutboxReadiness>("outbox_dispatcher", tags: [FeedOperations.ReadyTag]);
         if (configuration.UsesPostgres())
         {
-            health.AddNpgSql(provider => provider.GetRequiredService<NpgsqlDataSource>(), name: "postgres", timeout: HealthCheckTimeout);
+            health.AddNpgSql(provider => provider.GetRequiredService<NpgsqlDataSource>(), name: "postgres", tags: dependency, timeout: HealthCheckTimeout);
+            health.AddCheck<SchemaReadiness>("schema", tags: [FeedOperations.ReadyTag], timeout: HealthCheckTimeout * 5);
         }
 
         if (string.Equals(configuration["Feed:Timeline:Cache"], "Redis", StringComparison.OrdinalIgnoreCase))
         {
-            health.AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded, timeout: HealthCheckTimeout);
+            health.AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), name: "redis", failureStatus: HealthStatus.Degraded, tags: dependency, timeout: HealthCheckTimeout);
         }
 
         return services;

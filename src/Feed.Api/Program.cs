@@ -1,6 +1,5 @@
 using Feed.Api;
 using Feed.SharedKernel.Http;
-using Feed.SharedKernel.Health;
 using Feed.Social;
 using Feed.Timeline;
 using Feed.Users;
@@ -9,6 +8,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddFeedPlatform(builder.Configuration);
+builder.Services.AddFeedOperations(builder.Configuration);
 builder.Services
     .AddUsers(builder.Configuration)
     .AddSocial(builder.Configuration)
@@ -16,15 +16,17 @@ builder.Services
 
 var app = builder.Build();
 
+app.UseHttpLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseFeedRequestLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseFeedRateLimits();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapHealthChecks("/health", HealthResponse.Options);
+app.MapFeedOperations();
 
 app.MapUsersEndpoints();
 app.MapSocialEndpoints();

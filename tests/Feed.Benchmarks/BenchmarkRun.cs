@@ -59,6 +59,9 @@ internal static class BenchmarkRun
             ["Feed__Users__InfluencerFollowerThreshold"] = settings.Graph.InfluencerThreshold.ToString(CultureInfo.InvariantCulture),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
+            // Thousands of users registered and logged in from one address.
+            ["Feed__RateLimits__Enabled"] = "false",
         };
         foreach (var setting in BenchmarkSettings.Option(Environment.GetCommandLineArgs(), "--host-env")?.Split(',') ?? [])
         {

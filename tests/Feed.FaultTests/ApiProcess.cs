@@ -65,7 +65,10 @@ public sealed class ApiProcess : IAsyncDisposable
         ["ConnectionStrings__Redis"] = servers.Redis,
         ["Feed__Timeline__CacheKeyPrefix"] = $"fault-{Guid.NewGuid():N}:",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
         ["Logging__Console__FormatterName"] = "simple",
+        // The tests register many users from one address.
+        ["Feed__RateLimits__Enabled"] = "false",
     };
 
     /// <summary>Starts the API and waits until <c>/health</c> answers 200 (the schema is in place then).</summary>
@@ -106,6 +109,19 @@ public sealed class ApiProcess : IAsyncDisposable
             await api.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a service; waits until the process has exited and returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(Feed.Testing.Patience.Timeout);
+        await _process.WaitForExitAsync(patience.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL, and waits until the process is gone.</summary>

@@ -129,6 +129,51 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task Stopping_lets_the_delivery_in_hand_finish_and_complete_before_the_shutdown_timeout()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var publisher = new HeldPublisher();
+        await using var provider = Build(publisher, clock);
+        var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
+        await dispatcher.StartAsync(Ct);
+        Assert.True(dispatcher.IsRunning);
+        var outbox = provider.GetRequiredService<InMemoryOutbox>();
+        outbox.Enqueue(provider.GetRequiredService<OutboxMessageTypes>().Wrap(new SomethingHappened(Guid.NewGuid()), Guid.CreateVersion7(), clock.GetUtcNow()));
+        await Patience.UntilAsync(() => Task.FromResult(!publisher.Started.IsEmpty), "the handler to start", Ct);
+
+        // The host stops with time left: the handler's token stays uncancelled until that time runs out.
+        var stopping = dispatcher.StopAsync(Ct);
+        Assert.False(stopping.IsCompleted);
+        Assert.False(publisher.HandlerToken.IsCancellationRequested);
+        publisher.Release();
+        await stopping;
+
+        Assert.False(dispatcher.IsRunning);
+        Assert.Equal(0, await outbox.CountPendingAsync(Ct));
+    }
+
+    [Fact]
+    public async Task When_the_shutdown_timeout_runs_out_the_delivery_in_hand_is_cancelled_and_stays_in_the_outbox()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var publisher = new HeldPublisher();
+        await using var provider = Build(publisher, clock);
+        var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
+        await dispatcher.StartAsync(Ct);
+        var outbox = provider.GetRequiredService<InMemoryOutbox>();
+        outbox.Enqueue(provider.GetRequiredService<OutboxMessageTypes>().Wrap(new SomethingHappened(Guid.NewGuid()), Guid.CreateVersion7(), clock.GetUtcNow()));
+        await Patience.UntilAsync(() => Task.FromResult(!publisher.Started.IsEmpty), "the handler to start", Ct);
+
+        using var timeout = new CancellationTokenSource();
+        var stopping = dispatcher.StopAsync(timeout.Token);
+        await timeout.CancelAsync();
+        await stopping;
+
+        Assert.True(publisher.HandlerToken.IsCancellationRequested);
+        Assert.Equal(1, await outbox.CountPendingAsync(Ct));
+    }
+
+    [Fact]
     public void A_lease_outside_its_range_stops_start_up()
     {
         using var signal = new OutboxSignal();
@@ -216,6 +261,8 @@ public sealed class OutboxDispatcherTests
             inner.RetryLaterAsync(messageId, dueOn, error, cancellationToken);
 
         public ValueTask<long> CountPendingAsync(CancellationToken cancellationToken) => inner.CountPendingAsync(cancellationToken);
+
+        public ValueTask<OutboxBacklog> MeasureBacklogAsync(CancellationToken cancellationToken) => inner.MeasureBacklogAsync(cancellationToken);
     }
 
     /// <summary>A publisher whose handler holds every message until released, recording each delivery it starts.</summary>
@@ -225,6 +272,9 @@ public sealed class OutboxDispatcherTests
 
         public ConcurrentQueue<Guid> Started { get; } = new();
 
+        /// <summary>The token the last handler was given.</summary>
+        public CancellationToken HandlerToken { get; private set; }
+
         public void Release() => _released.TrySetResult();
 
         public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
@@ -232,6 +282,7 @@ public sealed class OutboxDispatcherTests
 
         public async ValueTask Publish(object notification, CancellationToken cancellationToken = default)
         {
+            HandlerToken = cancellationToken;
             Started.Enqueue(((SomethingHappened)notification).Id);
             await _released.Task.WaitAsync(cancellationToken);
         }

@@ -58,6 +58,26 @@ public abstract class OutboxStoreContract
     }
 
     [Fact]
+    public async Task The_backlog_counts_every_unhandled_message_and_dates_the_oldest()
+    {
+        var (store, commit) = await CreateAsync();
+        Assert.Equal(new OutboxBacklog(0, null), await store.MeasureBacklogAsync(Ct));
+
+        var oldest = Message();
+        var newer = Message(offsetMillis: 5);
+        await commit(newer);
+        await commit(oldest);
+        Assert.Single(await store.ClaimDueAsync(1, TimeSpan.FromSeconds(5), Ct)); // claimed still counts
+
+        var backlog = await store.MeasureBacklogAsync(Ct);
+        Assert.Equal(2, backlog.Pending);
+        Assert.Equal(oldest.CreatedOn, backlog.OldestCreatedOn);
+
+        await store.CompleteAsync(oldest.MessageId, Ct);
+        Assert.Equal(new OutboxBacklog(1, newer.CreatedOn), await store.MeasureBacklogAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_completed_message_is_gone()
     {
         var (store, commit) = await CreateAsync();

@@ -34,6 +34,8 @@ public static class TimelineModule
             services.TryAddSingleton<ITimelineStore, InMemoryTimelineStore>();
         }
 
+        services.AddMetrics();
+        services.TryAddSingleton<TimelineMetrics>();
         services.AddScoped<FanOutPost>();
         services.AddScoped<PulledAuthors>();
         services.AddScoped<ReaderStates>();

@@ -15,6 +15,9 @@ public static class HealthResponse
 
     public static HealthCheckOptions Options { get; } = new() { ResponseWriter = WriteAsync };
 
+    /// <summary>The same answer for the checks <paramref name="predicate"/> selects (none: the process answers, liveness).</summary>
+    public static HealthCheckOptions For(Func<HealthCheckRegistration, bool> predicate) => new() { Predicate = predicate, ResponseWriter = WriteAsync };
+
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";

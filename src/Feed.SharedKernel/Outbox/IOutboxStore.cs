@@ -25,4 +25,7 @@ public interface IOutboxStore
 
     /// <summary>Messages not yet dispatched (claimed or not).</summary>
     ValueTask<long> CountPendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Messages not yet dispatched and the creation time of the oldest of them (the fan-out lag).</summary>
+    ValueTask<OutboxBacklog> MeasureBacklogAsync(CancellationToken cancellationToken);
 }

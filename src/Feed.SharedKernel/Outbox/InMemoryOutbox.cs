@@ -92,6 +92,14 @@ public sealed class InMemoryOutbox(TimeProvider time, OutboxSignal signal) : IOu
         }
     }
 
+    public ValueTask<OutboxBacklog> MeasureBacklogAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(new OutboxBacklog(_pending.Count, _pending.Count == 0 ? null : _pending.Min(entry => entry.Message.CreatedOn)));
+        }
+    }
+
     private sealed class Entry(OutboxMessage message)
     {
         public OutboxMessage Message { get; } = message;

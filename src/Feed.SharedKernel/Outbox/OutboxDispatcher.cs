@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Feed.SharedKernel.Telemetry;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +14,12 @@ namespace Feed.SharedKernel.Outbox;
 /// died is released when its lease runs out, so nothing announced is ever dropped (handlers are
 /// idempotent). The lease is short and renewed while the work is in hand (<see cref="OutboxOptions"/>),
 /// so work left by a crash is picked up within one lease, by this process restarted or another one.
+/// <para>
+/// Shutdown: once the host begins to stop, nothing more is claimed; a handler in hand finishes its
+/// step (a fan-out the batch it is writing, recording its progress, <c>FanOutPost</c>) and a message it
+/// did not finish is released at once for the next dispatcher. Handlers are cut off only when the
+/// host's shutdown timeout runs out.
+/// </para>
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IOutboxStore store,
@@ -21,8 +28,11 @@ public sealed partial class OutboxDispatcher(
     OutboxSignal signal,
     TimeProvider time,
     IOptions<OutboxOptions> options,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
+    // Cancelled when the host's shutdown timeout runs out: the handlers' token, so work in hand is not cut short before.
+    private readonly CancellationTokenSource _deadline = new();
     private const int BatchSize = 32;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
@@ -51,7 +61,42 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>True while the dispatch loop runs (readiness: a service that cannot deliver is not ready).</summary>
+    public bool IsRunning => ExecuteTask is { IsCompleted: false };
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var registration = cancellationToken.Register(_deadline.Cancel);
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            // The base may return on the timeout before the registration's callback ran (callbacks run last registered first).
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await _deadline.CancelAsync();
+            }
+
+            await registration.DisposeAsync();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _deadline.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Claiming stops as soon as the host begins to stop, before the server has drained its requests.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        await RunAsync(stopping.Token);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -96,13 +141,33 @@ public sealed partial class OutboxDispatcher(
 
         // Every claimed message not yet completed keeps its claim, including those waiting their turn.
         var held = new HashSet<PendingOutboxMessage>(batch);
-        using var dispatching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var dispatching = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token);
         var renewing = RenewWhileHeldAsync(held, lease, dispatching.Token);
         try
         {
             foreach (var pending in batch)
             {
-                await DispatchAsync(pending, stoppingToken);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    await ReleaseAsync(held);
+                    return batch.Count;
+                }
+
+                try
+                {
+                    await DispatchAsync(pending, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    lock (held)
+                    {
+                        held.Remove(pending);
+                    }
+
+                    await ReleaseAsync(held);
+                    throw;
+                }
+
                 lock (held)
                 {
                     held.Remove(pending);
@@ -120,24 +185,51 @@ public sealed partial class OutboxDispatcher(
 
     private async Task DispatchAsync(PendingOutboxMessage pending, CancellationToken stoppingToken)
     {
+        // A new trace per delivery, linked to the request that committed the change.
+        ActivityLink[]? links = ActivityContext.TryParse(pending.Message.TraceParent, null, out var origin) ? [new ActivityLink(origin)] : null;
+        using var activity = FeedTelemetry.Source.StartActivity($"outbox deliver {pending.Message.Type}", ActivityKind.Consumer, default(ActivityContext), links: links);
+        activity?.SetTag("feed.outbox.attempt", pending.Attempts);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
-            await publisher.Publish(types.Unwrap(pending.Message), stoppingToken);
-            await store.CompleteAsync(pending.Message.MessageId, stoppingToken);
+            await publisher.Publish(types.Unwrap(pending.Message), _deadline.Token);
+            await store.CompleteAsync(pending.Message.MessageId, _deadline.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopped in hand (what it finished is recorded): the next dispatcher takes it over at once, not after the lease.
+            if (!_deadline.IsCancellationRequested)
+            {
+                LogStoppedInHand(logger, pending.Message.Type, pending.Message.MessageId);
+                await store.RetryLaterAsync(pending.Message.MessageId, time.GetUtcNow(), "stopped by a shutdown", _deadline.Token);
+            }
+
             throw;
         }
 #pragma warning disable CA1031 // Any handler failure means "try again later", never "drop the message".
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             var retryOn = time.GetUtcNow() + Backoff(pending.Attempts);
             LogDispatchFailed(logger, exception, pending.Message.Type, pending.Message.MessageId, pending.Attempts, retryOn);
-            await store.RetryLaterAsync(pending.Message.MessageId, retryOn, exception.Message, stoppingToken);
+            await store.RetryLaterAsync(pending.Message.MessageId, retryOn, exception.Message, _deadline.Token);
+        }
+    }
+
+    /// <summary>Gives back the claimed messages not yet begun, due now, so that the next dispatcher need not wait for their lease.</summary>
+    private async Task ReleaseAsync(HashSet<PendingOutboxMessage> held)
+    {
+        PendingOutboxMessage[] current;
+        lock (held)
+        {
+            current = [.. held];
+        }
+
+        foreach (var pending in current)
+        {
+            await store.RetryLaterAsync(pending.Message.MessageId, time.GetUtcNow(), "released by a shutdown", _deadline.Token);
         }
     }
 
@@ -173,6 +265,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {Type} {MessageId} failed on attempt {Attempts}; retrying at {RetryOn}")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, string type, Guid messageId, int attempts, DateTimeOffset retryOn);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {Type} {MessageId} stopped by the shutdown with its progress recorded; released for the next dispatcher")]
+    private static partial void LogStoppedInHand(ILogger logger, string type, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the outbox claims failed; retrying")]
     private static partial void LogRenewalFailed(ILogger logger, Exception exception);

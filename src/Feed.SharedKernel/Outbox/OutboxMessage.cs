@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Mediator;
 
@@ -6,8 +7,13 @@ namespace Feed.SharedKernel.Outbox;
 /// <summary>
 /// A notification saved in the same transaction as the change it announces, and published after
 /// commit by <see cref="OutboxDispatcher"/>, at least once, retried until its handlers succeed.
+/// <paramref name="TraceParent"/> is the W3C trace context of the request that made the change, so
+/// the delivery's spans link back to it although they run later, in another trace.
 /// </summary>
-public sealed record OutboxMessage(Guid MessageId, string Type, string Payload, DateTimeOffset CreatedOn);
+public sealed record OutboxMessage(Guid MessageId, string Type, string Payload, DateTimeOffset CreatedOn, string? TraceParent = null);
+
+/// <summary>What waits in the outbox: messages not yet handled, and when the oldest of them was committed.</summary>
+public sealed record OutboxBacklog(long Pending, DateTimeOffset? OldestCreatedOn);
 
 /// <summary>A message waiting for (another) dispatch attempt.</summary>
 public sealed record PendingOutboxMessage(OutboxMessage Message, int Attempts);
@@ -38,7 +44,7 @@ public sealed class OutboxMessageTypes
             throw new InvalidOperationException($"{type} is not registered as an outbox message (AddOutboxMessage).");
         }
 
-        return new OutboxMessage(messageId, name, JsonSerializer.Serialize(notification, type, Json), createdOn);
+        return new OutboxMessage(messageId, name, JsonSerializer.Serialize(notification, type, Json), createdOn, Activity.Current?.Id);
     }
 
     public INotification Unwrap(OutboxMessage message) =>

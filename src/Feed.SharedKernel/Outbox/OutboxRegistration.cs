@@ -44,6 +44,9 @@ public static class OutboxRegistration
 
         services.TryAddSingleton<OutboxDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
+        services.AddMetrics();
+        services.TryAddSingleton<OutboxGauges>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxGauges>());
         return services;
     }
 

@@ -21,6 +21,7 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
         table.AddColumn("locked_until", "timestamptz");
         table.AddColumn("attempts", "integer").NotNull().DefaultValueByExpression("0");
         table.AddColumn("last_error", "text");
+        table.AddColumn("trace_parent", "text");
         table.Indexes.Add(new IndexDefinition("ix_outbox_due_on") { Columns = ["due_on", "created_on"] });
         return table;
     }
@@ -28,13 +29,14 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message, CancellationToken cancellationToken)
     {
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO outbox (message_id, type, payload, created_on, due_on) VALUES ($1, $2, $3, $4, $4)",
+            "INSERT INTO outbox (message_id, type, payload, created_on, due_on, trace_parent) VALUES ($1, $2, $3, $4, $4, $5)",
             connection,
             transaction);
         insert.Parameters.Add(new NpgsqlParameter { Value = message.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid });
         insert.Parameters.Add(new NpgsqlParameter { Value = message.Type });
         insert.Parameters.Add(new NpgsqlParameter { Value = message.Payload });
         insert.Parameters.Add(new NpgsqlParameter { Value = message.CreatedOn, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)message.TraceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -51,7 +53,7 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
                 ORDER BY due_on, created_on
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED)
-            RETURNING message_id, type, payload, created_on, attempts
+            RETURNING message_id, type, payload, created_on, attempts, trace_parent
             """);
         claim.Parameters.Add(new NpgsqlParameter { Value = now + lease, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         claim.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -62,7 +64,7 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new PendingOutboxMessage(
-                new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)),
+                new OutboxMessage(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(5) ? null : reader.GetString(5)),
                 reader.GetInt32(4)));
         }
 
@@ -112,5 +114,13 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
     {
         await using var count = dataSource.CreateCommand("SELECT count(*) FROM outbox");
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask<OutboxBacklog> MeasureBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var measure = dataSource.CreateCommand("SELECT count(*), min(created_on) FROM outbox");
+        await using var reader = await measure.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 }

@@ -36,6 +36,9 @@ internal static class PostgresSizes
             ["Feed__Auth__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             ["Feed__Cursors__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
+            // Thousands of users registered and logged in from one address.
+            ["Feed__RateLimits__Enabled"] = "false",
         };
         await using (var api = await HostProcess.StartAsync("sizes-api", apiAssembly, [], environment, "/health", logDirectory, cancellationToken))
         {

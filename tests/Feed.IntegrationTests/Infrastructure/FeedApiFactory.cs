@@ -1,6 +1,9 @@
+using System.Net;
 using Feed.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Feed.IntegrationTests.Infrastructure;
 
@@ -9,7 +12,8 @@ namespace Feed.IntegrationTests.Infrastructure;
 /// in-memory stores; with <c>FEED_TEST_STORES=postgres-redis</c> (set by build/test.sh for a second
 /// run of this suite) every factory gets a fresh PostgreSQL database and a Redis key space of its own,
 /// so the whole HTTP behaviour is proven on both store sets. <see cref="WithSettings"/> overrides
-/// configuration the way environment variables would.
+/// configuration the way environment variables would. Rate limits are off: the suite registers
+/// thousands of users from one address (the rate limit tests turn them on with <see cref="WithSettings"/>).
 /// </summary>
 public sealed class FeedApiFactory : WebApplicationFactory<Program>
 {
@@ -45,6 +49,9 @@ public sealed class FeedApiFactory : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string?>
         {
             ["Feed:Users:InfluencerFollowerThreshold"] = "3",
+            ["Feed:RateLimits:Enabled"] = "false",
+            // A line per request would bury the output of a failing test (RequestLogTests turns it on).
+            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
         };
 
         // Explicit settings choose their own stores; otherwise the suite's store set applies.
@@ -61,6 +68,8 @@ public sealed class FeedApiFactory : WebApplicationFactory<Program>
             settings[key] = value;
         }
 
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+
         // UseSetting, not ConfigureAppConfiguration: modules pick their stores from configuration
         // while services are registered, before the latter would be applied.
         foreach (var (key, value) in settings)
@@ -68,4 +77,27 @@ public sealed class FeedApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
     }
+}
+
+/// <summary>
+/// Gives an in-process request the client address named by <see cref="Header"/>, as a real connection
+/// has one (the in-process server has none), so tests can act as several clients.
+/// </summary>
+internal sealed class TestClientAddress : IStartupFilter
+{
+    public const string Header = "X-Test-Client-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, following) =>
+        {
+            if (context.Request.Headers.TryGetValue(Header, out var address))
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
+            }
+
+            return following(context);
+        });
+        next(app);
+    };
 }

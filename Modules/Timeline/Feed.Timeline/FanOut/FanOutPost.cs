@@ -1,7 +1,9 @@
+using Feed.SharedKernel.Telemetry;
 using Feed.Social.Contracts;
 using Feed.Timeline.Lifecycle;
 using Feed.Users.Contracts;
 using Mediator;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Feed.Timeline.FanOut;
@@ -12,6 +14,9 @@ namespace Feed.Timeline.FanOut;
 /// per write. Every write is idempotent, so running this again for the same post is harmless (which
 /// a retrying background runner will rely on). The store is written first, then the cache (one round
 /// trip per batch, and only to timelines already cached): the cache never holds what the store lacks.
+/// When the host begins to stop, no further batch is started: the batches in hand are written and
+/// recorded, and the fan-out ends with an <see cref="OperationCanceledException"/> that leaves its
+/// announcement to be delivered again, resuming after the recorded batches.
 /// </summary>
 internal sealed class FanOutPost(
     ISender sender,
@@ -19,7 +24,9 @@ internal sealed class FanOutPost(
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
     ReaderActivity readers,
-    PulledAuthors pulledAuthors)
+    PulledAuthors pulledAuthors,
+    TimelineMetrics? metrics = null,
+    IHostApplicationLifetime? lifetime = null)
 {
     public async ValueTask RunAsync(TimelinePost post, CancellationToken cancellationToken)
     {
@@ -49,10 +56,18 @@ internal sealed class FanOutPost(
 
         // A fan-out interrupted by a crash or a failure resumes after the last batch it recorded.
         var cursor = await store.GetFanOutProgressAsync(post.PostId, cancellationToken);
+        var stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
+        var stopped = false;
         try
         {
             do
             {
+                if (stopping.IsCancellationRequested)
+                {
+                    stopped = true;
+                    break;
+                }
+
                 var batch = await sender.Send(new GetFollowerBatch(post.AuthorId, cursor, batchSize), cancellationToken);
                 if (batch.FollowerIds.Count == 0)
                 {
@@ -74,7 +89,13 @@ internal sealed class FanOutPost(
                 await RecordOldestAsync(writing, post.PostId, cancellationToken);
             }
 
+            if (stopped)
+            {
+                throw new OperationCanceledException("The fan-out stopped for a shutdown; it resumes after its recorded batches.", stopping);
+            }
+
             await store.SaveFanOutProgressAsync(post.PostId, null, cancellationToken);
+            metrics?.FanOutFinished(post.CreatedOn);
         }
         finally
         {
@@ -99,8 +120,12 @@ internal sealed class FanOutPost(
 
     private async Task DeliverAsync(IReadOnlyList<Guid> followerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
+        using var activity = FeedTelemetry.Source.StartActivity("fan-out batch");
+        activity?.SetTag("feed.fanout.followers", followerIds.Count);
         // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
         var activeFollowers = await store.AddActiveTimelineRowsAsync(followerIds, entry, readers.ActiveSince(), cancellationToken);
         await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
+        metrics?.EntriesWritten(activeFollowers.Count);
+        activity?.SetTag("feed.fanout.entries", activeFollowers.Count);
     }
 }

@@ -77,12 +77,12 @@ internal sealed partial class ReaderActivity(
         await backfill.RunAsync(userId, followees, cancellationToken);
         await store.CompleteRebuildAsync(userId, startedOn, cancellationToken);
         LogRebuilt(logger, userId, followees.Count, reader?.LastReadOn);
-        return new TimelineRead(followees, startedOn + settings.ActivityMargin);
+        return new TimelineRead(followees, startedOn + settings.ActivityMargin, Rebuilt: true);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rebuilt the timeline of {UserId} from {FolloweeCount} followees (last read {LastReadOn})")]
     private static partial void LogRebuilt(ILogger logger, Guid userId, int followeeCount, DateTimeOffset? lastReadOn);
 }
 
-/// <summary>A read begun: whom the reader follows, and until when the reader's next reads need not be recorded.</summary>
-internal sealed record TimelineRead(IReadOnlyList<Guid> Followees, DateTimeOffset RecordedUntil);
+/// <summary>A read begun: whom the reader follows, until when the reader's next reads need not be recorded, and whether the timeline was rebuilt first.</summary>
+internal sealed record TimelineRead(IReadOnlyList<Guid> Followees, DateTimeOffset RecordedUntil, bool Rebuilt = false);

@@ -72,6 +72,12 @@ internal sealed partial class RedisTimelineCache
 
     private void Unavailable(Exception exception, string operation, bool lostWrite)
     {
+        if (operation == "read")
+        {
+            // The caller answers this read from the store instead.
+            _metrics?.CacheFallback();
+        }
+
         if (lostWrite)
         {
             Interlocked.Increment(ref _failures);

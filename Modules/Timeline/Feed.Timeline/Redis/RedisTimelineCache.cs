@@ -68,14 +68,16 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private readonly KeptCopies<KeptReader>? _keptReaders;
     private readonly KeptPosts? _keptPosts;
     private readonly RedisKey _deletionsKey;
+    private readonly TimelineMetrics? _metrics;
 
     // Failed writes and lost connections so far, and how many of them the current version covers.
     private long _failures = 1;
     private long _covered;
     private int _degraded;
 
-    public RedisTimelineCache(IConnectionMultiplexer redis, IOptions<TimelineOptions> options, ILogger<RedisTimelineCache> logger, int database = -1)
+    public RedisTimelineCache(IConnectionMultiplexer redis, IOptions<TimelineOptions> options, ILogger<RedisTimelineCache> logger, int database = -1, TimelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         _redis = redis;
         _database = database;
         _prefix = options.Value.CacheKeyPrefix;

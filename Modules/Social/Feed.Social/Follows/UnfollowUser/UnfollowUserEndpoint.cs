@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,5 +24,6 @@ internal static class UnfollowUserEndpoint
             .WithSummary("Stop following a user; unfollowing someone you do not follow changes nothing.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RateLimited(RateLimitPolicies.Writes);
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,5 +24,6 @@ internal static class CreatePostEndpoint
             .WithSummary("Publish a post as the authenticated user.")
             .Produces<PostResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .RateLimited(RateLimitPolicies.Writes);
 }

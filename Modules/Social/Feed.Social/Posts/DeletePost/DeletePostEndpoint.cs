@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,5 +25,6 @@ internal static class DeletePostEndpoint
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RateLimited(RateLimitPolicies.Writes);
 }

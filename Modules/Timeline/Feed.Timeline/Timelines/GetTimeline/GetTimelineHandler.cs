@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Feed.SharedKernel.Paging;
 using Feed.Timeline.Contracts;
 using Mediator;
@@ -17,10 +18,19 @@ internal sealed class GetTimelineHandler(
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
     ReaderStates readers,
-    PageCursors cursors)
+    PageCursors cursors,
+    TimelineMetrics? metrics = null)
     : IQueryHandler<GetTimeline, TimelinePage>
 {
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (page, source) = await ReadAsync(query, cancellationToken);
+        metrics?.TimelineRead(source, Stopwatch.GetElapsedTime(started));
+        return page;
+    }
+
+    private async ValueTask<(TimelinePage Page, TimelineReadSource Source)> ReadAsync(GetTimeline query, CancellationToken cancellationToken)
     {
         var limit = PageSize.Resolve(query.Limit);
         SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
@@ -43,10 +53,20 @@ internal sealed class GetTimelineHandler(
             reads.UseReadAhead(query.UserId, ahead, answers);
         }
 
+        var source = TimelineReadSource.Cache;
         if (cached.State is not { } state || cached.Late)
         {
             await reads.AbandonRowPrefetchAsync();
-            state = cached.State ?? await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
+            source = TimelineReadSource.Store;
+            if (cached.State is { } late)
+            {
+                state = late;
+            }
+            else
+            {
+                (state, var rebuilt) = await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
+                source = rebuilt ? TimelineReadSource.Rebuilt : TimelineReadSource.Store;
+            }
         }
 
         var pulled = state.Pulled;
@@ -76,6 +96,6 @@ internal sealed class GetTimelineHandler(
             items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
         }
 
-        return new TimelinePage(items, cursors.EncodeOrNull(CursorList.Timeline, query.UserId, merged.Next?.ToCursor()));
+        return (new TimelinePage(items, cursors.EncodeOrNull(CursorList.Timeline, query.UserId, merged.Next?.ToCursor())), source);
     }
 }

@@ -19,8 +19,8 @@ internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, R
     /// <summary>The reader's state as this process last found it, unchecked: what the other reads may start with.</summary>
     public ReaderState? LastKnown(Guid readerId) => cache.LastKnownReader(readerId);
 
-    /// <summary>After a miss: begins the read in the store and caches the state when <paramref name="fill"/> allows.</summary>
-    public async ValueTask<ReaderState> BeginInStoreAsync(Guid readerId, CacheFill? fill, CancellationToken cancellationToken)
+    /// <summary>After a miss: begins the read in the store and caches the state when <paramref name="fill"/> allows; says whether the timeline was rebuilt.</summary>
+    public async ValueTask<(ReaderState State, bool Rebuilt)> BeginInStoreAsync(Guid readerId, CacheFill? fill, CancellationToken cancellationToken)
     {
         // Pull every followee that has influencer_posts, not only current influencers: a demoted
         // influencer's older posts exist only there, while their newer ones arrive as rows.
@@ -32,6 +32,6 @@ internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, R
             await cache.FillReaderAsync(fill, readerId, state, time.GetUtcNow(), cancellationToken);
         }
 
-        return state;
+        return (state, read.Rebuilt);
     }
 }

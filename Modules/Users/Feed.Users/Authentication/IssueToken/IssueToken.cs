@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
@@ -83,5 +84,6 @@ internal static class IssueTokenEndpoint
             .WithSummary("Issues a bearer token for a username and password.")
             .Produces<IssuedToken>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .RateLimited(RateLimitPolicies.Token);
 }

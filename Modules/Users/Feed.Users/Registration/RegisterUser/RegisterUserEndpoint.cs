@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Http;
 using Feed.Users.Profiles;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -18,5 +19,6 @@ internal static class RegisterUserEndpoint
             .WithSummary("Registers a new user.")
             .Produces<OwnProfile>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RateLimited(RateLimitPolicies.Registration);
 }

@@ -1,0 +1,125 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Feed.SharedKernel.Http;
+
+/// <summary>
+/// Request rate limits (<c>Feed:RateLimits</c>), on in every environment. Each limit is a token
+/// bucket: <c>…PerMinute</c> requests a minute on average, at most <c>…Burst</c> at once. The defaults are
+/// far above what a person does; a load test or a test suite that registers thousands of users from one
+/// address sets <c>Enabled</c> to false.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "Feed:RateLimits";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary><c>POST /api/auth/token</c>, per client address: a password guesser is slowed to this.</summary>
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:TokenPerMinute must be between 1 and 100000.")]
+    public int TokenPerMinute { get; set; } = 10;
+
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:TokenBurst must be between 1 and 100000.")]
+    public int TokenBurst { get; set; } = 5;
+
+    /// <summary><c>POST /api/users</c>, per client address.</summary>
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:RegistrationPerMinute must be between 1 and 100000.")]
+    public int RegistrationPerMinute { get; set; } = 10;
+
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:RegistrationBurst must be between 1 and 100000.")]
+    public int RegistrationBurst { get; set; } = 5;
+
+    /// <summary>Posts and follows (created or removed), per authenticated user.</summary>
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:WritesPerMinute must be between 1 and 100000.")]
+    public int WritesPerMinute { get; set; } = 60;
+
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:WritesBurst must be between 1 and 100000.")]
+    public int WritesBurst { get; set; } = 30;
+}
+
+/// <summary>The named limits an endpoint can ask for (<see cref="RateLimits.RateLimited"/>).</summary>
+public static class RateLimitPolicies
+{
+    public const string Token = "token-per-address";
+    public const string Registration = "registration-per-address";
+    public const string Writes = "writes-per-user";
+}
+
+/// <summary>
+/// ASP.NET Core's rate limiter with the service's policies. Over a limit, a request is a 429 problem
+/// document with <c>Retry-After</c>, like every other refusal. The client address is the connection's:
+/// behind a proxy, configure forwarded headers so that it is the client's, not the proxy's.
+/// </summary>
+public static class RateLimits
+{
+    public static IServiceCollection AddFeedRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
+        {
+            var limits = settings.Value;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RejectAsync;
+            limiter.AddPolicy(RateLimitPolicies.Token, context => Bucket(limits, ClientAddress(context), limits.TokenPerMinute, limits.TokenBurst));
+            limiter.AddPolicy(RateLimitPolicies.Registration, context => Bucket(limits, ClientAddress(context), limits.RegistrationPerMinute, limits.RegistrationBurst));
+            limiter.AddPolicy(RateLimitPolicies.Writes, context => Bucket(limits, UserOrAddress(context), limits.WritesPerMinute, limits.WritesBurst));
+        });
+        return services;
+    }
+
+    /// <summary>Applies the named limit to an endpoint and documents its 429.</summary>
+    public static RouteHandlerBuilder RateLimited(this RouteHandlerBuilder endpoint, string policy) =>
+        endpoint.RequireRateLimiting(policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>After authentication: the per-user limit needs to know the user.</summary>
+    public static IApplicationBuilder UseFeedRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
+
+    private static RateLimitPartition<string> Bucket(RateLimitOptions limits, string key, int perMinute, int burst) =>
+        !limits.Enabled
+            ? RateLimitPartition.GetNoLimiter(key)
+            : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                // One token at a time, evenly over the minute: a client never waits a whole minute for its next request.
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+
+    private static string ClientAddress(HttpContext context) =>
+        context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static string UserOrAddress(HttpContext context) =>
+        context.User.FindFirstValue("sub") is { } userId ? "user:" + userId : "address:" + ClientAddress(context);
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var http = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too Many Requests",
+                Detail = $"Too many requests of this kind; try again after {seconds} s (Retry-After).",
+            },
+        });
+    }
+}

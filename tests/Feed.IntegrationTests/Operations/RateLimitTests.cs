@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using Feed.IntegrationTests.Infrastructure;
+
+namespace Feed.IntegrationTests.Operations;
+
+/// <summary>
+/// Rate limits with the limits on, as in every deployed environment: over a limit a request is a 429
+/// problem with <c>Retry-After</c>; another address or another user is not affected; the switch turns
+/// them all off. The client address comes from a test header (the in-process server has no connection).
+/// </summary>
+public sealed class RateLimitTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static FeedApiFactory Host(bool enabled = true) => FeedApiFactory.WithSettings(new Dictionary<string, string?>
+    {
+        ["Feed:RateLimits:Enabled"] = enabled ? "true" : "false",
+        ["Feed:RateLimits:TokenPerMinute"] = "1",
+        ["Feed:RateLimits:TokenBurst"] = "3",
+        ["Feed:RateLimits:RegistrationPerMinute"] = "1",
+        ["Feed:RateLimits:RegistrationBurst"] = "4",
+        ["Feed:RateLimits:WritesPerMinute"] = "1",
+        ["Feed:RateLimits:WritesBurst"] = "2",
+    });
+
+    private static HttpClient From(FeedApiFactory factory, string address)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(TestClientAddress.Header, address);
+        return client;
+    }
+
+    private static Task<HttpResponseMessage> AskTokenAsync(HttpClient client) =>
+        client.PostAsJsonAsync("/api/auth/token", new { username = "nobody_here", password = "wrong password" }, Ct);
+
+    [Fact]
+    public async Task Token_requests_over_the_limit_from_one_address_are_429_problems_with_retry_after_and_other_addresses_go_on()
+    {
+        await using var api = Host();
+        var guesser = From(api, "192.0.2.1");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(guesser)).StatusCode);
+        }
+
+        var refused = await AskTokenAsync(guesser);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var retryAfter = Assert.Single(refused.Headers.GetValues("Retry-After"));
+        Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        var problem = await refused.ReadJsonAsync();
+        Assert.Equal(429, problem["status"]!.GetValue<int>());
+        Assert.Contains("Retry-After", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Another address has a bucket of its own.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(From(api, "192.0.2.2"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Registrations_over_the_limit_from_one_address_are_429()
+    {
+        await using var api = Host();
+        var client = From(api, "198.51.100.7");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var name = FeedClient.UniqueName("limited");
+            var response = await client.PostAsJsonAsync("/api/users", new { username = name, first_name = "F", last_name = "L", email = $"{name}@example.com", password = "correct horse battery staple" }, Ct);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Created, 4), HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task Writes_are_limited_per_user_and_one_user_over_the_limit_does_not_stop_another()
+    {
+        await using var api = Host();
+        // Both users from one address: the write limit is the user's, not the address's.
+        var ada = await api.RegisterAsync();
+        var bob = await api.RegisterAsync();
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(ada)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await ada.Http.PostAsync(new Uri($"/api/users/{bob.UserId}/follow", UriKind.Relative), null, Ct)).StatusCode);
+        var refused = await PostAsync(ada);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(bob)).StatusCode);
+        // Reads are not limited.
+        Assert.Equal(HttpStatusCode.OK, (await ada.Http.GetAsync(new Uri("/api/timeline", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_the_switch_off_nothing_is_limited()
+    {
+        await using var api = Host(enabled: false);
+        var client = From(api, "203.0.113.9");
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(client)).StatusCode);
+        }
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(FeedUser user) =>
+        user.Http.PostAsJsonAsync("/api/posts", new { post_url = "https://images.example.com/limited.jpg", post_type = "image" }, Ct);
+}

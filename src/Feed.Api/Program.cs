@@ -1,10 +1,10 @@
 using Feed.Api;
+using Feed.Api.OpenApi;
 using Feed.SharedKernel.Http;
 using Feed.SharedKernel.Health;
 using Feed.Social;
 using Feed.Timeline;
 using Feed.Users;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,8 +22,7 @@ app.UseFeedRequestLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapFeedOpenApi();
 app.MapHealthChecks("/health", HealthResponse.Options);
 
 app.MapUsersEndpoints();

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
@@ -81,6 +82,7 @@ internal static class IssueTokenEndpoint
                 TypedResults.Ok(await sender.Send(request, cancellationToken)))
             .WithName("IssueToken")
             .WithSummary("Issues a bearer token for a username and password.")
+            .WithRequestExample(new IssueToken("ada", "analytical-engine"))
             .Produces<IssuedToken>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);

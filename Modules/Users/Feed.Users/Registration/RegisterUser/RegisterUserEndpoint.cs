@@ -1,3 +1,4 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.Users.Profiles;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +17,7 @@ internal static class RegisterUserEndpoint
             })
             .WithName("RegisterUser")
             .WithSummary("Registers a new user.")
+            .WithRequestExample(new RegisterUser("ada", "Ada", "Lovelace", "ada@example.com", "analytical-engine", Location: "London"))
             .Produces<OwnProfile>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -50,11 +50,15 @@ public sealed class OpenApiDocumentTests(FeedApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task The_scalar_reference_page_is_served()
+    public async Task The_scalar_reference_page_is_served_and_offers_the_bearer_scheme_to_authorize_with()
     {
         var response = await factory.CreateClient().GetAsync(new Uri("/scalar/v1", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        // The page's configuration: the Authorize control starts on the document's bearer scheme and keeps the token across reloads.
+        var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("\"preferredSecurityScheme\":[\"Bearer\"]", page, StringComparison.Ordinal);
+        Assert.Contains("\"persistAuth\":true", page, StringComparison.Ordinal);
     }
 }

@@ -36,8 +36,8 @@ internal static class FeedOpenApi
     }
 
     /// <summary>
-    /// The document at <c>/openapi/v1.json</c> and the Scalar reference at <c>/scalar/v1</c>, whose Authorize
-    /// control offers the bearer scheme first: paste a token from POST /api/auth/token there.
+    /// The document at <c>/openapi/v1.json</c> and the Scalar reference at <c>/scalar/v1</c>, whose
+    /// Authentication box offers the bearer scheme: paste a token from POST /api/auth/token there.
     /// </summary>
     public static IEndpointRouteBuilder MapFeedOpenApi(this IEndpointRouteBuilder endpoints)
     {
@@ -45,7 +45,8 @@ internal static class FeedOpenApi
         endpoints.MapScalarApiReference(options => options
             .WithTitle("Feed API")
             .AddPreferredSecuritySchemes([BearerSecurity.SchemeName])
-            .EnablePersistentAuthentication());
+            .EnablePersistentAuthentication()
+            .ExpandAllTags()); // every operation and its request example in view, not behind "Show more"
         return endpoints;
     }
 

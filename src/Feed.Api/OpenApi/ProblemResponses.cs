@@ -13,6 +13,7 @@ internal sealed record PlatformProblem(int Status, string Description, Func<ApiD
 
 internal sealed class ProblemResponses : IOpenApiOperationTransformer
 {
+    /// <summary>The component the endpoints' own <c>ProducesProblem</c> declarations put in the document (Redocly reports it if it ever goes missing).</summary>
     public const string ProblemSchema = "ProblemDetails";
 
     public static readonly IReadOnlyList<PlatformProblem> Platform =
@@ -20,6 +21,8 @@ internal sealed class ProblemResponses : IOpenApiOperationTransformer
         new(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the service accepts (Feed:Http:MaxRequestBodyBytes).", HasBody),
         new(StatusCodes.Status415UnsupportedMediaType, "The request body is not sent as application/json.", HasBody),
         new(StatusCodes.Status503ServiceUnavailable, "The data store is unavailable for a moment: retry after the seconds in Retry-After.", Always, RetryAfter: true),
+        // A rate limit on writes is one more line, e.g.:
+        // new(StatusCodes.Status429TooManyRequests, "Too many writes: retry after the seconds in Retry-After.", operation => operation.HttpMethod != "GET", RetryAfter: true),
     ];
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

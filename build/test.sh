@@ -19,6 +19,8 @@ export FEED_TEST_PROMETHEUS=required
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Feed.sln -c Release -nologo -clp:ErrorsOnly
+# The contract as a client sees it: Redocly CLI (redocly.yaml) on the document the running API serves.
+./build/lint-openapi.sh
 # Every test project in the solution (Microsoft.Testing.Platform, see global.json): the store
 # contract suites run against both the in-memory adapters and the real PostgreSQL and Redis.
 dotnet test --solution Feed.sln -c Release --no-build --no-progress

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Feed.Api.OpenApi;
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Http;
 using Feed.SharedKernel.Outbox;
@@ -60,12 +61,8 @@ internal static class FeedPlatform
             });
         services.AddAuthorization();
 
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Feed API";
-            document.Info.Description = "Instagram-style home timelines: users, posts, follows and a merged, paged timeline.";
-            return Task.CompletedTask;
-        }));
+        services.AddFeedOpenApi();
+
         // Liveness of what the chosen configuration depends on. The cache is optional: Redis down
         // degrades the service (reads fall back to PostgreSQL) but does not make it unhealthy.
         // Readiness adds what must work for this instance to take traffic: the schema, the outbox dispatcher.

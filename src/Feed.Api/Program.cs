@@ -1,9 +1,9 @@
 using Feed.Api;
+using Feed.Api.OpenApi;
 using Feed.SharedKernel.Http;
 using Feed.Social;
 using Feed.Timeline;
 using Feed.Users;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,8 +24,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseFeedRateLimits();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapFeedOpenApi();
 app.MapFeedOperations();
 
 app.MapUsersEndpoints();

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Storage;
 using Feed.Social.Contracts;
@@ -27,6 +28,8 @@ namespace Feed.Social;
 /// <summary>The Social module's entry points for the host: registration and HTTP endpoints.</summary>
 public static class SocialModule
 {
+    private const string PostsTag = "Publishing, reading and deleting posts; a deleted post leaves every timeline.";
+
     public static IServiceCollection AddSocial(this IServiceCollection services, IConfiguration configuration)
     {
         // Chosen once: PostgreSQL keeps the data (its tables created or migrated at start-up);
@@ -62,15 +65,16 @@ public static class SocialModule
 
     public static IEndpointRouteBuilder MapSocialEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts");
+        var posts = endpoints.MapGroup("/api/posts").WithApiTag("Posts", PostsTag);
         CreatePostEndpoint.Map(posts);
         GetPostEndpoint.Map(posts);
         DeletePostEndpoint.Map(posts);
 
-        var userPosts = endpoints.MapGroup("/api/users/{user_id:guid}/posts").WithTags("Posts");
+        var userPosts = endpoints.MapGroup("/api/users/{user_id:guid}/posts").WithApiTag("Posts", PostsTag);
         ListUserPostsEndpoint.Map(userPosts);
 
-        var follows = endpoints.MapGroup("/api/users/{user_id:guid}").WithTags("Follows");
+        var follows = endpoints.MapGroup("/api/users/{user_id:guid}")
+            .WithApiTag("Follows", "Following and unfollowing people, and who follows whom. Following someone brings their recent posts into your timeline.");
         FollowUserEndpoint.Map(follows);
         UnfollowUserEndpoint.Map(follows);
         ListFollowersEndpoint.Map(follows);

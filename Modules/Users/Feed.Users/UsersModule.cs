@@ -1,3 +1,4 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Storage;
 using Feed.Users.Authentication;
 using Feed.Users.Authentication.IssueToken;
@@ -55,14 +56,16 @@ public static class UsersModule
 
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var users = endpoints.MapGroup("/api/users").WithTags("Users");
+        var users = endpoints.MapGroup("/api/users")
+            .WithApiTag("Users", "Registration, profiles and finding people by username. Email, phone and age are shown to their owner only.");
         RegisterUserEndpoint.Map(users);
         SearchUsersEndpoint.Map(users);
         GetOwnProfileEndpoint.Map(users);
         UpdateOwnProfileEndpoint.Map(users);
         GetPublicProfileEndpoint.Map(users);
 
-        var auth = endpoints.MapGroup("/api/auth").WithTags("Auth");
+        var auth = endpoints.MapGroup("/api/auth")
+            .WithApiTag("Auth", "Bearer tokens: exchange a username and password for the token the other operations take.");
         IssueTokenEndpoint.Map(auth);
         return endpoints;
     }

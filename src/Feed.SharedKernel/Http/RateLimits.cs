@@ -79,9 +79,9 @@ public static class RateLimits
         return services;
     }
 
-    /// <summary>Applies the named limit to an endpoint and documents its 429.</summary>
+    /// <summary>Applies the named limit to an endpoint (the OpenAPI document declares its 429 from this metadata, with Retry-After).</summary>
     public static RouteHandlerBuilder RateLimited(this RouteHandlerBuilder endpoint, string policy) =>
-        endpoint.RequireRateLimiting(policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        endpoint.RequireRateLimiting(policy);
 
     /// <summary>After authentication: the per-user limit needs to know the user.</summary>
     public static IApplicationBuilder UseFeedRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();

@@ -7,9 +7,11 @@ namespace Feed.IntegrationTests.Api;
 
 /// <summary>
 /// The OpenAPI document is part of the contract: a change to any route, field or status code shows
-/// up here as a snapshot difference to review. To accept a deliberate change, delete the snapshot file
-/// and run this test once with plain <c>dotnet test</c>, which writes it; build/test.sh sets
-/// <c>SNAPSHOOTER_STRICT_MODE=true</c>, so there a missing snapshot fails instead of being written.
+/// up here as a snapshot difference to review. To accept a deliberate change, run this test once: it
+/// fails and writes the served document to <c>__snapshots__/__mismatch__/</c>; review it and move it over
+/// the snapshot. (The snapshot must not be deleted: the generated client of
+/// <see cref="GeneratedClientTests"/> is built from it.) build/test.sh sets <c>SNAPSHOOTER_STRICT_MODE=true</c>,
+/// so there a missing snapshot fails instead of being written.
 /// </summary>
 public sealed class OpenApiDocumentTests(FeedApiFactory factory) : IClassFixture<FeedApiFactory>
 {
@@ -48,11 +50,15 @@ public sealed class OpenApiDocumentTests(FeedApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task The_scalar_reference_page_is_served()
+    public async Task The_scalar_reference_page_is_served_and_offers_the_bearer_scheme_to_authorize_with()
     {
         var response = await factory.CreateClient().GetAsync(new Uri("/scalar/v1", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        // The page's configuration: the Authorize control starts on the document's bearer scheme and keeps the token across reloads.
+        var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("\"preferredSecurityScheme\":[\"Bearer\"]", page, StringComparison.Ordinal);
+        Assert.Contains("\"persistAuth\":true", page, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,7 @@ internal static class CreatePostEndpoint
             .RequireAuthorization()
             .WithName("CreatePost")
             .WithSummary("Publish a post as the authenticated user.")
+            .WithRequestExample(new CreatePostRequest("https://images.example.com/1.jpg", "image"))
             .Produces<PostResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Validation;
 using Feed.Timeline.Contracts;
 using Mediator;
@@ -25,7 +26,7 @@ internal static class GetTimelineEndpoint
                     TypedResults.Ok(await sender.Send(new GetTimeline(user.GetUserId(), PagingRules.ParseLimit(limit), cursor), cancellationToken)))
             .RequireAuthorization()
             .WithName("GetTimeline")
-            .WithTags("Timeline")
+            .WithApiTag("Timeline", "The merged home timeline: posts of everyone you follow, newest first, page by page.")
             .WithSummary("The caller's home timeline, newest first.")
             .WithDescription("Posts of everyone the caller follows, merged from pushed timeline rows and pulled influencer posts. Pass next_cursor back as cursor for the next page; it is null on the last page.")
             .Produces<TimelinePage>()

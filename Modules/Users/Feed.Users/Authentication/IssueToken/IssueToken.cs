@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
@@ -82,6 +83,7 @@ internal static class IssueTokenEndpoint
                 TypedResults.Ok(await sender.Send(request, cancellationToken)))
             .WithName("IssueToken")
             .WithSummary("Issues a bearer token for a username and password.")
+            .WithRequestExample(new IssueToken("ada", "analytical-engine"))
             .Produces<IssuedToken>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,7 @@ internal static class UpdateOwnProfileEndpoint
             .RequireAuthorization()
             .WithName("UpdateOwnProfile")
             .WithSummary("Changes the authenticated user's profile; absent or null fields stay as they are.")
+            .WithRequestExample(new UpdateOwnProfileBody(Location: "Marylebone, London", Phone: "+44 20 7946 0000"))
             .Produces<OwnProfile>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
 using Feed.Users.Profiles;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,7 @@ internal static class RegisterUserEndpoint
             })
             .WithName("RegisterUser")
             .WithSummary("Registers a new user.")
+            .WithRequestExample(new RegisterUser("ada", "Ada", "Lovelace", "ada@example.com", "analytical-engine", Location: "London"))
             .Produces<OwnProfile>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -62,6 +62,7 @@ internal static class BenchmarkRun
             ["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
             // Thousands of users registered and logged in from one address.
             ["Feed__RateLimits__Enabled"] = "false",
+            ["DOTNET_gcServer"] = "1",
         };
         foreach (var setting in BenchmarkSettings.Option(Environment.GetCommandLineArgs(), "--host-env")?.Split(',') ?? [])
         {

@@ -12,7 +12,7 @@ namespace Feed.Benchmarks.Hosting;
 
 /// <summary>
 /// The ceiling of the read scenario: a host configured like Feed.Api (same builder and Kestrel
-/// defaults, workstation GC, environment, logging, snake_case JSON, problem details, JWT bearer
+/// defaults, server GC, environment, logging, snake_case JSON, problem details, JWT bearer
 /// authentication with the same key) whose one endpoint returns a fixed 20-item timeline page.
 /// Whatever the API does per request beyond this — mediator, validation, store and cache reads,
 /// the merge — is what the read ratio measures.

@@ -31,12 +31,7 @@ public sealed class FanOutResumeTests
 
         // Batches 1-3 were recorded: the retry reads only batches 4 and 5.
         Assert.Equal(2, world.Modules.FollowerBatchQueries.Count - queriesBefore);
-        foreach (var follower in followers)
-        {
-            Assert.Equal(post.PostId, Assert.Single(await world.Store.GetTimelineRowsAsync(follower, null, 10, Ct)).PostId);
-        }
-
-        Assert.Null(await world.Store.GetFanOutProgressAsync(post.PostId, Ct));
+        await AssertDeliveredOnceAndDoneAsync(world, post, followers);
     }
 
     [Fact]
@@ -71,6 +66,12 @@ public sealed class FanOutResumeTests
         await world.FanOut(batchSize: 2).RunAsync(post, Ct);
 
         Assert.Equal(4, world.Modules.FollowerBatchQueries.Count - queriesBefore);
+        await AssertDeliveredOnceAndDoneAsync(world, post, followers);
+    }
+
+    /// <summary>Every follower has the post exactly once, and no fan-out progress is left for it.</summary>
+    private static async Task AssertDeliveredOnceAndDoneAsync(TimelineWorld world, TimelinePost post, IEnumerable<Guid> followers)
+    {
         foreach (var follower in followers)
         {
             Assert.Equal(post.PostId, Assert.Single(await world.Store.GetTimelineRowsAsync(follower, null, 10, Ct)).PostId);

@@ -38,7 +38,7 @@ internal sealed partial class RedisTimelineCache
 
         var tokensRead = ReadTokens(batch, tokenKeys);
         var reads = ReadBehindTokens(batch, readIds, after, limit, placeTokens: true);
-        return new PendingListReads(versionRead => AnswerInfluencersAsync(kept, ownerIds, copies, tokensRead, readIds, reads, versionRead, after, limit));
+        return versionRead => AnswerInfluencersAsync(kept, ownerIds, copies, tokensRead, readIds, reads, versionRead, after, limit);
     }
 
     private async Task<CachedRanges> AnswerInfluencersAsync(

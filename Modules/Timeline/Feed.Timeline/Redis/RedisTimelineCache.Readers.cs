@@ -93,7 +93,7 @@ internal sealed partial class RedisTimelineCache
     {
         try
         {
-            return await pending.AnsweredAsync(versionRead);
+            return await pending(versionRead);
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {

@@ -28,7 +28,7 @@ internal sealed partial class RedisTimelineCache
             var versionRead = batch.StringGetAsync(_versionKey);
             var pending = StartListReads(batch, list, ownerIds, after, limit);
             batch.Execute();
-            return await pending.AnsweredAsync(versionRead);
+            return await pending(versionRead);
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
@@ -54,7 +54,7 @@ internal sealed partial class RedisTimelineCache
             reads[i] = ListRead.Start(Database, batch, ListKey(list, ownerIds[i]), after, limit);
         }
 
-        return new PendingListReads(versionRead => AnswerListsAsync(list, ownerIds, reads, versionRead, after, limit));
+        return versionRead => AnswerListsAsync(list, ownerIds, reads, versionRead, after, limit);
     }
 
     private async Task<CachedRanges> AnswerListsAsync(CachedList list, IReadOnlyList<Guid> ownerIds, ListRead[] reads, Task<RedisValue> versionRead, SequenceKey? after, int limit)
@@ -72,11 +72,8 @@ internal sealed partial class RedisTimelineCache
         return new CachedRanges(hits, new CacheFill(version, expected));
     }
 
-    /// <summary>List reads sent in a batch; <see cref="AnsweredAsync"/> once the batch has run, with the version read in it.</summary>
-    private sealed class PendingListReads(Func<Task<RedisValue>, Task<CachedRanges>> answer)
-    {
-        public Task<CachedRanges> AnsweredAsync(Task<RedisValue> versionRead) => answer(versionRead);
-    }
+    /// <summary>List reads sent in a batch: their answer, once the batch has run, under the version read in it.</summary>
+    private delegate Task<CachedRanges> PendingListReads(Task<RedisValue> versionRead);
 
     /// <summary>
     /// Sorts the answers of the lists' reads into hits (a list filled under <paramref name="version"/>)

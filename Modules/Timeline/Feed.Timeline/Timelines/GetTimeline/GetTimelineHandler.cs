@@ -36,6 +36,7 @@ internal sealed class GetTimelineHandler(
         SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
         var settings = options.Value;
+        var influencerLimit = settings.PostsPerInfluencer + 1; // one more than a group keeps: tells which influencer has more
         var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
 
         // One round trip for a warm read: the reader's state, with the reader's rows right behind it and
@@ -45,7 +46,7 @@ internal sealed class GetTimelineHandler(
         // begins in the store (recorded, rebuilt when due) and the rows are read after it. The checked
         // state says whether the influencer lists read were the right ones.
         var known = readers.LastKnown(query.UserId);
-        var ahead = new ReadAhead(after, TimelineRowSource.FirstReadLimit(limit + 1), known?.Pulled ?? [], settings.PostsPerInfluencer + 1);
+        var ahead = new ReadAhead(after, TimelineRowSource.FirstReadLimit(limit + 1), known?.Pulled ?? [], influencerLimit);
         var cached = await readers.LookUpAsync(query.UserId, ahead, cancellationToken);
         reads.DeletionsSeen = cached.Deletions;
         if (cached.Ahead is { } answers)
@@ -70,11 +71,11 @@ internal sealed class GetTimelineHandler(
         }
 
         var pulled = state.Pulled;
-        if (pulled.Count == 0 || !reads.HasPrefetched(pulled, after, settings.PostsPerInfluencer + 1))
+        if (pulled.Count == 0 || !reads.HasPrefetched(pulled, after, influencerLimit))
         {
             // Started from a state that has changed since: read what the checked state names instead.
             await reads.AbandonInfluencerPrefetchAsync();
-            reads.PrefetchInfluencerPosts(pulled, after, settings.PostsPerInfluencer + 1, cancellationToken);
+            reads.PrefetchInfluencerPosts(pulled, after, influencerLimit, cancellationToken);
         }
 
         var rows = new TimelineRowSource(reads, query.UserId, after);

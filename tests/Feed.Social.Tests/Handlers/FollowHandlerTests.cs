@@ -17,12 +17,12 @@ public sealed class FollowHandlerTests : IDisposable
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly SocialInMemory _social;
     private readonly IFollowStore _follows;
-    private readonly FakeMediator _mediator;
+    private readonly FakeUsers _mediator;
 
     public FollowHandlerTests()
     {
         _social = new SocialInMemory(_clock);
-        _mediator = new FakeMediator(_social.RegisteredUsers);
+        _mediator = new FakeUsers(_social.RegisteredUsers);
         _follows = _social.Follows;
     }
 

@@ -5,7 +5,7 @@ using Mediator;
 namespace Feed.Timeline.Posts;
 
 /// <summary>Keeps the post for hydration, then delivers it (inline for now; a background outbox later).</summary>
-internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
+internal sealed class PostCreatedHandler(ITimelinePostStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
 {
     public async ValueTask Handle(PostCreated notification, CancellationToken cancellationToken)
     {

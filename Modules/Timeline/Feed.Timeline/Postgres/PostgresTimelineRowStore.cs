@@ -12,11 +12,8 @@ namespace Feed.Timeline.Postgres;
 /// </summary>
 internal sealed class PostgresTimelineRowStore(NpgsqlDataSource dataSource) : ITimelineRowStore
 {
-    // One statement for the whole batch, not one INSERT per row. Measured against binary COPY into a
-    // temporary table followed by INSERT ... SELECT (PostgreSQL 15 on loopback, 2 shared cores):
-    // 100 users 0.9 ms vs 1.6-2.9 ms, 1,000 users 4.1 ms vs 6.3-6.9 ms, 5,000 users 20-22 ms vs
-    // 21-24 ms, 20,000 users 67-75 ms vs 74-80 ms. The index inserts dominate at every size, and COPY
-    // adds three round trips and a table creation, so unnest is as fast or faster.
+    // One statement for the whole batch, not one INSERT per row, nor COPY (which adds round trips and a
+    // table creation and was no faster: docs/performance.md, "Measurements formerly in code comments").
     private const string AddTimelineRowsSql = $"""
         INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
         SELECT user_id, $2, $3, $4 FROM unnest($1::uuid[]) AS user_id
@@ -63,10 +60,9 @@ internal sealed class PostgresTimelineRowStore(NpgsqlDataSource dataSource) : IT
 
     // The activity filter (PostgresTimelineReaderStore.ActiveReadersSql) and the write in one round
     // trip; "active" is read once (a CTE used twice is materialized) and its rows are inserted in key
-    // order, like AddTimelineRowsSql's. Tried first without ON CONFLICT: a plain insert writes two WAL
-    // records and touches half the buffers of a speculative one (measured: 1,000 rows in 3 ms instead
-    // of 5 ms), and a row that already exists, which only a retried or racing write meets, fails the
-    // whole statement, which is then repeated with ON CONFLICT DO NOTHING.
+    // order, like AddTimelineRowsSql's. Tried first without ON CONFLICT: a plain insert is cheaper than
+    // a speculative one (docs/performance.md), and a row that already exists, which only a retried or
+    // racing write meets, fails the whole statement, which is then repeated with ON CONFLICT DO NOTHING.
     private static readonly string AddActiveTimelineRowsSql = ActiveTimelineRowsSql(onConflict: string.Empty);
 
     private static readonly string AddActiveTimelineRowsAgainSql = ActiveTimelineRowsSql(onConflict: "ON CONFLICT DO NOTHING");

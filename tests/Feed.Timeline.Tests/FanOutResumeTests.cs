@@ -21,8 +21,8 @@ public sealed class FanOutResumeTests
         var post = await world.PushAsync(author, 1, []); // saved, not yet delivered
 
         // The fourth batch write fails, as a crash or a lost database connection would.
-        var failing = new FailingOnWrite(world.Store, failOnWrite: 4);
-        var first = world.FanOut(failing, batchSize: 2);
+        var failing = new FailingOnWrite(TimelineStores.All(world.Store), failOnWrite: 4);
+        var first = world.FanOut(TimelineStores.All(failing), batchSize: 2);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await first.RunAsync(post, Ct));
         Assert.NotNull(await world.Store.GetFanOutProgressAsync(post.PostId, Ct));
         var queriesBefore = world.Modules.FollowerBatchQueries.Count;
@@ -46,9 +46,9 @@ public sealed class FanOutResumeTests
 
         // The host begins to stop while the first batch is being written.
         using var lifetime = new StoppingLifetime();
-        var stopping = new StoppingOnWrite(world.Store, lifetime);
+        var stopping = new StoppingOnWrite(TimelineStores.All(world.Store), lifetime);
         var options = Options.Create(new TimelineOptions { FanOutBatchSize = 2, FanOutConcurrency = 1 });
-        var first = new FanOutPost(world.Modules, stopping, world.Cache, options, world.Readers(), world.PulledAuthors(), metrics: null, lifetime);
+        var first = new FanOutPost(world.Modules, stopping, stopping, stopping, world.Cache, options, world.Readers(), world.PulledAuthors(), metrics: null, lifetime);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await first.RunAsync(post, Ct));
 
         // The batch in hand was written in full and recorded; no other batch was started.
@@ -95,7 +95,7 @@ public sealed class FanOutResumeTests
         public void Dispose() => _stopping.Dispose();
     }
 
-    private sealed class StoppingOnWrite(ITimelineStore inner, StoppingLifetime lifetime) : ForwardingTimelineStore(inner)
+    private sealed class StoppingOnWrite(TimelineStores inner, StoppingLifetime lifetime) : ForwardingTimelineStore(inner)
     {
         private int _writes;
 
@@ -109,7 +109,7 @@ public sealed class FanOutResumeTests
         }
     }
 
-    private sealed class FailingOnWrite(ITimelineStore inner, int failOnWrite) : ForwardingTimelineStore(inner)
+    private sealed class FailingOnWrite(TimelineStores inner, int failOnWrite) : ForwardingTimelineStore(inner)
     {
         private int _writes;
 

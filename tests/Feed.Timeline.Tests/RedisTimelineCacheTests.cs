@@ -1,6 +1,5 @@
 using Feed.SharedKernel.Paging;
 using Feed.Testing;
-using Feed.Timeline.InMemory;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
 using StackExchange.Redis;
@@ -73,7 +72,7 @@ public sealed class RedisTimelineCacheTests
     public async Task Reads_after_any_position_match_the_store_exactly_including_ties_within_a_millisecond()
     {
         using var redis = await RedisTestCache.CreateAsync();
-        var store = new InMemoryTimelineStore();
+        var store = TimelineStores.InMemory().Rows;
         var userId = Guid.NewGuid();
         // Eight posts share millisecond 50 (ids random, so their order is only decided by post_id),
         // plus posts before and after; one more shares a millisecond with the first one.

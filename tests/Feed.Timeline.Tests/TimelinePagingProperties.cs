@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CsCheck;
-using Feed.Timeline.InMemory;
 using Feed.Timeline.Tests.Support;
 
 namespace Feed.Timeline.Tests;
@@ -60,10 +59,10 @@ public class TimelinePagingProperties
     protected virtual long RereadIterations => 300;
 
     /// <summary>
-    /// The store a scenario fills (wrapped by its world). It may be one store shared by all scenarios,
+    /// The stores a scenario fills (wrapped by its world). They may be shared by all scenarios,
     /// even running concurrently: each scenario's users and posts have new random ids.
     /// </summary>
-    private protected virtual ITimelineStore CreateStore() => new InMemoryTimelineStore();
+    private protected virtual TimelineStores CreateStores() => TimelineStores.InMemory();
 
     [Fact]
     public async Task Paging_a_merged_timeline_returns_every_visible_post_once_in_order_with_full_pages()
@@ -149,7 +148,7 @@ public class TimelinePagingProperties
     /// <summary>Fills the store the way fan-out would and returns the model: visible posts in page order.</summary>
     private async Task<(List<Guid> Expected, TimelineWorld World)> BuildAsync(Scenario scenario, TimelineWorld? world = null, Func<int, Task>? beforePost = null)
     {
-        world ??= new TimelineWorld(CreateStore());
+        world ??= new TimelineWorld(CreateStores());
         var bystander = world.Modules.AddUser("bystander");
         var authorCount = scenario.Followed + scenario.Unfollowed;
         var authors = Enumerable.Range(0, authorCount)

@@ -4,8 +4,7 @@ using Feed.SharedKernel.Storage;
 using Feed.Social.Contracts;
 using Feed.Social.Follows;
 using Feed.Social.Follows.FollowUser;
-using Feed.Social.Follows.ListFollowers;
-using Feed.Social.Follows.ListFollowing;
+using Feed.Social.Follows.ListFollows;
 using Feed.Social.Follows.UnfollowUser;
 using Feed.Social.InMemory;
 using Feed.Social.Posts;
@@ -77,8 +76,7 @@ public static class SocialModule
             .WithApiTag("Follows", "Following and unfollowing people, and who follows whom. Following someone brings their recent posts into your timeline.");
         FollowUserEndpoint.Map(follows);
         UnfollowUserEndpoint.Map(follows);
-        ListFollowersEndpoint.Map(follows);
-        ListFollowingEndpoint.Map(follows);
+        ListFollowsEndpoint.Map(follows);
         return endpoints;
     }
 }

@@ -3,8 +3,8 @@ using Feed.SharedKernel.Paging;
 namespace Feed.Timeline;
 
 /// <summary>
-/// A cache in front of <see cref="ITimelineStore"/> for the hot reads: the newest entries of each
-/// user's <c>timeline</c> and each influencer's <c>influencer_posts</c>, and post details for
+/// A cache in front of the timeline stores (<see cref="ITimelineRowStore"/>, <see cref="ITimelinePostStore"/>)
+/// for the hot reads: the newest entries of each user's <c>timeline</c> and each influencer's <c>influencer_posts</c>, and post details for
 /// hydration. The store is always written first and stays the only source of truth: the cache may
 /// be empty, capped or unreachable, so every read answers "hit" only for what it can vouch for and
 /// a miss sends the caller to the store. No method throws because the cache is unreachable; such

@@ -27,11 +27,19 @@ public static class TimelineModule
         if (configuration.UsesPostgres())
         {
             services.ConfigureMarten(TimelineTables.Configure);
-            services.TryAddSingleton<ITimelineStore, PostgresTimelineStore>();
+            services.TryAddSingleton<ITimelinePostStore, PostgresTimelinePostStore>();
+            services.TryAddSingleton<ITimelineRowStore, PostgresTimelineRowStore>();
+            services.TryAddSingleton<ITimelineReaderStore, PostgresTimelineReaderStore>();
+            services.TryAddSingleton<IFanOutProgressStore, PostgresFanOutProgressStore>();
         }
         else
         {
-            services.TryAddSingleton<ITimelineStore, InMemoryTimelineStore>();
+            // The rows' activity filter reads the same in-memory readers the reader port writes.
+            services.TryAddSingleton<InMemoryTimelineReaderStore>();
+            services.TryAddSingleton<ITimelineReaderStore>(static provider => provider.GetRequiredService<InMemoryTimelineReaderStore>());
+            services.TryAddSingleton<ITimelineRowStore, InMemoryTimelineRowStore>();
+            services.TryAddSingleton<ITimelinePostStore, InMemoryTimelinePostStore>();
+            services.TryAddSingleton<IFanOutProgressStore, InMemoryFanOutProgressStore>();
         }
 
         services.AddMetrics();

@@ -20,8 +20,7 @@ internal sealed class TimelineOptions
 
     /// <summary>
     /// How many followers one fan-out step reads and writes rows for. Large steps amortize each
-    /// statement's fixed cost (measured on 2 shared cores: 1,000 rows a statement cost PostgreSQL
-    /// about 9 ms of CPU per 1,000 entries, 5,000 about 6.7 ms); a crash repeats at most
+    /// statement's fixed cost (figures in docs/performance.md); a crash repeats at most
     /// <see cref="FanOutConcurrency"/> steps.
     /// </summary>
     [Range(1, 10000)]

@@ -23,9 +23,9 @@ public class TimelineMergeBenchmarks
     private static readonly AuthorNameLookup NoNames = static (_, _) => ValueTask.FromResult<IReadOnlyDictionary<Guid, string>>(new Dictionary<Guid, string>());
 
     private TimelineEntry[][] _entries = [];
-    private InMemoryTimelineStore _store = new();
+    private InMemoryTimelinePostStore _posts = new();
     private readonly HashSet<Guid> _authors = [];
-    private TimelineReads _reads = new(new InMemoryTimelineStore(), new NoTimelineCache(), NoNames);
+    private TimelineReads _reads = new(new InMemoryTimelinePostStore(), NoRows(), new NoTimelineCache(), NoNames);
 
     /// <summary>The reader's own rows plus one source per influencer group.</summary>
     [Params(1, 4, 16, 64)]
@@ -39,7 +39,7 @@ public class TimelineMergeBenchmarks
     {
         var random = new Random(7);
         var start = DateTimeOffset.UnixEpoch.AddYears(55);
-        _store = new InMemoryTimelineStore();
+        _posts = new InMemoryTimelinePostStore();
         _authors.Clear();
         _entries = new TimelineEntry[Sources][];
         for (var source = 0; source < Sources; source++)
@@ -52,7 +52,7 @@ public class TimelineMergeBenchmarks
                 // A post every ~30 s per source, jittered: sources interleave.
                 var at = start.AddMilliseconds(-((i * 30_000L) + random.Next(30_000)));
                 var post = new TimelinePost(Guid.CreateVersion7(at), author, "https://images.example.com/p.jpg", "image", at);
-                _store.SavePostAsync(post, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                _posts.SavePostAsync(post, CancellationToken.None).AsTask().GetAwaiter().GetResult();
                 entries[i] = post.ToEntry();
             }
 
@@ -60,8 +60,11 @@ public class TimelineMergeBenchmarks
             _entries[source] = entries;
         }
 
-        _reads = new TimelineReads(_store, new NoTimelineCache(), NoNames);
+        _reads = new TimelineReads(_posts, NoRows(), new NoTimelineCache(), NoNames);
     }
+
+    /// <summary>The merge here reads its sources directly; the row store stays empty.</summary>
+    private static InMemoryTimelineRowStore NoRows() => new(new InMemoryTimelineReaderStore());
 
     [Benchmark]
     public async Task<int> FirstPage()

@@ -125,7 +125,7 @@ internal static class PostgresSizes
     {
         var random = new Random(42);
         var users = Enumerable.Range(0, Users).Select(_ => Guid.NewGuid()).ToArray();
-        var store = new PostgresTimelineStore(dataSource);
+        var store = new PostgresTimelineRowStore(dataSource);
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var indexes = Enumerable.Range(0, Users).ToArray();
         for (var post = 0; post < FanOutPosts; post++)

@@ -4,8 +4,7 @@ using Feed.Social.Follows;
 using Feed.Social.Follows.FollowUser;
 using Feed.Social.Follows.GetFolloweeIds;
 using Feed.Social.Follows.GetFollowerBatch;
-using Feed.Social.Follows.ListFollowers;
-using Feed.Social.Follows.ListFollowing;
+using Feed.Social.Follows.ListFollows;
 using Feed.Social.Follows.UnfollowUser;
 using Feed.Social.InMemory;
 using Feed.Testing;
@@ -17,12 +16,12 @@ public sealed class FollowHandlerTests : IDisposable
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly SocialInMemory _social;
     private readonly IFollowStore _follows;
-    private readonly FakeMediator _mediator;
+    private readonly FakeUsers _mediator;
 
     public FollowHandlerTests()
     {
         _social = new SocialInMemory(_clock);
-        _mediator = new FakeMediator(_social.RegisteredUsers);
+        _mediator = new FakeUsers(_social.RegisteredUsers);
         _follows = _social.Follows;
     }
 
@@ -138,10 +137,10 @@ public sealed class FollowHandlerTests : IDisposable
             await FollowAsync(follower, bob);
         }
 
-        var handler = new ListFollowersHandler(_follows, _mediator, TestCursors.Create());
+        var handler = new ListFollowsHandler(_follows, _mediator, TestCursors.Create());
         var queriesBefore = _mediator.UserQueries;
-        var first = await handler.Handle(new ListFollowers(bob, 2, null), Ct);
-        var second = await handler.Handle(new ListFollowers(bob, 2, first.NextCursor), Ct);
+        var first = await handler.Handle(new ListFollows(bob, FollowDirection.Followers, 2, null), Ct);
+        var second = await handler.Handle(new ListFollows(bob, FollowDirection.Followers, 2, first.NextCursor), Ct);
 
         Assert.Equal(2, _mediator.UserQueries - queriesBefore);
         Assert.Equal(
@@ -161,7 +160,7 @@ public sealed class FollowHandlerTests : IDisposable
         var carolAt = _clock.Now;
         await FollowAsync(alice, carol);
 
-        var page = await new ListFollowingHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollowing(alice, null, null), Ct);
+        var page = await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(alice, FollowDirection.Following, null, null), Ct);
 
         Assert.Equal([new FollowListItem(carol, "carol", carolAt), new FollowListItem(bob, "bob", bobAt)], page.Items);
         Assert.Null(page.NextCursor);
@@ -171,9 +170,9 @@ public sealed class FollowHandlerTests : IDisposable
     public async Task Lists_of_an_unknown_user_are_not_found()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new ListFollowersHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollowers(Guid.NewGuid(), null, null), Ct));
+            await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(Guid.NewGuid(), FollowDirection.Followers, null, null), Ct));
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new ListFollowingHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollowing(Guid.NewGuid(), null, null), Ct));
+            await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(Guid.NewGuid(), FollowDirection.Following, null, null), Ct));
     }
 
     [Theory]

@@ -18,12 +18,12 @@ public sealed class PostHandlerTests : IDisposable
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1234567));
     private readonly SocialInMemory _social;
     private readonly IPostStore _posts;
-    private readonly FakeMediator _mediator;
+    private readonly FakeUsers _mediator;
 
     public PostHandlerTests()
     {
         _social = new SocialInMemory(_clock);
-        _mediator = new FakeMediator(_social.RegisteredUsers);
+        _mediator = new FakeUsers(_social.RegisteredUsers);
         _posts = _social.Posts;
     }
 

@@ -1,40 +1,41 @@
 using Feed.SharedKernel.Outbox;
 using Feed.Social.Contracts;
-using Feed.Social.Follows;
 using Feed.Social.Follows.FollowUser;
 using Feed.Social.Follows.UnfollowUser;
+using Feed.Social.Follows;
 using Feed.Social.Postgres;
 using Feed.Social.Tests.Handlers;
+using Feed.Testing;
 using Weasel.Core;
 
 namespace Feed.Social.Tests.Stores;
 
 /// <summary>The follow store contract on a real PostgreSQL, plus what only a database has: schema, restarts, plans.</summary>
-public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : FollowStoreContract, IClassFixture<PostgresSocialDatabase>
+public sealed class PostgresFollowStoreTests(PostgresDatabase<SocialOnPostgres> database) : FollowStoreContract, IClassFixture<PostgresDatabase<SocialOnPostgres>>
 {
     private static readonly DateTimeOffset At = new(2025, 6, 1, 8, 30, 0, 123, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private protected override IFollowStore CreateStore() => database.Social.Follows;
+    private protected override IFollowStore CreateStore() => database.Module.Follows;
 
-    private protected override void Register(Guid userId) => database.Social.RegisterUser(userId);
+    private protected override void Register(Guid userId) => database.Module.RegisterUser(userId);
 
-    private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Social.FindOutboxMessageAsync(messageId);
+    private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Module.FindOutboxMessageAsync(messageId);
 
     private static OutboxMessage Announce(long followerCount) => new(Guid.NewGuid(), "test.follow_changed", $"{followerCount}", At);
 
     [Fact]
     public void The_postgres_storage_choice_selects_the_postgres_store()
     {
-        Assert.IsType<PostgresFollowStore>(database.Social.Follows);
+        Assert.IsType<PostgresFollowStore>(database.Module.Follows);
     }
 
     [Fact]
     public async Task Applying_the_schema_again_at_start_up_is_harmless()
     {
         var (follower, followee) = (NewUser(), NewUser());
-        await database.Social.Follows.FollowAsync(follower, followee, At, Announce, Ct);
+        await database.Module.Follows.FollowAsync(follower, followee, At, Announce, Ct);
 
         await using var restarted = await SocialOnPostgres.StartAsync(database.ConnectionString);
         await restarted.Documents.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -74,12 +75,12 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
     [Fact]
     public async Task The_handlers_store_user_followed_and_user_unfollowed_with_the_counts_as_the_outbox_delivers_them()
     {
-        var mediator = new FakeMediator(database.Social.RegisterUser);
+        var mediator = new FakeUsers(database.Module.RegisterUser);
         var (alice, bob, carol) = (mediator.AddUser(), mediator.AddUser(), mediator.AddUser());
-        var announcements = database.Social.MessageTypes;
+        var announcements = database.Module.MessageTypes;
         var clock = new ManualClock(At);
-        var follow = new FollowUserHandler(database.Social.Follows, mediator, announcements, mediator, clock);
-        var unfollow = new UnfollowUserHandler(database.Social.Follows, mediator, announcements, mediator, clock);
+        var follow = new FollowUserHandler(database.Module.Follows, mediator, announcements, mediator, clock);
+        var unfollow = new UnfollowUserHandler(database.Module.Follows, mediator, announcements, mediator, clock);
 
         await follow.Handle(new FollowUser(alice, carol), Ct);
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -90,10 +91,10 @@ public sealed class PostgresFollowStoreTests(PostgresSocialDatabase database) : 
 
         Assert.Equal(
             [new UserFollowed(alice, carol, At, 1), new UserFollowed(bob, carol, At.AddSeconds(1), 2)],
-            (await database.Social.OutboxMessagesAboutAsync("social.user_followed", carol)).Select(announcements.Unwrap).OrderBy(followed => ((UserFollowed)followed).FolloweeFollowerCount));
+            (await database.Module.OutboxMessagesAboutAsync("social.user_followed", carol)).Select(announcements.Unwrap).OrderBy(followed => ((UserFollowed)followed).FolloweeFollowerCount));
         Assert.Equal(
             [new UserUnfollowed(alice, carol, 1)],
-            (await database.Social.OutboxMessagesAboutAsync("social.user_unfollowed", carol)).Select(announcements.Unwrap));
+            (await database.Module.OutboxMessagesAboutAsync("social.user_unfollowed", carol)).Select(announcements.Unwrap));
     }
 
     [Fact]

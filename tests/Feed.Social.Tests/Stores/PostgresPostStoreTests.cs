@@ -2,25 +2,26 @@ using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
 using Feed.Social.Postgres;
-using Feed.Social.Posts;
 using Feed.Social.Posts.CreatePost;
 using Feed.Social.Posts.DeletePost;
+using Feed.Social.Posts;
+using Feed.Testing;
 using Weasel.Core;
 
 namespace Feed.Social.Tests.Stores;
 
 /// <summary>The post store contract on a real PostgreSQL, plus what only a database has: schema, restarts, plans.</summary>
-public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : PostStoreContract, IClassFixture<PostgresSocialDatabase>
+public sealed class PostgresPostStoreTests(PostgresDatabase<SocialOnPostgres> database) : PostStoreContract, IClassFixture<PostgresDatabase<SocialOnPostgres>>
 {
     private static readonly DateTimeOffset At = new(2025, 6, 1, 8, 30, 0, 123, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private protected override IPostStore CreateStore() => database.Social.Posts;
+    private protected override IPostStore CreateStore() => database.Module.Posts;
 
-    private protected override void Register(Guid userId) => database.Social.RegisterUser(userId);
+    private protected override void Register(Guid userId) => database.Module.RegisterUser(userId);
 
-    private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Social.FindOutboxMessageAsync(messageId);
+    private protected override ValueTask<OutboxMessage?> FindAnnouncementAsync(Guid messageId) => database.Module.FindOutboxMessageAsync(messageId);
 
     private static Post NewPost(Guid authorId, DateTimeOffset createdOn) =>
         new(Guid.CreateVersion7(createdOn), authorId, $"https://cdn.example.com/{Guid.NewGuid():N}.mp4", PostTypes.Video, createdOn, createdOn);
@@ -30,14 +31,14 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
     [Fact]
     public void The_postgres_storage_choice_selects_the_postgres_store()
     {
-        Assert.IsType<PostgresPostStore>(database.Social.Posts);
+        Assert.IsType<PostgresPostStore>(database.Module.Posts);
     }
 
     [Fact]
     public async Task Applying_the_schema_again_at_start_up_is_harmless()
     {
         var post = NewPost(NewUser(), At);
-        await database.Social.Posts.AddAsync(post, NewAnnouncement(), Ct);
+        await database.Module.Posts.AddAsync(post, NewAnnouncement(), Ct);
 
         await using var restarted = await SocialOnPostgres.StartAsync(database.ConnectionString);
         await restarted.Documents.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -78,20 +79,20 @@ public sealed class PostgresPostStoreTests(PostgresSocialDatabase database) : Po
     public async Task The_handlers_store_post_created_and_post_deleted_as_the_outbox_delivers_them()
     {
         var authorId = NewUser();
-        var announcements = database.Social.MessageTypes;
+        var announcements = database.Module.MessageTypes;
 
-        var created = await new CreatePostHandler(database.Social.Posts, announcements, TimeProvider.System)
+        var created = await new CreatePostHandler(database.Module.Posts, announcements, TimeProvider.System)
             .Handle(new CreatePost(authorId, "https://cdn.example.com/a.jpg", PostTypes.Image), Ct);
-        await new DeletePostHandler(database.Social.Posts, announcements, TimeProvider.System)
+        await new DeletePostHandler(database.Module.Posts, announcements, TimeProvider.System)
             .Handle(new DeletePost(created.PostId, authorId), Ct);
 
         var summary = new PostSummary(created.PostId, authorId, created.PostUrl, PostTypes.Image, created.CreatedOn);
         Assert.Equal(
             [new PostCreated(summary)],
-            (await database.Social.OutboxMessagesAboutAsync("social.post_created", created.PostId)).Select(announcements.Unwrap));
+            (await database.Module.OutboxMessagesAboutAsync("social.post_created", created.PostId)).Select(announcements.Unwrap));
         Assert.Equal(
             [new PostDeleted(created.PostId, authorId)],
-            (await database.Social.OutboxMessagesAboutAsync("social.post_deleted", created.PostId)).Select(announcements.Unwrap));
+            (await database.Module.OutboxMessagesAboutAsync("social.post_deleted", created.PostId)).Select(announcements.Unwrap));
     }
 
     [Fact]

@@ -16,17 +16,19 @@ namespace Feed.Social.Tests.Stores;
 /// configuration, <c>AddFeedStorage</c>, <c>AddFeedOutbox</c> then <c>AddSocial</c>), with the schema
 /// applied as start-up applies it. Each instance is one "process": disposing it and starting another is a restart.
 /// </summary>
-internal sealed class SocialOnPostgres : IAsyncDisposable
+public sealed class SocialOnPostgres : IModuleOnPostgres<SocialOnPostgres>
 {
     private readonly ServiceProvider _services;
 
     private SocialOnPostgres(ServiceProvider services) => _services = services;
 
-    public IPostStore Posts => _services.GetRequiredService<IPostStore>();
+    public static string DatabaseName => "social";
 
-    public IFollowStore Follows => _services.GetRequiredService<IFollowStore>();
+    internal IPostStore Posts => _services.GetRequiredService<IPostStore>();
 
-    public OutboxMessageTypes MessageTypes => _services.GetRequiredService<OutboxMessageTypes>();
+    internal IFollowStore Follows => _services.GetRequiredService<IFollowStore>();
+
+    internal OutboxMessageTypes MessageTypes => _services.GetRequiredService<OutboxMessageTypes>();
 
     public IDocumentStore Documents => _services.GetRequiredService<IDocumentStore>();
 
@@ -84,29 +86,4 @@ internal sealed class SocialOnPostgres : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
-}
-
-/// <summary>One fresh database per test class, shared by its tests (they use fresh ids).</summary>
-public sealed class PostgresSocialDatabase : IAsyncLifetime
-{
-    private SocialOnPostgres? _social;
-
-    internal string ConnectionString { get; private set; } = "";
-
-    internal SocialOnPostgres Social => _social ?? throw new InvalidOperationException("The database is not ready.");
-
-    public async ValueTask InitializeAsync()
-    {
-        // Throws TestServers' message when FEED_TEST_POSTGRES is missing: these tests fail, never skip.
-        ConnectionString = await TestServers.CreatePostgresDatabaseAsync("social");
-        _social = await SocialOnPostgres.StartAsync(ConnectionString);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_social is not null)
-        {
-            await _social.DisposeAsync();
-        }
-    }
 }

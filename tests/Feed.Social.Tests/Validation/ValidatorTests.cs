@@ -2,8 +2,7 @@ using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
 using Feed.Social.Follows.FollowUser;
 using Feed.Social.Follows.GetFollowerBatch;
-using Feed.Social.Follows.ListFollowers;
-using Feed.Social.Follows.ListFollowing;
+using Feed.Social.Follows.ListFollows;
 using Feed.Social.Posts.CreatePost;
 using Feed.Social.Posts.GetRecentPosts;
 using Feed.Social.Posts.ListUserPosts;
@@ -82,8 +81,8 @@ public sealed class ValidatorTests
     {
         var user = Guid.NewGuid();
         Assert.Equal(["Limit"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, limit, null)));
-        Assert.Equal(["Limit"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, limit, null)));
-        Assert.Equal(["Limit"], FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, limit, null)));
+        Assert.Equal(["Limit"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, limit, null)));
+        Assert.Equal(["Limit"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, limit, null)));
     }
 
     [Theory]
@@ -95,8 +94,8 @@ public sealed class ValidatorTests
     {
         var user = Guid.NewGuid();
         Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, null, cursor)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, null, cursor)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, null, cursor)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, null, cursor)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, null, cursor)));
         Assert.Equal(["Cursor"], FailingProperties(new GetFollowerBatchValidator(), new GetFollowerBatch(user, cursor, 10)));
     }
 
@@ -106,8 +105,8 @@ public sealed class ValidatorTests
         var user = Guid.NewGuid();
         var position = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid());
         Assert.Empty(FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, 1, Cursors.Encode(CursorList.UserPosts, user, position))));
-        Assert.Empty(FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, 100, Cursors.Encode(CursorList.Followers, user, position))));
-        Assert.Empty(FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, null, Cursors.Encode(CursorList.Following, user, position))));
+        Assert.Empty(FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, 100, Cursors.Encode(CursorList.Followers, user, position))));
+        Assert.Empty(FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, null, Cursors.Encode(CursorList.Following, user, position))));
         Assert.Empty(FailingProperties(new GetFollowerBatchValidator(), new GetFollowerBatch(user, position.Encode(), 10)));
     }
 
@@ -117,10 +116,10 @@ public sealed class ValidatorTests
         var user = Guid.NewGuid();
         var position = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid());
         var followers = Cursors.Encode(CursorList.Followers, user, position);
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowingValidator(Cursors), new ListFollowing(user, null, followers)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, null, followers)));
         Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, null, followers)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(Guid.NewGuid(), null, followers)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowersValidator(Cursors), new ListFollowers(user, null, position.Encode())));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(Guid.NewGuid(), FollowDirection.Followers, null, followers)));
+        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, null, position.Encode())));
     }
 
     [Theory]

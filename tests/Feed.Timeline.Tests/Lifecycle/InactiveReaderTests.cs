@@ -107,7 +107,7 @@ public sealed class InactiveReaderTests
     [Fact]
     public async Task A_rebuild_cut_short_by_a_crash_is_done_again_on_the_next_read()
     {
-        var world = new TimelineWorld(new FailingOnceStore(new InMemory.InMemoryTimelineStore()));
+        var world = new TimelineWorld(TimelineStores.All(new FailingOnceStore(TimelineStores.InMemory())));
         var reader = world.Modules.AddUser("returning");
         var author = world.Modules.AddUser("author");
         world.Modules.Follow(reader, author);
@@ -129,7 +129,7 @@ public sealed class InactiveReaderTests
     {
         var (world, author, _) = await FollowingOneAuthorAsync();
         world.Clock.Advance(TimeSpan.FromDays(3));
-        var slow = new SlowRecordStore(world.Store, world.Clock, world.Lifecycle.ActivityMargin);
+        var slow = new SlowRecordStore(TimelineStores.All(world.Store), world.Clock, world.Lifecycle.ActivityMargin);
         var readers = new ReaderActivity(world.Modules, slow, world.Backfill(), Microsoft.Extensions.Options.Options.Create(world.Lifecycle), world.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReaderActivity>.Instance);
 
         await readers.BeginReadAsync(world.Reader, Ct);
@@ -138,7 +138,7 @@ public sealed class InactiveReaderTests
     }
 
     /// <summary>A store whose first backfill write fails, like a crash in the middle of a rebuild.</summary>
-    private sealed class FailingOnceStore(ITimelineStore inner) : ForwardingTimelineStore(inner)
+    private sealed class FailingOnceStore(TimelineStores inner) : ForwardingTimelineStore(inner)
     {
         private int _failed;
 
@@ -149,7 +149,7 @@ public sealed class InactiveReaderTests
     }
 
     /// <summary>A store whose read records take as long as the activity margin.</summary>
-    private sealed class SlowRecordStore(ITimelineStore inner, Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, TimeSpan delay) : ForwardingTimelineStore(inner)
+    private sealed class SlowRecordStore(TimelineStores inner, Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, TimeSpan delay) : ForwardingTimelineStore(inner)
     {
         public override ValueTask RecordReadAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken)
         {

@@ -1,10 +1,11 @@
+using Feed.Testing;
 using Feed.Timeline.Postgres;
 using Npgsql;
 
 namespace Feed.Timeline.Tests.Postgres;
 
 /// <summary>What only PostgreSQL has for the lifecycle statements: their table and their query plans.</summary>
-public sealed class PostgresTimelineLifecycleTests(PostgresTimelineDatabase database) : IClassFixture<PostgresTimelineDatabase>
+public sealed class PostgresTimelineLifecycleTests(PostgresDatabase<TimelineOnPostgres> database) : IClassFixture<PostgresDatabase<TimelineOnPostgres>>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,7 +25,7 @@ public sealed class PostgresTimelineLifecycleTests(PostgresTimelineDatabase data
     [Fact]
     public async Task Removing_a_deleted_post_s_rows_looks_up_one_primary_key_per_follower()
     {
-        var plan = await PlanAsync(PostgresTimelineStore.RemoveTimelineRowsSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, DateTimeOffset.UtcNow, Guid.NewGuid());
+        var plan = await PlanAsync(PostgresTimelineRowStore.RemoveTimelineRowsSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, DateTimeOffset.UtcNow, Guid.NewGuid());
 
         Assert.Contains($"Index Scan using pkey_{TimelineTables.Timeline}_user_id_created_on_post_id", plan, StringComparison.Ordinal);
         Assert.Matches(@"Index Cond: \(\(user_id = ANY .*\) AND \(created_on = .*\) AND \(post_id = ", plan);
@@ -34,7 +35,7 @@ public sealed class PostgresTimelineLifecycleTests(PostgresTimelineDatabase data
     [Fact]
     public async Task Removing_an_unfollowed_author_s_rows_scans_one_partition()
     {
-        var plan = await PlanAsync(PostgresTimelineStore.RemoveAuthorTimelineRowsSql, Guid.NewGuid(), Guid.NewGuid());
+        var plan = await PlanAsync(PostgresTimelineRowStore.RemoveAuthorTimelineRowsSql, Guid.NewGuid(), Guid.NewGuid());
 
         Assert.Contains($"Index Scan using pkey_{TimelineTables.Timeline}_user_id_created_on_post_id", plan, StringComparison.Ordinal);
         Assert.Matches(@"Index Cond: \(user_id = ", plan);
@@ -44,7 +45,7 @@ public sealed class PostgresTimelineLifecycleTests(PostgresTimelineDatabase data
     [Fact]
     public async Task The_activity_filter_of_a_fan_out_batch_is_one_primary_key_read()
     {
-        var plan = await PlanAsync(PostgresTimelineStore.ActiveReadersSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, DateTimeOffset.UtcNow);
+        var plan = await PlanAsync(PostgresTimelineReaderStore.ActiveReadersSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, DateTimeOffset.UtcNow);
 
         Assert.Matches($"Index Scan using pkey_{TimelineTables.Readers}_user_id", plan);
         Assert.Matches(@"Index Cond: \(user_id = ANY ", plan);

@@ -1,3 +1,6 @@
+using Feed.Testing;
+using Feed.Timeline.Tests.Support;
+
 namespace Feed.Timeline.Tests.Postgres;
 
 /// <summary>
@@ -5,11 +8,11 @@ namespace Feed.Timeline.Tests.Postgres;
 /// All scenarios share one database (each writes under new ids); fewer of them than in memory, since
 /// every store call is a round trip.
 /// </summary>
-public sealed class PostgresTimelinePagingProperties(PostgresTimelineDatabase database) : TimelinePagingProperties, IClassFixture<PostgresTimelineDatabase>
+public sealed class PostgresTimelinePagingProperties(PostgresDatabase<TimelineOnPostgres> database) : TimelinePagingProperties, IClassFixture<PostgresDatabase<TimelineOnPostgres>>
 {
     protected override long PagingIterations => 50;
 
     protected override long RereadIterations => 30;
 
-    private protected override ITimelineStore CreateStore() => database.Timeline.Store;
+    private protected override TimelineStores CreateStores() => database.Module.Stores;
 }

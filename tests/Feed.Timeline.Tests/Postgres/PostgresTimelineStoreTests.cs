@@ -1,4 +1,5 @@
 using Feed.SharedKernel.Paging;
+using Feed.Testing;
 using Feed.Timeline.Postgres;
 using Npgsql;
 using Weasel.Core;
@@ -6,16 +7,14 @@ using Weasel.Core;
 namespace Feed.Timeline.Tests.Postgres;
 
 /// <summary>
-/// The store contract against the PostgreSQL adapter on a real PostgreSQL, plus what only a database
-/// has: the schema, restarts, exact timestamps, big fan-out batches, lock order and query plans.
+/// What only a database has, beyond the store contracts (run on PostgreSQL by <see cref="PostgresTimelinePostStoreTests"/>
+/// and its siblings): the schema, restarts, exact timestamps, big fan-out batches, lock order and query plans.
 /// </summary>
-public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database) : TimelineStoreContract, IClassFixture<PostgresTimelineDatabase>
+public sealed class PostgresTimelineStoreTests(PostgresDatabase<TimelineOnPostgres> database) : IClassFixture<PostgresDatabase<TimelineOnPostgres>>
 {
     private static readonly DateTimeOffset Epoch = new(2025, 6, 1, 8, 30, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private protected override ITimelineStore CreateStore() => database.Timeline.Store;
 
     private static TimelinePost Post(Guid authorId, long millis) =>
         new(Guid.NewGuid(), authorId, $"https://cdn.example/{Guid.NewGuid():N}.jpg", "video", Epoch.AddMilliseconds(millis));
@@ -23,7 +22,11 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
     [Fact]
     public void The_postgres_storage_choice_selects_the_postgres_store()
     {
-        Assert.IsType<PostgresTimelineStore>(database.Timeline.Store);
+        var stores = database.Module.Stores;
+        Assert.IsType<PostgresTimelinePostStore>(stores.Posts);
+        Assert.IsType<PostgresTimelineRowStore>(stores.Rows);
+        Assert.IsType<PostgresTimelineReaderStore>(stores.Readers);
+        Assert.IsType<PostgresFanOutProgressStore>(stores.FanOutProgress);
     }
 
     [Fact]
@@ -39,16 +42,16 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
     {
         var user = Guid.NewGuid();
         var post = Post(Guid.NewGuid(), 1);
-        await database.Timeline.Store.SavePostAsync(post, Ct);
-        await database.Timeline.Store.AddTimelineRowsAsync([user], post.ToEntry(), Ct);
+        await database.Module.Stores.Posts.SavePostAsync(post, Ct);
+        await database.Module.Stores.Rows.AddTimelineRowsAsync([user], post.ToEntry(), Ct);
 
         await using var restarted = await TimelineOnPostgres.StartAsync(database.ConnectionString);
         await restarted.Documents.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
         var migration = await restarted.Documents.Storage.CreateMigrationAsync();
         Assert.Equal(SchemaPatchDifference.None, migration.Difference);
-        Assert.Equal(post, (await restarted.Store.GetPostsAsync([post.PostId], Ct))[post.PostId]);
-        Assert.Equal([post.ToEntry()], await restarted.Store.GetTimelineRowsAsync(user, null, 10, Ct));
+        Assert.Equal(post, (await restarted.Stores.Posts.GetPostsAsync([post.PostId], Ct))[post.PostId]);
+        Assert.Equal([post.ToEntry()], await restarted.Stores.Rows.GetTimelineRowsAsync(user, null, 10, Ct));
     }
 
     [Fact]
@@ -64,28 +67,28 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
         {
             foreach (var post in new[] { pushed, pulled, removed })
             {
-                await before.Store.SavePostAsync(post, Ct);
+                await before.Stores.Posts.SavePostAsync(post, Ct);
             }
 
-            await before.Store.AddTimelineRowsAsync([reader], pushed.ToEntry(), Ct);
-            await before.Store.AddInfluencerPostAsync(pulled.ToEntry(), Ct);
-            await before.Store.AddInfluencerPostAsync(removed.ToEntry(), Ct);
+            await before.Stores.Rows.AddTimelineRowsAsync([reader], pushed.ToEntry(), Ct);
+            await before.Stores.Posts.AddInfluencerPostAsync(pulled.ToEntry(), Ct);
+            await before.Stores.Posts.AddInfluencerPostAsync(removed.ToEntry(), Ct);
         }
 
         await using var after = await TimelineOnPostgres.StartAsync(database.ConnectionString);
-        await after.Store.RemovePostAsync(influencer, removed.PostId, Ct);
+        await after.Stores.Posts.RemovePostAsync(influencer, removed.PostId, Ct);
 
-        var posts = await after.Store.GetPostsAsync([pushed.PostId, pulled.PostId, removed.PostId], Ct);
+        var posts = await after.Stores.Posts.GetPostsAsync([pushed.PostId, pulled.PostId, removed.PostId], Ct);
         Assert.Equal(new Dictionary<Guid, TimelinePost> { [pushed.PostId] = pushed, [pulled.PostId] = pulled }, posts);
-        Assert.Equal([pushed.ToEntry()], await after.Store.GetTimelineRowsAsync(reader, null, 10, Ct));
-        Assert.Equal([pulled.ToEntry()], (await after.Store.GetInfluencerPostsAsync([influencer, author], null, 10, Ct))[influencer]);
-        Assert.Equal([influencer], await after.Store.GetAuthorsWithInfluencerPostsAsync([author, influencer], Ct));
+        Assert.Equal([pushed.ToEntry()], await after.Stores.Rows.GetTimelineRowsAsync(reader, null, 10, Ct));
+        Assert.Equal([pulled.ToEntry()], (await after.Stores.Posts.GetInfluencerPostsAsync([influencer, author], null, 10, Ct))[influencer]);
+        Assert.Equal([influencer], await after.Stores.Posts.GetAuthorsWithInfluencerPostsAsync([author, influencer], Ct));
     }
 
     [Fact]
     public async Task Timestamps_are_stored_and_read_back_exactly_in_utc()
     {
-        var store = database.Timeline.Store;
+        var stores = database.Module.Stores;
         var reader = Guid.NewGuid();
         var influencer = Guid.NewGuid();
         // Milliseconds that a float or a truncation to seconds would change, far from the epoch too.
@@ -98,14 +101,14 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
         var posts = moments.Select(at => new TimelinePost(Guid.NewGuid(), influencer, "https://cdn.example/a.jpg", "image", at)).ToList();
         foreach (var post in posts)
         {
-            await store.SavePostAsync(post, Ct);
-            await store.AddTimelineRowsAsync([reader], post.ToEntry(), Ct);
-            await store.AddInfluencerPostAsync(post.ToEntry(), Ct);
+            await stores.Posts.SavePostAsync(post, Ct);
+            await stores.Rows.AddTimelineRowsAsync([reader], post.ToEntry(), Ct);
+            await stores.Posts.AddInfluencerPostAsync(post.ToEntry(), Ct);
         }
 
-        var saved = await store.GetPostsAsync([.. posts.Select(post => post.PostId)], Ct);
-        var rows = await store.GetTimelineRowsAsync(reader, null, 10, Ct);
-        var influencerPosts = (await store.GetInfluencerPostsAsync([influencer], null, 10, Ct))[influencer];
+        var saved = await stores.Posts.GetPostsAsync([.. posts.Select(post => post.PostId)], Ct);
+        var rows = await stores.Rows.GetTimelineRowsAsync(reader, null, 10, Ct);
+        var influencerPosts = (await stores.Posts.GetInfluencerPostsAsync([influencer], null, 10, Ct))[influencer];
 
         var readBack = saved.Values.Select(post => post.CreatedOn).Concat(rows.Select(row => row.CreatedOn)).Concat(influencerPosts.Select(entry => entry.CreatedOn)).ToList();
         Assert.Equal(moments.Length * 3, readBack.Count);
@@ -115,32 +118,32 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
         Assert.Equal(moments.OrderDescending().Select(at => at.UtcTicks), influencerPosts.Select(entry => entry.CreatedOn.UtcTicks));
         // A cursor at a row's exact key excludes that row, one a microsecond newer does not: the stored value is the written one.
         var newest = rows[0].Key;
-        Assert.Equal(rows.Skip(1), await store.GetTimelineRowsAsync(reader, newest, 10, Ct));
-        Assert.Equal(rows, await store.GetTimelineRowsAsync(reader, newest with { At = newest.At.AddTicks(TimeSpan.TicksPerMicrosecond) }, 10, Ct));
+        Assert.Equal(rows.Skip(1), await stores.Rows.GetTimelineRowsAsync(reader, newest, 10, Ct));
+        Assert.Equal(rows, await stores.Rows.GetTimelineRowsAsync(reader, newest with { At = newest.At.AddTicks(TimeSpan.TicksPerMicrosecond) }, 10, Ct));
     }
 
     [Fact]
     public async Task A_fan_out_to_thousands_of_users_lands_once_per_user_and_is_idempotent()
     {
-        var store = database.Timeline.Store;
+        var stores = database.Module.Stores;
         var post = Post(Guid.NewGuid(), 40);
         var followers = Enumerable.Range(0, 6000).Select(_ => Guid.NewGuid()).ToArray();
 
-        await store.AddTimelineRowsAsync(followers[..5000], post.ToEntry(), Ct);
+        await stores.Rows.AddTimelineRowsAsync(followers[..5000], post.ToEntry(), Ct);
         // A retried batch overlapping the first, with a repeated id inside it.
-        await store.AddTimelineRowsAsync([.. followers[4000..], followers[4500]], post.ToEntry(), Ct);
+        await stores.Rows.AddTimelineRowsAsync([.. followers[4000..], followers[4500]], post.ToEntry(), Ct);
 
         Assert.Equal(followers.Length, await CountTimelineRowsOfAsync(post.PostId));
         foreach (var follower in new[] { followers[0], followers[4500], followers[^1] })
         {
-            Assert.Equal([post.ToEntry()], await store.GetTimelineRowsAsync(follower, null, 10, Ct));
+            Assert.Equal([post.ToEntry()], await stores.Rows.GetTimelineRowsAsync(follower, null, 10, Ct));
         }
     }
 
     [Fact]
     public async Task Concurrent_fan_outs_of_one_post_to_the_same_users_in_any_order_do_not_deadlock()
     {
-        var store = database.Timeline.Store;
+        var stores = database.Module.Stores;
         var post = Post(Guid.NewGuid(), 50);
         var followers = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToArray();
 
@@ -149,7 +152,7 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
         {
             var shuffled = followers.ToArray();
             new Random(seed).Shuffle(shuffled);
-            await store.AddTimelineRowsAsync(shuffled, post.ToEntry(), Ct);
+            await stores.Rows.AddTimelineRowsAsync(shuffled, post.ToEntry(), Ct);
         })));
 
         Assert.Equal(followers.Length, await CountTimelineRowsOfAsync(post.PostId));
@@ -160,8 +163,8 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
     {
         var after = new SequenceKey(Epoch, Guid.NewGuid());
 
-        var timelinePlan = await PlanAsync(PostgresTimelineStore.TimelineRowsAfterSql, Guid.NewGuid(), 20, after.At, after.Id);
-        var influencerPlan = await PlanAsync(PostgresTimelineStore.InfluencerPostsAfterSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, 5, after.At, after.Id);
+        var timelinePlan = await PlanAsync(PostgresTimelineRowStore.TimelineRowsAfterSql, Guid.NewGuid(), 20, after.At, after.Id);
+        var influencerPlan = await PlanAsync(PostgresTimelinePostStore.InfluencerPostsAfterSql, new[] { Guid.NewGuid(), Guid.NewGuid() }, 5, after.At, after.Id);
 
         AssertBackwardRangeScan(timelinePlan, $"pkey_{TimelineTables.Timeline}_user_id_created_on_post_id");
         AssertBackwardRangeScan(influencerPlan, $"pkey_{TimelineTables.InfluencerPosts}_influencer_id_created_on_post_id");
@@ -170,7 +173,7 @@ public sealed class PostgresTimelineStoreTests(PostgresTimelineDatabase database
     [Fact]
     public async Task Removing_a_post_known_to_the_read_model_reads_one_key_of_influencer_posts()
     {
-        var plan = await PlanAsync(PostgresTimelineStore.RemovePostSql, Guid.NewGuid(), Guid.NewGuid());
+        var plan = await PlanAsync(PostgresTimelinePostStore.RemovePostSql, Guid.NewGuid(), Guid.NewGuid());
 
         Assert.Contains($"using pkey_{TimelineTables.InfluencerPosts}_influencer_id_created_on_post_id", plan, StringComparison.Ordinal);
         Assert.Matches(@"Index Cond: \(\(influencer_id = .*created_on >= .*created_on <= ", plan);

@@ -1,6 +1,6 @@
 using Feed.Social.Contracts;
+using Feed.Testing;
 using Feed.Users.Contracts;
-using Mediator;
 
 namespace Feed.Timeline.Tests.Support;
 
@@ -8,12 +8,21 @@ namespace Feed.Timeline.Tests.Support;
 /// Stands in for the Users and Social modules behind the mediator: a follow graph and user summaries,
 /// answering exactly the contract queries the Timeline module sends, and counting them.
 /// </summary>
-internal sealed class FakeModules : ISender
+internal sealed class FakeModules : FakeMediator
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, List<Guid>> _followers = [];
     private readonly Dictionary<Guid, UserSummary> _users = [];
     private readonly Dictionary<Guid, List<PostSummary>> _posts = [];
+
+    public FakeModules()
+    {
+        // One gate for the graph and the counters: a query sees one moment of the graph.
+        Answer<GetFolloweeIds, IReadOnlyList<Guid>>(query => Locked(() => Followees(query)));
+        Answer<GetUserSummaries, IReadOnlyDictionary<Guid, UserSummary>>(query => Locked(() => Summaries(query)));
+        Answer<GetFollowerBatch, FollowerBatch>(query => Locked(() => FollowerBatch(query)));
+        Answer<GetRecentPosts, IReadOnlyList<PostSummary>>(query => Locked(() => RecentPosts(query)));
+    }
 
     public int UserSummaryQueries { get; private set; }
 
@@ -98,19 +107,11 @@ internal sealed class FakeModules : ISender
 
     public List<GetRecentPosts> RecentPostQueries { get; } = [];
 
-    public ValueTask<TResponse> Send<TResponse>(IQuery<TResponse> query, CancellationToken cancellationToken = default)
+    private T Locked<T>(Func<T> answer)
     {
         lock (_gate)
         {
-            object response = query switch
-            {
-                GetFolloweeIds followees => Followees(followees),
-                GetUserSummaries summaries => Summaries(summaries),
-                GetFollowerBatch batch => FollowerBatch(batch),
-                GetRecentPosts recent => RecentPosts(recent),
-                _ => throw new NotSupportedException($"The Timeline module does not send {query.GetType().Name}."),
-            };
-            return ValueTask.FromResult((TResponse)response);
+            return answer();
         }
     }
 
@@ -146,25 +147,4 @@ internal sealed class FakeModules : ISender
         var next = start + batch.Count < followers.Count ? (start + batch.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new FollowerBatch(batch, next);
     }
-
-    public ValueTask<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public ValueTask<TResponse> Send<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public ValueTask<object?> Send(object message, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamQuery<TResponse> query, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamRequest<TResponse> request, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public IAsyncEnumerable<TResponse> CreateStream<TResponse>(IStreamCommand<TResponse> command, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public IAsyncEnumerable<object?> CreateStream(object message, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
 }

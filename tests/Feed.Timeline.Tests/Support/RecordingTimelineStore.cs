@@ -3,8 +3,9 @@ using Feed.Timeline.Lifecycle;
 
 namespace Feed.Timeline.Tests.Support;
 
-/// <summary>Wraps a store and records the range reads, to check how the merge talks to the store.</summary>
-internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineStore
+/// <summary>Wraps the stores and records the range reads, to check how the merge talks to them.</summary>
+internal sealed class RecordingTimelineStore(TimelineStores inner)
+    : ITimelinePostStore, ITimelineRowStore, ITimelineReaderStore, IFanOutProgressStore
 {
     public List<(Guid UserId, SequenceKey? After, int Limit)> RowReads { get; } = [];
 
@@ -18,7 +19,7 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
     public int PulledAuthorLookups { get; private set; }
 
     public ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken) =>
-        inner.SavePostAsync(post, cancellationToken);
+        inner.Posts.SavePostAsync(post, cancellationToken);
 
     public ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
     {
@@ -27,11 +28,11 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
             PostLookups++;
         }
 
-        return inner.GetPostsAsync(postIds, cancellationToken);
+        return inner.Posts.GetPostsAsync(postIds, cancellationToken);
     }
 
     public ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
-        inner.AddTimelineRowsAsync(userIds, entry, cancellationToken);
+        inner.Rows.AddTimelineRowsAsync(userIds, entry, cancellationToken);
 
     /// <summary>Runs before the next timeline row read (a write racing a read); cleared by whoever wants it once.</summary>
     public Func<Task>? BeforeRowRead { get; set; }
@@ -48,11 +49,11 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
             await before();
         }
 
-        return await inner.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
+        return await inner.Rows.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
     }
 
     public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
-        inner.AddInfluencerPostAsync(entry, cancellationToken);
+        inner.Posts.AddInfluencerPostAsync(entry, cancellationToken);
 
     public ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
         IReadOnlyCollection<Guid> influencerIds,
@@ -65,7 +66,7 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
             InfluencerReads.Add((influencerIds.ToArray(), after, limitPerInfluencer));
         }
 
-        return inner.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
+        return inner.Posts.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
     }
 
     public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
@@ -75,20 +76,20 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
             PulledAuthorLookups++;
         }
 
-        return inner.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
+        return inner.Posts.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
     }
 
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>
-        inner.RemovePostAsync(authorId, postId, cancellationToken);
+        inner.Posts.RemovePostAsync(authorId, postId, cancellationToken);
 
     public ValueTask AddTimelineEntriesAsync(Guid userId, IReadOnlyCollection<TimelineEntry> entries, CancellationToken cancellationToken) =>
-        inner.AddTimelineEntriesAsync(userId, entries, cancellationToken);
+        inner.Rows.AddTimelineEntriesAsync(userId, entries, cancellationToken);
 
     public ValueTask RemoveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken) =>
-        inner.RemoveTimelineRowsAsync(userIds, entry, cancellationToken);
+        inner.Rows.RemoveTimelineRowsAsync(userIds, entry, cancellationToken);
 
     public ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken) =>
-        inner.RemoveAuthorTimelineRowsAsync(userId, authorId, cancellationToken);
+        inner.Rows.RemoveAuthorTimelineRowsAsync(userId, authorId, cancellationToken);
 
     public ValueTask<TimelineReader?> GetReaderAsync(Guid userId, CancellationToken cancellationToken)
     {
@@ -97,29 +98,29 @@ internal sealed class RecordingTimelineStore(ITimelineStore inner) : ITimelineSt
             ReaderLookups++;
         }
 
-        return inner.GetReaderAsync(userId, cancellationToken);
+        return inner.Readers.GetReaderAsync(userId, cancellationToken);
     }
 
     public ValueTask StartRebuildAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
-        inner.StartRebuildAsync(userId, readOn, cancellationToken);
+        inner.Readers.StartRebuildAsync(userId, readOn, cancellationToken);
 
     public ValueTask RecordReadAsync(Guid userId, DateTimeOffset readOn, CancellationToken cancellationToken) =>
-        inner.RecordReadAsync(userId, readOn, cancellationToken);
+        inner.Readers.RecordReadAsync(userId, readOn, cancellationToken);
 
     public ValueTask CompleteRebuildAsync(Guid userId, DateTimeOffset startedOn, CancellationToken cancellationToken) =>
-        inner.CompleteRebuildAsync(userId, startedOn, cancellationToken);
+        inner.Readers.CompleteRebuildAsync(userId, startedOn, cancellationToken);
 
     public ValueTask<IReadOnlyCollection<Guid>> GetActiveReadersAsync(IReadOnlyCollection<Guid> userIds, DateTimeOffset readSince, CancellationToken cancellationToken) =>
-        inner.GetActiveReadersAsync(userIds, readSince, cancellationToken);
+        inner.Readers.GetActiveReadersAsync(userIds, readSince, cancellationToken);
 
     public ValueTask<IReadOnlyCollection<Guid>> AddActiveTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, DateTimeOffset readSince, CancellationToken cancellationToken) =>
-        inner.AddActiveTimelineRowsAsync(userIds, entry, readSince, cancellationToken);
+        inner.Rows.AddActiveTimelineRowsAsync(userIds, entry, readSince, cancellationToken);
 
     public ValueTask<string?> GetFanOutProgressAsync(Guid postId, CancellationToken cancellationToken) =>
-        inner.GetFanOutProgressAsync(postId, cancellationToken);
+        inner.FanOutProgress.GetFanOutProgressAsync(postId, cancellationToken);
 
     public ValueTask SaveFanOutProgressAsync(Guid postId, string? followerCursor, CancellationToken cancellationToken) =>
-        inner.SaveFanOutProgressAsync(postId, followerCursor, cancellationToken);
+        inner.FanOutProgress.SaveFanOutProgressAsync(postId, followerCursor, cancellationToken);
 
     public void Reset()
     {

@@ -3,7 +3,6 @@ using Feed.Social.Contracts;
 using Feed.Testing;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.FanOut;
-using Feed.Timeline.InMemory;
 using Feed.Timeline.Lifecycle;
 using Feed.Timeline.Posts;
 using Feed.Timeline.Timelines.GetTimeline;
@@ -25,13 +24,13 @@ internal sealed class TimelineWorld
     public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public TimelineWorld(ITimelineCache? cache = null)
-        : this(new InMemoryTimelineStore(), cache)
+        : this(TimelineStores.InMemory(), cache)
     {
     }
 
-    public TimelineWorld(ITimelineStore store, ITimelineCache? cache = null)
+    public TimelineWorld(TimelineStores stores, ITimelineCache? cache = null)
     {
-        Store = new RecordingTimelineStore(store);
+        Store = new RecordingTimelineStore(stores);
         Cache = cache ?? new NoTimelineCache();
         Reader = Modules.AddUser("reader");
 
@@ -102,7 +101,7 @@ internal sealed class TimelineWorld
     public async Task<TimelinePage> ReadAsync(int limit, string? cursor, int groupSize = 3, int postsPerInfluencer = 5, Guid? reader = null)
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
-        var handler = new GetTimelineHandler(Modules, Store, Cache, options, ReaderStates(), TestCursors.Create());
+        var handler = new GetTimelineHandler(Modules, Store, Store, Cache, options, ReaderStates(), TestCursors.Create());
         return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
     }
 
@@ -117,7 +116,7 @@ internal sealed class TimelineWorld
         }
     }
 
-    public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle));
+    public TimelineBackfill Backfill() => new(Modules, Store, Store, Cache, Options.Create(Lifecycle));
 
     public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
 
@@ -125,10 +124,10 @@ internal sealed class TimelineWorld
 
     public PulledAuthors PulledAuthors() => new(Modules, Store, Cache, Options.Create(new TimelineOptions()));
 
-    public FanOutPost FanOut(int batchSize = 1000) => FanOut(Store, batchSize);
+    public FanOutPost FanOut(int batchSize = 1000) => FanOut(TimelineStores.All(Store), batchSize);
 
-    public FanOutPost FanOut(ITimelineStore store, int batchSize) =>
-        new(Modules, store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), PulledAuthors());
+    public FanOutPost FanOut(TimelineStores stores, int batchSize) =>
+        new(Modules, stores.Posts, stores.Rows, stores.FanOutProgress, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), PulledAuthors());
 
     public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
 
@@ -140,7 +139,7 @@ internal sealed class TimelineWorld
         new(Modules, Store, Cache, PulledAuthors(), Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
 
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
-        new(Store, Cache, new DeletedPostRows(Modules, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), PulledAuthors());
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), PulledAuthors());
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

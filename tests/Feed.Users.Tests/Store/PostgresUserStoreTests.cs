@@ -1,3 +1,4 @@
+using Feed.Testing;
 using Feed.Users.Postgres;
 using Npgsql;
 using Weasel.Core;
@@ -5,23 +6,23 @@ using Weasel.Core;
 namespace Feed.Users.Tests.Store;
 
 /// <summary>The store contract against the Marten adapter on a real PostgreSQL, plus what only a database has: schema and restarts.</summary>
-public sealed class PostgresUserStoreTests(PostgresUsersDatabase database) : UserStoreContract, IClassFixture<PostgresUsersDatabase>
+public sealed class PostgresUserStoreTests(PostgresDatabase<UsersOnPostgres> database) : UserStoreContract, IClassFixture<PostgresDatabase<UsersOnPostgres>>
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private protected override ValueTask<IUserStore> CreateStoreAsync() => ValueTask.FromResult(database.Users.Store);
+    private protected override ValueTask<IUserStore> CreateStoreAsync() => ValueTask.FromResult(database.Module.Store);
 
     [Fact]
     public void The_postgres_storage_choice_selects_the_marten_store()
     {
-        Assert.IsType<MartenUserStore>(database.Users.Store);
+        Assert.IsType<MartenUserStore>(database.Module.Store);
     }
 
     [Fact]
     public async Task A_new_user_is_a_row_of_the_table_other_modules_check_their_writes_against()
     {
         var user = UserFactory.NewUser();
-        await database.Users.Store.AddAsync(user, None);
+        await database.Module.Store.AddAsync(user, None);
 
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(None);
@@ -35,7 +36,7 @@ public sealed class PostgresUserStoreTests(PostgresUsersDatabase database) : Use
     public async Task Applying_the_schema_again_at_start_up_is_harmless()
     {
         var user = UserFactory.NewUser();
-        await database.Users.Store.AddAsync(user, None);
+        await database.Module.Store.AddAsync(user, None);
 
         await using var restarted = await UsersOnPostgres.StartAsync(database.ConnectionString);
         await restarted.Documents.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -11,13 +11,15 @@ namespace Feed.Users.Tests.Store;
 /// configuration, <c>AddFeedStorage</c> then <c>AddUsers</c>), with the schema applied as start-up
 /// applies it. Each instance is one "process": disposing it and starting another is a restart.
 /// </summary>
-internal sealed class UsersOnPostgres : IAsyncDisposable
+public sealed class UsersOnPostgres : IModuleOnPostgres<UsersOnPostgres>
 {
     private readonly ServiceProvider _services;
 
     private UsersOnPostgres(ServiceProvider services) => _services = services;
 
-    public IUserStore Store => _services.GetRequiredService<IUserStore>();
+    public static string DatabaseName => "users";
+
+    internal IUserStore Store => _services.GetRequiredService<IUserStore>();
 
     public IDocumentStore Documents => _services.GetRequiredService<IDocumentStore>();
 
@@ -28,29 +30,4 @@ internal sealed class UsersOnPostgres : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
-}
-
-/// <summary>One fresh database per test class, shared by its tests (they use unique names).</summary>
-public sealed class PostgresUsersDatabase : IAsyncLifetime
-{
-    private UsersOnPostgres? _users;
-
-    internal string ConnectionString { get; private set; } = "";
-
-    internal UsersOnPostgres Users => _users ?? throw new InvalidOperationException("The database is not ready.");
-
-    public async ValueTask InitializeAsync()
-    {
-        // Throws TestServers' message when FEED_TEST_POSTGRES is missing: these tests fail, never skip.
-        ConnectionString = await TestServers.CreatePostgresDatabaseAsync("users");
-        _users = await UsersOnPostgres.StartAsync(ConnectionString);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_users is not null)
-        {
-            await _users.DisposeAsync();
-        }
-    }
 }

@@ -5,7 +5,7 @@ using Mediator;
 
 namespace Feed.Social.Follows;
 
-/// <summary>What the followers and following lists share: page cutting and one user lookup per page.</summary>
+/// <summary>A page of a follow list: page cutting and one user lookup per page.</summary>
 internal static class FollowListing
 {
     /// <summary>

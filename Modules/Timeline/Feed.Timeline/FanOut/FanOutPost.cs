@@ -20,7 +20,9 @@ namespace Feed.Timeline.FanOut;
 /// </summary>
 internal sealed class FanOutPost(
     ISender sender,
-    ITimelineStore store,
+    ITimelinePostStore postStore,
+    ITimelineRowStore rowStore,
+    IFanOutProgressStore progressStore,
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
     ReaderActivity readers,
@@ -41,7 +43,7 @@ internal sealed class FanOutPost(
 
         if (author is { IsInfluencer: true })
         {
-            await store.AddInfluencerPostAsync(entry, cancellationToken);
+            await postStore.AddInfluencerPostAsync(entry, cancellationToken);
             await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
             await pulledAuthors.AnnounceAsync(post.AuthorId, cancellationToken);
             return;
@@ -55,7 +57,7 @@ internal sealed class FanOutPost(
         var writing = new Queue<(Task Write, string? CursorAfter)>(concurrentBatches);
 
         // A fan-out interrupted by a crash or a failure resumes after the last batch it recorded.
-        var cursor = await store.GetFanOutProgressAsync(post.PostId, cancellationToken);
+        var cursor = await progressStore.GetFanOutProgressAsync(post.PostId, cancellationToken);
         var stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         var stopped = false;
         try
@@ -94,7 +96,7 @@ internal sealed class FanOutPost(
                 throw new OperationCanceledException("The fan-out stopped for a shutdown; it resumes after its recorded batches.", stopping);
             }
 
-            await store.SaveFanOutProgressAsync(post.PostId, null, cancellationToken);
+            await progressStore.SaveFanOutProgressAsync(post.PostId, null, cancellationToken);
             metrics?.FanOutFinished(post.CreatedOn);
         }
         finally
@@ -114,7 +116,7 @@ internal sealed class FanOutPost(
         await write;
         if (cursorAfter is not null)
         {
-            await store.SaveFanOutProgressAsync(postId, cursorAfter, cancellationToken);
+            await progressStore.SaveFanOutProgressAsync(postId, cursorAfter, cancellationToken);
         }
     }
 
@@ -123,7 +125,7 @@ internal sealed class FanOutPost(
         using var activity = FeedTelemetry.Source.StartActivity("fan-out batch");
         activity?.SetTag("feed.fanout.followers", followerIds.Count);
         // Inactive followers are skipped: their timeline is rebuilt from the graph on their next read.
-        var activeFollowers = await store.AddActiveTimelineRowsAsync(followerIds, entry, readers.ActiveSince(), cancellationToken);
+        var activeFollowers = await rowStore.AddActiveTimelineRowsAsync(followerIds, entry, readers.ActiveSince(), cancellationToken);
         await cache.AddAsync(CachedList.Timeline, activeFollowers, entry, cancellationToken);
         metrics?.EntriesWritten(activeFollowers.Count);
         activity?.SetTag("feed.fanout.entries", activeFollowers.Count);

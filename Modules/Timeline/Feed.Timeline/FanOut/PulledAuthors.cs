@@ -11,7 +11,7 @@ namespace Feed.Timeline.FanOut;
 /// refilled from then on includes the author; a fill that read the store before finds its marker gone.
 /// A crash before the mark leaves the author unmarked, and the retried delivery walks again.
 /// </summary>
-internal sealed class PulledAuthors(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
+internal sealed class PulledAuthors(ISender sender, ITimelinePostStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
 {
     public async ValueTask AnnounceAsync(Guid authorId, CancellationToken cancellationToken)
     {

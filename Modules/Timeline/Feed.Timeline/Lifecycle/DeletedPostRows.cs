@@ -9,11 +9,11 @@ namespace Feed.Timeline.Lifecycle;
 /// runs before the read model forgets the post. Reads already hide the rows (their post is gone from the
 /// read model); this is cleanup, and idempotent: a repeated run finds no post and does nothing.
 /// </summary>
-internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineOptions> options)
+internal sealed class DeletedPostRows(ISender sender, ITimelinePostStore postStore, ITimelineRowStore rowStore, ITimelineCache cache, IOptions<TimelineOptions> options)
 {
     public async ValueTask RemoveAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
     {
-        var posts = await store.GetPostsAsync([postId], cancellationToken);
+        var posts = await postStore.GetPostsAsync([postId], cancellationToken);
         if (!posts.TryGetValue(postId, out var post))
         {
             return;
@@ -22,7 +22,7 @@ internal sealed class DeletedPostRows(ISender sender, ITimelineStore store, ITim
         var entry = post.ToEntry();
         await foreach (var followers in sender.FollowerBatchesAsync(authorId, options.Value.FanOutBatchSize, cancellationToken))
         {
-            await store.RemoveTimelineRowsAsync(followers, entry, cancellationToken);
+            await rowStore.RemoveTimelineRowsAsync(followers, entry, cancellationToken);
             await cache.RemoveAsync(CachedList.Timeline, followers, entry, cancellationToken);
         }
     }

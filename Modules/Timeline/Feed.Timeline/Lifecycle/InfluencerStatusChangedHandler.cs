@@ -21,7 +21,7 @@ namespace Feed.Timeline.Lifecycle;
 /// </summary>
 internal sealed partial class InfluencerStatusChangedHandler(
     ISender sender,
-    ITimelineStore store,
+    ITimelinePostStore store,
     ITimelineCache cache,
     PulledAuthors pulledAuthors,
     IOptions<TimelineLifecycleOptions> options,

@@ -27,7 +27,7 @@ namespace Feed.Timeline.Lifecycle;
 /// </summary>
 internal sealed partial class ReaderActivity(
     ISender sender,
-    ITimelineStore store,
+    ITimelineReaderStore store,
     TimelineBackfill backfill,
     IOptions<TimelineLifecycleOptions> options,
     TimeProvider time,

@@ -13,7 +13,7 @@ namespace Feed.Timeline.Lifecycle;
 /// idempotently, so running it again (a retried message, a repeated rebuild) is harmless. The user's
 /// cached timeline is dropped after the write.
 /// </summary>
-internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options)
+internal sealed class TimelineBackfill(ISender sender, ITimelinePostStore postStore, ITimelineRowStore rowStore, ITimelineCache cache, IOptions<TimelineLifecycleOptions> options)
 {
     /// <summary>Authors per store write: bounds one statement when a rebuild covers thousands of followees.</summary>
     private const int AuthorsPerWrite = 100;
@@ -24,7 +24,7 @@ internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITi
         foreach (var authors in authorIds.Distinct().Chunk(AuthorsPerWrite))
         {
             // Any of an author's newest `size` posts that is pulled is among their newest `size` pulled ones.
-            var pulled = await store.GetInfluencerPostsAsync(authors, after: null, size, cancellationToken);
+            var pulled = await postStore.GetInfluencerPostsAsync(authors, after: null, size, cancellationToken);
             var entries = new List<TimelineEntry>();
             foreach (var authorId in authors)
             {
@@ -41,7 +41,7 @@ internal sealed class TimelineBackfill(ISender sender, ITimelineStore store, ITi
                 }
             }
 
-            await store.AddTimelineEntriesAsync(userId, entries, cancellationToken);
+            await rowStore.AddTimelineEntriesAsync(userId, entries, cancellationToken);
         }
 
         // Backfilled rows are older than what a cached timeline may hold: forget it (after the store

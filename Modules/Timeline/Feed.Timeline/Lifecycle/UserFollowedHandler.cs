@@ -10,7 +10,7 @@ namespace Feed.Timeline.Lifecycle;
 /// A post created before the follow was committed is in the backfill; one created after it is fanned
 /// out to a follower list that already holds the follower.
 /// </summary>
-internal sealed class UserFollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
     : INotificationHandler<UserFollowed>
 {
     public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Feed.Timeline.Lifecycle;
 /// the follower's timeline, and the follower's cached timeline is dropped (refilled on the next read). Reads already hide them from the moment the unfollow is committed (a read
 /// shows only authors the reader follows), so this is cleanup; pulled posts stop being pulled at once.
 /// </summary>
-internal sealed class UserUnfollowedHandler(ISender sender, ITimelineStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
     : INotificationHandler<UserUnfollowed>
 {
     public async ValueTask Handle(UserUnfollowed notification, CancellationToken cancellationToken)

@@ -4,8 +4,11 @@ using Mediator;
 
 namespace Feed.Timeline.Posts;
 
-/// <summary>Keeps the post for hydration, then delivers it (inline for now; a background outbox later).</summary>
-internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
+/// <summary>
+/// Keeps the post for hydration, then delivers it. Runs as the outbox dispatcher delivers <see cref="PostCreated"/>
+/// (at least once, retried), so every step is idempotent and a fan-out resumes where it stopped.
+/// </summary>
+internal sealed class PostCreatedHandler(ITimelinePostStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
 {
     public async ValueTask Handle(PostCreated notification, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace Feed.Timeline.Posts;
 /// entries whose post is gone, so the post is hidden from the moment the read model forgets it; the
 /// rows go first because their keys are found through the read model. A retry repeats what is left.
 /// </summary>
-internal sealed class PostDeletedHandler(ITimelineStore store, ITimelineCache cache, DeletedPostRows rows, PulledAuthors pulledAuthors) : INotificationHandler<PostDeleted>
+internal sealed class PostDeletedHandler(ITimelinePostStore store, ITimelineCache cache, DeletedPostRows rows, PulledAuthors pulledAuthors) : INotificationHandler<PostDeleted>
 {
     public async ValueTask Handle(PostDeleted notification, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// </summary>
 internal sealed class GetTimelineHandler(
     ISender sender,
-    ITimelineStore store,
+    ITimelinePostStore postStore,
+    ITimelineRowStore rowStore,
     ITimelineCache cache,
     IOptions<TimelineOptions> options,
     ReaderStates readers,
@@ -37,7 +38,7 @@ internal sealed class GetTimelineHandler(
 
         var settings = options.Value;
         var influencerLimit = settings.PostsPerInfluencer + 1; // one more than a group keeps: tells which influencer has more
-        var reads = new TimelineReads(store, cache, sender.LookUpAuthorNamesAsync);
+        var reads = new TimelineReads(postStore, rowStore, cache, sender.LookUpAuthorNamesAsync);
 
         // One round trip for a warm read: the reader's state, with the reader's rows right behind it and
         // the lists of the influencers this process last knew the reader to pull. The rows are used only

@@ -10,7 +10,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// whenever what it holds changes (a follow or unfollow by the reader, a followee's first
 /// influencer_posts) and stops trusting it when the reader's activity must be checked again.
 /// </summary>
-internal sealed class ReaderStates(ITimelineCache cache, ITimelineStore store, ReaderActivity activity, TimeProvider time)
+internal sealed class ReaderStates(ITimelineCache cache, ITimelinePostStore store, ReaderActivity activity, TimeProvider time)
 {
     /// <summary>The cached state, or a miss with the permission to fill it; the lists of <paramref name="ahead"/> read in the same round trip.</summary>
     public ValueTask<CachedReader> LookUpAsync(Guid readerId, ReadAhead ahead, CancellationToken cancellationToken) =>

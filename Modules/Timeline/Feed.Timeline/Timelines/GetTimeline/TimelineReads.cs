@@ -4,8 +4,8 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 
 /// <summary>
 /// The store reads of a timeline page, answered from the cache where it can vouch for them. Every
-/// method returns exactly what the same <see cref="ITimelineStore"/> method would (cached timeline
-/// rows carry no author), so the merge's guarantees do not depend on the cache:
+/// method returns exactly what the same store method would (cached timeline rows carry no author),
+/// so the merge's guarantees do not depend on the cache:
 /// <list type="bullet">
 /// <item>a hit that falls short of the limit without reaching the list's end is continued from
 /// the store, strictly after its last entry (the cache keeps only the newest entries);</item>
@@ -16,7 +16,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// Posts come with their authors' usernames (<see cref="AuthorNames"/>): cached with the details, asked
 /// from Users only for posts the cache did not have.
 /// </summary>
-internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, AuthorNameLookup lookUpAuthorNames)
+internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowStore rowStore, ITimelineCache cache, AuthorNameLookup lookUpAuthorNames)
 {
     private readonly Dictionary<Guid, string> _authorNames = [];
     private PrefetchedRanges? _prefetched;
@@ -120,7 +120,7 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
             }
         }
 
-        var stored = await store.GetPostsAsync(unknown, cancellationToken);
+        var stored = await postStore.GetPostsAsync(unknown, cancellationToken);
         await AddAuthorNamesAsync(stored.Values, cancellationToken);
         if (cached.Fill is { } fill && stored.Count > 0)
         {
@@ -310,14 +310,14 @@ internal sealed class TimelineReads(ITimelineStore store, ITimelineCache cache, 
     {
         if (list == CachedList.InfluencerPosts)
         {
-            return await store.GetInfluencerPostsAsync(ownerIds, after, limit, cancellationToken);
+            return await postStore.GetInfluencerPostsAsync(ownerIds, after, limit, cancellationToken);
         }
 
         // The timeline table is read one partition (user) at a time; a page reads one user's.
         var rows = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(ownerIds.Count);
         foreach (var userId in ownerIds)
         {
-            rows[userId] = await store.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
+            rows[userId] = await rowStore.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
         }
 
         return rows;

@@ -1,0 +1,49 @@
+using Feed.SharedKernel.Paging;
+using Feed.SharedKernel.Validation;
+using FluentValidation;
+using Mediator;
+
+namespace Feed.Social.Follows.ListFollows;
+
+/// <summary>Which side of a user's follows a list shows.</summary>
+internal enum FollowDirection
+{
+    /// <summary>Who follows the user.</summary>
+    Followers,
+
+    /// <summary>Whom the user follows.</summary>
+    Following,
+}
+
+/// <summary>A user's followers or followees, newest follow first.</summary>
+internal sealed record ListFollows(Guid UserId, FollowDirection Direction, int? Limit, string? Cursor) : IQuery<Page<FollowListItem>>
+{
+    /// <summary>Each direction signs its own cursors: one list's cursor is refused by the other.</summary>
+    public CursorList CursorList => Direction == FollowDirection.Followers ? CursorList.Followers : CursorList.Following;
+}
+
+internal sealed class ListFollowsValidator : AbstractValidator<ListFollows>
+{
+    public ListFollowsValidator(PageCursors cursors)
+    {
+        RuleFor(query => query.Limit).ValidPageSize();
+        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.Followers, query => query.UserId)
+            .When(query => query.Direction == FollowDirection.Followers);
+        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.Following, query => query.UserId)
+            .When(query => query.Direction == FollowDirection.Following);
+    }
+}
+
+internal sealed class ListFollowsHandler(IFollowStore follows, ISender sender, PageCursors cursors) : IQueryHandler<ListFollows, Page<FollowListItem>>
+{
+    public async ValueTask<Page<FollowListItem>> Handle(ListFollows query, CancellationToken cancellationToken)
+    {
+        var limit = PageSize.Resolve(query.Limit);
+        var after = cursors.DecodeOrNull(query.CursorList, query.UserId, query.Cursor);
+        var rows = query.Direction == FollowDirection.Followers
+            ? await follows.ListFollowersAsync(query.UserId, after, limit + 1, cancellationToken)
+            : await follows.ListFolloweesAsync(query.UserId, after, limit + 1, cancellationToken);
+        var page = await FollowListing.ToPageAsync(sender, query.UserId, rows, limit, cancellationToken);
+        return new Page<FollowListItem>(page.Items, cursors.EncodeOrNull(query.CursorList, query.UserId, page.Next));
+    }
+}

@@ -1,0 +1,45 @@
+using Feed.SharedKernel.Paging;
+
+namespace Feed.Timeline;
+
+/// <summary>
+/// The post read model (partition post_id) and <c>influencer_posts</c> (partition influencer_id,
+/// clustering created_on desc, post_id desc): what a read needs to show a post, and the posts pulled
+/// at read time. One port because a removal takes a post out of both at once. Every range read is
+/// newest first and starts strictly after an optional (created_on, post_id) position.
+/// </summary>
+internal interface ITimelinePostStore
+{
+    /// <summary>
+    /// Saves (or overwrites) a post in the read model and returns true, unless the post was removed:
+    /// a removed post is never saved again (its PostCreated may be delivered late, or again, after its
+    /// PostDeleted), and false is returned.
+    /// </summary>
+    ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken);
+
+    /// <summary>The read-model posts among <paramref name="postIds"/>; deleted or unknown ids are absent.</summary>
+    ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
+
+    /// <summary>Writes the influencer_posts row of <paramref name="entry"/> (partition <see cref="TimelineEntry.AuthorId"/>); writing it twice is harmless.</summary>
+    ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One read for many influencers (like a CQL <c>IN</c> query): for each, up to
+    /// <paramref name="limitPerInfluencer"/> posts strictly after <paramref name="after"/>, newest first.
+    /// Influencers with no such posts may be absent from the result.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
+        IReadOnlyCollection<Guid> influencerIds,
+        SequenceKey? after,
+        int limitPerInfluencer,
+        CancellationToken cancellationToken);
+
+    /// <summary>Those of <paramref name="authorIds"/> that have at least one influencer_posts row: the authors read by pull.</summary>
+    ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes a post from the read model and from its author's influencer_posts, for good (see
+    /// <see cref="SavePostAsync"/>). Timeline rows stay; reads drop them because their post is gone.
+    /// </summary>
+    ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Feed.SharedKernel.Paging;
+
+namespace Feed.Timeline.InMemory;
+
+/// <summary>The post read model and influencer_posts in process memory; safe for concurrent requests.</summary>
+internal sealed class InMemoryTimelinePostStore : ITimelinePostStore
+{
+    private readonly ConcurrentDictionary<Guid, TimelinePost> _posts = new();
+    private readonly Lock _postsGate = new();
+    private readonly HashSet<Guid> _removedPosts = [];
+    private readonly ConcurrentDictionary<Guid, EntryPartition> _influencerPosts = new();
+
+    public ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
+    {
+        // One gate for saves and removals: a save can never slip in between a removal's two steps.
+        lock (_postsGate)
+        {
+            if (_removedPosts.Contains(post.PostId))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _posts[post.PostId] = post;
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, TimelinePost>(postIds.Count);
+        foreach (var postId in postIds)
+        {
+            if (_posts.TryGetValue(postId, out var post))
+            {
+                found[postId] = post;
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<Guid, TimelinePost>>(found);
+    }
+
+    public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        _influencerPosts.GetOrAdd(entry.AuthorId, static _ => new EntryPartition()).Add(entry);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
+        IReadOnlyCollection<Guid> influencerIds,
+        SequenceKey? after,
+        int limitPerInfluencer,
+        CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(influencerIds.Count);
+        foreach (var influencerId in influencerIds)
+        {
+            if (_influencerPosts.TryGetValue(influencerId, out var partition))
+            {
+                var posts = partition.Read(after, limitPerInfluencer);
+                if (posts.Count > 0)
+                {
+                    result[influencerId] = posts;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>>(result);
+    }
+
+    public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
+    {
+        var pulled = new List<Guid>();
+        foreach (var authorId in authorIds)
+        {
+            if (_influencerPosts.TryGetValue(authorId, out var partition) && !partition.IsEmpty)
+            {
+                pulled.Add(authorId);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyCollection<Guid>>(pulled);
+    }
+
+    public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
+    {
+        TimelinePost? removed;
+        lock (_postsGate)
+        {
+            _removedPosts.Add(postId);
+            _posts.TryRemove(postId, out removed);
+        }
+
+        if (_influencerPosts.TryGetValue(authorId, out var partition))
+        {
+            partition.Remove(postId, removed?.Key);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

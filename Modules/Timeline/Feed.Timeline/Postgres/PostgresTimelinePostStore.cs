@@ -1,0 +1,217 @@
+using Feed.SharedKernel.Paging;
+using Npgsql;
+using static Feed.Timeline.Postgres.PostgresParameters;
+
+namespace Feed.Timeline.Postgres;
+
+/// <summary>
+/// The post read model and influencer_posts (<see cref="TimelineTables"/>) in PostgreSQL, through the
+/// host's one pooled <see cref="NpgsqlDataSource"/>. Every method is one statement or one batch (one
+/// round trip, atomic), and every partition read is one backward range scan of the primary key,
+/// already in page order (see <see cref="PostgresParameters"/>).
+/// </summary>
+internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : ITimelinePostStore
+{
+    // Saves and removals of one post take the same transaction-scoped advisory lock first (in one
+    // batch, one round trip), so each sees the other's committed result: under READ COMMITTED a save
+    // racing a removal could otherwise insert after the removal's delete read the table.
+    private const string PostLockSql = "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))";
+
+    private const string SavePostSql = $"""
+        INSERT INTO {TimelineTables.Posts} (post_id, author_id, post_url, post_type, created_on)
+        SELECT $1, $2, $3, $4, $5
+        WHERE NOT EXISTS (SELECT 1 FROM {TimelineTables.RemovedPosts} WHERE post_id = $1)
+        ON CONFLICT (post_id) DO UPDATE SET
+            author_id = excluded.author_id, post_url = excluded.post_url,
+            post_type = excluded.post_type, created_on = excluded.created_on
+        """;
+
+    private const string GetPostsSql = $"""
+        SELECT post_id, author_id, post_url, post_type, created_on
+        FROM {TimelineTables.Posts}
+        WHERE post_id = ANY($1)
+        """;
+
+    private const string AddInfluencerPostSql = $"""
+        INSERT INTO {TimelineTables.InfluencerPosts} (influencer_id, created_on, post_id)
+        VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING
+        """;
+
+    // Like a CQL IN query with a per-partition limit: one range scan per influencer, one round trip.
+    private const string InfluencerPostsSql = $"""
+        SELECT influencer.id, post.created_on, post.post_id
+        FROM unnest($1::uuid[]) AS influencer(id)
+        CROSS JOIN LATERAL (
+            SELECT created_on, post_id
+            FROM {TimelineTables.InfluencerPosts}
+            WHERE influencer_id = influencer.id
+            ORDER BY created_on DESC, post_id DESC
+            LIMIT $2) AS post
+        """;
+
+    // The range read and the removal are internal so the tests can check their query plans.
+    internal const string InfluencerPostsAfterSql = $"""
+        SELECT influencer.id, post.created_on, post.post_id
+        FROM unnest($1::uuid[]) AS influencer(id)
+        CROSS JOIN LATERAL (
+            SELECT created_on, post_id
+            FROM {TimelineTables.InfluencerPosts}
+            WHERE influencer_id = influencer.id AND (created_on, post_id) < ($3, $4)
+            ORDER BY created_on DESC, post_id DESC
+            LIMIT $2) AS post
+        """;
+
+    private const string AuthorsWithInfluencerPostsSql = $"""
+        SELECT author.id
+        FROM unnest($1::uuid[]) AS author(id)
+        WHERE EXISTS (SELECT 1 FROM {TimelineTables.InfluencerPosts} WHERE influencer_id = author.id)
+        """;
+
+    // The read model's created_on pins the influencer_posts row to one key; when the read model no
+    // longer has the post (a repeated or out-of-order delete) the bounds open to the author's whole
+    // partition and the row is found by its id. Both deletes commit together.
+    internal const string RemovePostSql = $"""
+        WITH removed AS (
+            DELETE FROM {TimelineTables.Posts} WHERE post_id = $2 RETURNING created_on)
+        DELETE FROM {TimelineTables.InfluencerPosts}
+        WHERE influencer_id = $1 AND post_id = $2
+            AND created_on BETWEEN COALESCE((SELECT created_on FROM removed), '-infinity')
+                               AND COALESCE((SELECT created_on FROM removed), 'infinity')
+        """;
+
+    private const string RecordRemovedPostSql = $"""
+        INSERT INTO {TimelineTables.RemovedPosts} (post_id) VALUES ($1) ON CONFLICT DO NOTHING
+        """;
+
+    public async ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(PostLock(post.PostId));
+        var save = new NpgsqlBatchCommand(SavePostSql);
+        save.Parameters.Add(Value(post.PostId));
+        save.Parameters.Add(Value(post.AuthorId));
+        save.Parameters.Add(Value(post.PostUrl));
+        save.Parameters.Add(Value(post.PostType));
+        save.Parameters.Add(Value(post.CreatedOn.ToUniversalTime()));
+        batch.BatchCommands.Add(save);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return save.RecordsAffected > 0;
+    }
+
+    public async ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, TimelinePost>(postIds.Count);
+        if (postIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = dataSource.CreateCommand(GetPostsSql);
+        command.Parameters.Add(Value(postIds.Distinct().ToArray()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var post = new TimelinePost(
+                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4));
+            found[post.PostId] = post;
+        }
+
+        return found;
+    }
+
+    public async ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(AddInfluencerPostSql);
+        command.Parameters.Add(Value(entry.AuthorId));
+        command.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
+        command.Parameters.Add(Value(entry.PostId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(
+        IReadOnlyCollection<Guid> influencerIds,
+        SequenceKey? after,
+        int limitPerInfluencer,
+        CancellationToken cancellationToken)
+    {
+        if (influencerIds.Count == 0 || limitPerInfluencer <= 0)
+        {
+            return new Dictionary<Guid, IReadOnlyList<TimelineEntry>>();
+        }
+
+        await using var command = dataSource.CreateCommand(after is null ? InfluencerPostsSql : InfluencerPostsAfterSql);
+        command.Parameters.Add(Value(influencerIds.Distinct().ToArray()));
+        command.Parameters.Add(Value(limitPerInfluencer));
+        AddCursor(command, after);
+        var read = new Dictionary<Guid, List<TimelineEntry>>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var influencerId = reader.GetGuid(0);
+                if (!read.TryGetValue(influencerId, out var posts))
+                {
+                    read[influencerId] = posts = [];
+                }
+
+                posts.Add(new TimelineEntry(new SequenceKey(reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2)), influencerId));
+            }
+        }
+
+        // SQL promises no order across the joined rows without a final ORDER BY (which would add a
+        // sort over the whole result); each influencer's few rows are put in page order here instead.
+        var result = new Dictionary<Guid, IReadOnlyList<TimelineEntry>>(read.Count);
+        foreach (var (influencerId, posts) in read)
+        {
+            posts.Sort(static (left, right) => left.Key.CompareTo(right.Key));
+            result[influencerId] = posts;
+        }
+
+        return result;
+    }
+
+    public async ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
+    {
+        if (authorIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(AuthorsWithInfluencerPostsSql);
+        command.Parameters.Add(Value(authorIds.Distinct().ToArray()));
+        var pulled = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pulled.Add(reader.GetGuid(0));
+            }
+        }
+
+        // In the caller's order, as the in-memory store answers.
+        return [.. authorIds.Distinct().Where(pulled.Contains)];
+    }
+
+    public async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
+    {
+        // One batch is one transaction: the lock, the mark that keeps the post out, then the removal.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(PostLock(postId));
+        var removed = new NpgsqlBatchCommand(RecordRemovedPostSql);
+        removed.Parameters.Add(Value(postId));
+        batch.BatchCommands.Add(removed);
+        var remove = new NpgsqlBatchCommand(RemovePostSql);
+        remove.Parameters.Add(Value(authorId));
+        remove.Parameters.Add(Value(postId));
+        batch.BatchCommands.Add(remove);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand PostLock(Guid postId)
+    {
+        var command = new NpgsqlBatchCommand(PostLockSql);
+        command.Parameters.Add(Value(postId));
+        return command;
+    }
+}

@@ -1,11 +1,12 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
+using Feed.Timeline.Live;
 using Mediator;
 
 namespace Feed.Timeline.Posts;
 
 /// <summary>Keeps the post for hydration, then delivers it (inline for now; a background outbox later).</summary>
-internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
+internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut, LiveTimelineEvents live) : INotificationHandler<PostCreated>
 {
     public async ValueTask Handle(PostCreated notification, CancellationToken cancellationToken)
     {
@@ -18,5 +19,6 @@ internal sealed class PostCreatedHandler(ITimelineStore store, FanOutPost fanOut
         }
 
         await fanOut.RunAsync(post, cancellationToken);
+        await live.PostAddedAsync(post, cancellationToken);
     }
 }

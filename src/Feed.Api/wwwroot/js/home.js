@@ -73,11 +73,10 @@ export function homeView(view) {
     await loadNext();
   }
 
-  let visible = false;
-  const sentinelVisible = () => visible;
+  // Measured, not remembered from the observer: its reports arrive after a page was appended.
+  const sentinelVisible = () => end.isConnected && end.getBoundingClientRect().top < window.innerHeight + 200;
   const observer = new IntersectionObserver((entries) => {
-    visible = entries.some((entry) => entry.isIntersecting);
-    if (visible) loadNext();
+    if (entries.some((entry) => entry.isIntersecting)) loadNext();
   }, { rootMargin: '200px' });
   observer.observe(end);
 

@@ -1,4 +1,5 @@
 using Feed.Api;
+using Feed.Api.Demo;
 using Feed.Api.OpenApi;
 using Feed.Demo;
 using Feed.SharedKernel.Http;
@@ -15,6 +16,7 @@ if (seeding)
     builder.WebHost.UseUrls("http://127.0.0.1:0");
 }
 
+builder.AddFeedDemo();
 builder.Services.AddFeedPlatform(builder.Configuration);
 builder.Services.AddFeedOperations(builder.Configuration);
 builder.Services

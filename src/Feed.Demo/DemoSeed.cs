@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 namespace Feed.Demo;
 
 /// <summary>
-/// <c>dotnet run --project src/Feed.Api -- seed [--users N] [--seed S]</c>: fills the configured store
+/// <c>dotnet run --project src/Feed.Api -- seed [--users N] [--seed S] [--image-base http://localhost:5080]</c>: fills the configured store
 /// with a generated graph (<see cref="DemoGraph"/>), showing its progress, and prints a demo login.
 /// The store must be PostgreSQL: the in-memory store lives inside one API process, so a separate
 /// process cannot fill it (<c>Feed:Demo:Users</c> is the setting for that case).
@@ -39,7 +39,8 @@ public static class DemoSeed
         var graph = SocialGraph.Generate(DemoGraph.ForUsers(users) with { Seed = seed }, DateTimeOffset.UtcNow);
         await output.WriteLineAsync($"seeding {graph.UserCount:N0} users, {graph.Follows.Length:N0} follows, {graph.Posts.Length:N0} posts");
         using var progress = new ProgressBar(output, steps: 5);
-        var elapsed = await GraphSeeder.SeedAsync(graph, connectionString, progress, cancellationToken, PostUrl);
+        var imageBase = Option(args, "--image-base") ?? DefaultImageBaseUrl;
+        var elapsed = await GraphSeeder.SeedAsync(graph, connectionString, progress, cancellationToken, post => PostUrl(post, imageBase));
         progress.Done();
         await output.WriteLineAsync($"done in {elapsed.TotalSeconds:F0} s.");
         await output.WriteLineAsync(DemoLogin(graph));
@@ -50,8 +51,12 @@ public static class DemoSeed
     public static string DemoLogin(SocialGraph graph) =>
         $"Demo login: username {SocialGraph.Username(graph.ReaderRange.Start.Value)}, password {GraphSeeder.DemoPassword}";
 
-    /// <summary>A picture the API serves, one per post (same origin: the page's policy allows no other).</summary>
-    public static string PostUrl(SeedPost post) => DemoImages.PathFor((int)(post.PostId.GetHashCode() & 0x7FFF_FFFF) % 1000);
+    /// <summary>Where the API that shows the demo is browsed: post URLs are absolute, and the page loads images of its own origin only.</summary>
+    public const string DefaultImageBaseUrl = "http://localhost:5080";
+
+    /// <summary>A picture the API serves at <paramref name="baseUrl"/>, one of a thousand per post.</summary>
+    public static string PostUrl(SeedPost post, string baseUrl) =>
+        baseUrl.TrimEnd('/') + DemoImages.PathFor((int)(post.PostId.GetHashCode() & 0x7FFF_FFFF) % 1000);
 
     private static string? Option(string[] args, string name)
     {

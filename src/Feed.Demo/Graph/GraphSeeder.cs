@@ -20,8 +20,7 @@ public static class GraphSeeder
     public const string DemoPassword = "feed-bench-password";
 
     /// <param name="postUrl">Each post's URL; the benchmark's example.com URLs when null (a demo passes images it serves).</param>
-    /// <param name="progress">Told of each table loaded (a terminal's progress bar).</param>
-    public static async Task<TimeSpan> SeedAsync(SocialGraph graph, string connectionString, TextWriter log, CancellationToken cancellationToken, Func<SeedPost, string>? postUrl = null, Action<string>? progress = null)
+    public static async Task<TimeSpan> SeedAsync(SocialGraph graph, string connectionString, TextWriter log, CancellationToken cancellationToken, Func<SeedPost, string>? postUrl = null)
     {
         postUrl ??= PostUrl;
         var clock = Stopwatch.StartNew();

@@ -25,13 +25,14 @@ public abstract class LiveTimelineBusContract
         var sent = new LiveTimelineMessage(
             LiveMessageKind.ReaderGained,
             Guid.NewGuid(),
-            [new LivePost(Guid.NewGuid(), new DateTimeOffset(2025, 3, 1, 12, 0, 0, 123, TimeSpan.Zero)), new LivePost(Guid.NewGuid(), DateTimeOffset.UnixEpoch)]);
+            [new LivePost(Guid.NewGuid(), new DateTimeOffset(2025, 3, 1, 12, 0, 0, 123, TimeSpan.Zero)), new LivePost(Guid.NewGuid(), DateTimeOffset.UnixEpoch)],
+            Guid.NewGuid());
 
         await publisher.PublishAsync(sent, Ct);
 
         foreach (var received in new[] { await ReadAsync(first), await ReadAsync(second) })
         {
-            Assert.Equal((sent.Kind, sent.Subject), (received.Kind, received.Subject));
+            Assert.Equal((sent.Kind, sent.Subject, sent.Followee), (received.Kind, received.Subject, received.Followee));
             Assert.Equal(sent.Posts, received.Posts);
         }
     }

@@ -121,7 +121,7 @@ internal sealed class TimelineWorld
     /// <summary>The live bus of this world's one process: what the handlers announce to open streams.</summary>
     public InMemoryLiveTimelineBus LiveBus { get; } = new();
 
-    public LiveTimelineEvents LiveEvents() => new(LiveBus, Modules, Options.Create(Lifecycle), NullLogger<LiveTimelineEvents>.Instance);
+    public LiveTimelineEvents LiveEvents() => new(LiveBus, NullLogger<LiveTimelineEvents>.Instance);
 
     public TimelineBackfill Backfill() => new(Modules, Store, Cache, Options.Create(Lifecycle));
 

@@ -1,8 +1,4 @@
-using Feed.Social.Contracts;
-using Feed.Timeline.Lifecycle;
-using Mediator;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Feed.Timeline.Live;
 
@@ -11,7 +7,7 @@ namespace Feed.Timeline.Live;
 /// written, read model updated). Best effort: a bus that fails is logged, never fails the delivery
 /// that called it (the change is done; an outbox retry would redo all of it for one notice).
 /// </summary>
-internal sealed partial class LiveTimelineEvents(ILiveTimelineBus bus, ISender sender, IOptions<TimelineLifecycleOptions> lifecycle, ILogger<LiveTimelineEvents> logger)
+internal sealed partial class LiveTimelineEvents(ILiveTimelineBus bus, ILogger<LiveTimelineEvents> logger)
 {
     public ValueTask PostAddedAsync(TimelinePost post, CancellationToken cancellationToken) =>
         PublishAsync(new LiveTimelineMessage(LiveMessageKind.AuthorPosted, post.AuthorId, [new LivePost(post.PostId, post.CreatedOn)]), cancellationToken);
@@ -23,22 +19,16 @@ internal sealed partial class LiveTimelineEvents(ILiveTimelineBus bus, ISender s
         PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderFollowingChanged, readerId, []), cancellationToken);
 
     /// <summary>After a follow's backfill: the followee's recent posts (the ones a backfill writes) are new to the reader.</summary>
-    public async ValueTask FolloweeArrivedAsync(Guid readerId, Guid followeeId, CancellationToken cancellationToken) =>
-        await PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderGained, readerId, await RecentPostsAsync(followeeId, cancellationToken)), cancellationToken);
+    public ValueTask FolloweeArrivedAsync(Guid readerId, Guid followeeId, CancellationToken cancellationToken) =>
+        PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderGained, readerId, [], followeeId), cancellationToken);
 
     /// <summary>After an unfollow: the author's recent posts leave the reader's timeline.</summary>
-    public async ValueTask FolloweeLeftAsync(Guid readerId, Guid followeeId, CancellationToken cancellationToken) =>
-        await PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderLost, readerId, await RecentPostsAsync(followeeId, cancellationToken)), cancellationToken);
-
-    private async ValueTask<IReadOnlyList<LivePost>> RecentPostsAsync(Guid authorId, CancellationToken cancellationToken)
-    {
-        var recent = await sender.Send(new GetRecentPosts(authorId, lifecycle.Value.BackfillSize), cancellationToken);
-        return [.. recent.Select(static post => new LivePost(post.PostId, post.CreatedOn))];
-    }
+    public ValueTask FolloweeLeftAsync(Guid readerId, Guid followeeId, CancellationToken cancellationToken) =>
+        PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderLost, readerId, [], followeeId), cancellationToken);
 
     private async ValueTask PublishAsync(LiveTimelineMessage message, CancellationToken cancellationToken)
     {
-        if (message.Posts.Count == 0 && message.Kind != LiveMessageKind.ReaderFollowingChanged)
+        if (message.Posts.Count == 0 && message.Kind is LiveMessageKind.AuthorPosted or LiveMessageKind.AuthorRemoved)
         {
             return;
         }
@@ -53,6 +43,7 @@ internal sealed partial class LiveTimelineEvents(ILiveTimelineBus bus, ISender s
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A live timeline update ({Kind}) was not sent; open streams show it on their next read.")]
+    // Debug: a Redis outage is reported by the cache and the health checks; one line per post here would flood the log.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A live timeline update ({Kind}) was not sent; open streams show it on their next read.")]
     private static partial void LogPublishFailed(ILogger logger, LiveMessageKind kind, Exception exception);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Feed.Social.Contracts;
+using Feed.Timeline.Lifecycle;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Feed.Timeline.Live;
 /// to each connection whose reader follows the author (each connection keeps its reader's followees,
 /// read when it opens and again whenever the reader's following changes, on any instance).
 /// </summary>
-internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOptions<LiveOptions> options, ILogger<LiveTimelineHub> logger)
+internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOptions<LiveOptions> options, IOptions<TimelineLifecycleOptions> lifecycle, ILogger<LiveTimelineHub> logger)
 {
     private readonly ConcurrentDictionary<LiveConnection, byte> _connections = new();
 
@@ -55,26 +56,26 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
                 case LiveMessageKind.AuthorRemoved when connection.Follows(message.Subject):
                     connection.Offer(LiveEvent.Removed, message.Posts);
                     break;
-                case LiveMessageKind.ReaderGained when connection.ReaderId == message.Subject:
-                    connection.Offer(LiveEvent.Added, message.Posts);
+                case LiveMessageKind.ReaderGained when connection.ReaderId == message.Subject && message.Followee is { } followee:
+                    _ = InBackgroundAsync(() => OfferRecentPostsAsync(connection, followee, LiveEvent.Added));
                     break;
-                case LiveMessageKind.ReaderLost when connection.ReaderId == message.Subject:
-                    connection.Offer(LiveEvent.Removed, message.Posts);
+                case LiveMessageKind.ReaderLost when connection.ReaderId == message.Subject && message.Followee is { } followee:
+                    _ = InBackgroundAsync(() => OfferRecentPostsAsync(connection, followee, LiveEvent.Removed));
                     break;
                 case LiveMessageKind.ReaderFollowingChanged when connection.ReaderId == message.Subject:
-                    _ = RefreshInBackgroundAsync(connection);
+                    _ = InBackgroundAsync(() => RefreshFolloweesAsync(connection, CancellationToken.None));
                     break;
             }
         }
     }
 
-    private async Task RefreshInBackgroundAsync(LiveConnection connection)
+    private async Task InBackgroundAsync(Func<Task> work)
     {
         try
         {
-            await RefreshFolloweesAsync(connection, CancellationToken.None);
+            await work();
         }
-#pragma warning disable CA1031 // A failed refresh keeps the old followees; the stream goes on.
+#pragma warning disable CA1031 // A failed read loses one notice (or keeps the old followees); the stream goes on.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
@@ -89,6 +90,15 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
         connection.SetFollowees(await sender.Send(new GetFolloweeIds(connection.ReaderId), cancellationToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A live stream could not read its reader's followees again; it keeps the previous list.")]
+    /// <summary>The followee's recent posts (what a follow's backfill writes, an unfollow removes), read only for a reader whose stream is open here.</summary>
+    private async Task OfferRecentPostsAsync(LiveConnection connection, Guid followeeId, string type)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        var recent = await sender.Send(new GetRecentPosts(followeeId, lifecycle.Value.BackfillSize), CancellationToken.None);
+        connection.Offer(type, recent.Select(static post => new LivePost(post.PostId, post.CreatedOn)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live stream could not read what changed for its reader; it misses this notice.")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

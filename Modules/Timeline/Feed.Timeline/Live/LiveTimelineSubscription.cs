@@ -33,6 +33,7 @@ internal sealed partial class LiveTimelineSubscription(ILiveTimelineBus bus, Liv
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Live timeline updates are not subscribed yet (Redis unreachable); retrying every 2 s.")]
+    // Debug: Redis down at start-up is reported once, by the cache's own start-up line.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Live timeline updates are not subscribed yet (Redis unreachable); retrying every 2 s.")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
 }

@@ -19,14 +19,18 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
     public async ValueTask PublishAsync(LiveTimelineMessage message, CancellationToken cancellationToken) =>
         await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(message, Json)).WaitAsync(cancellationToken);
 
-    public async ValueTask SubscribeAsync(Action<LiveTimelineMessage> receive, CancellationToken cancellationToken) =>
-        await redis.GetSubscriber().SubscribeAsync(_channel, (_, value) =>
+    public async ValueTask SubscribeAsync(Action<LiveTimelineMessage> receive, CancellationToken cancellationToken)
+    {
+        // A queue, not a handler: handlers may run concurrently, a queue hands messages over in the order
+        // received (a post's removal must not overtake its arrival).
+        var queue = await redis.GetSubscriber().SubscribeAsync(_channel).WaitAsync(cancellationToken);
+        queue.OnMessage(received =>
         {
             // A message this version cannot read (another version mid-deploy) is skipped, not fatal.
             LiveTimelineMessage? message;
             try
             {
-                message = JsonSerializer.Deserialize<LiveTimelineMessage>((byte[])value!, Json);
+                message = JsonSerializer.Deserialize<LiveTimelineMessage>((byte[])received.Message!, Json);
             }
             catch (JsonException)
             {
@@ -37,5 +41,6 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
             {
                 receive(message);
             }
-        }).WaitAsync(cancellationToken);
+        });
+    }
 }

@@ -45,6 +45,17 @@ feed_install_prometheus() {
   fi
 }
 
+# Debian's chromium for the browser tests (tests/Feed.EndToEndTests): Playwright drives it through
+# the node driver inside its NuGet package; Playwright's own browser download is not used.
+feed_install_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "installing chromium from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  fi
+}
+
 feed_services_start() {
   feed_install_missing
   FEED_SERVICES_DIR=$(mktemp -d /tmp/feed-services.XXXXXX)

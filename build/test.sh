@@ -16,6 +16,9 @@ feed_redis_cluster_start
 feed_install_prometheus
 # A missing prometheus fails PrometheusTests here instead of skipping it.
 export FEED_TEST_PROMETHEUS=required
+feed_install_chromium
+# Likewise the browser tests (tests/Feed.EndToEndTests) fail without chromium; screenshots go to artifacts/e2e/.
+export FEED_TEST_E2E=required
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Feed.sln -c Release -nologo -clp:ErrorsOnly

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Feed.Benchmarks.Graph;
+using Feed.Demo.Graph;
 using Feed.Benchmarks.Hosting;
 using Feed.Benchmarks.Reporting;
 using Feed.Benchmarks.Scenarios;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Feed.Benchmarks.Graph;
+using Feed.Demo.Graph;
 
 namespace Feed.Benchmarks;
 
@@ -69,7 +69,7 @@ internal sealed record BenchmarkSettings
         // A smaller graph of the same shape, for trying the benchmark out (the reported runs use --quick or the full sizes).
         if (Option(args, "--users") is { } users)
         {
-            graph = DemoSeed.ForUsers(int.Parse(users, CultureInfo.InvariantCulture));
+            graph = DemoGraph.ForUsers(int.Parse(users, CultureInfo.InvariantCulture));
         }
 
         if (Option(args, "--seed") is { } seed)

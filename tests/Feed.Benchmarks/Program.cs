@@ -1,5 +1,4 @@
 using Feed.Benchmarks;
-using Feed.Benchmarks.Graph;
 using Feed.Benchmarks.Hosting;
 using Feed.Benchmarks.Micro;
 using Feed.Benchmarks.Sizes;
@@ -16,7 +15,6 @@ return args.FirstOrDefault() switch
 {
     "serve-baseline" => await BaselineHost.RunAsync(args[1..]),
     "micro" => MicroBenchmarks.Run(args[1..]),
-    "seed" => await DemoSeed.RunAsync(args[1..], cancellation.Token),
     "sizes" => await SizeMeasurement.RunAsync(args[1..], cancellation.Token),
     _ => await RunAllAsync(args, cancellation.Token),
 };

@@ -2,6 +2,7 @@ using Feed.SharedKernel.Storage;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
 using Feed.Timeline.Lifecycle;
+using Feed.Timeline.Live;
 using Feed.Timeline.Postgres;
 using Feed.Timeline.Timelines.GetTimeline;
 using FluentValidation;
@@ -49,6 +50,7 @@ public static class TimelineModule
         services.AddScoped<ReaderStates>();
         services.AddTimelineCache(configuration);
         services.AddTimelineLifecycle(configuration);
+        services.AddLiveTimeline(configuration);
         services.AddValidatorsFromAssembly(typeof(TimelineModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         return services;
     }
@@ -56,6 +58,7 @@ public static class TimelineModule
     public static IEndpointRouteBuilder MapTimelineEndpoints(this IEndpointRouteBuilder endpoints)
     {
         GetTimelineEndpoint.Map(endpoints);
+        LiveRegistration.MapLiveEndpoints(endpoints);
         return endpoints;
     }
 }

@@ -49,7 +49,8 @@ public static class UsersModule
         services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.TryAddSingleton<PasswordHashes>();
         services.TryAddSingleton<CurrentUserTokens>();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure(CurrentUserTokens.AddTo);
+        // Every JWT scheme (the bearer token, and a module's own, such as the stream token): a password change ends them all.
+        services.ConfigureAll<JwtBearerOptions>(CurrentUserTokens.AddTo);
         services.AddValidatorsFromAssembly(typeof(UsersModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true); // stateless: built once, not per request
         return services;
     }

@@ -43,6 +43,13 @@ public sealed class RateLimitOptions
 
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:WritesBurst must be between 1 and 100000.")]
     public int WritesBurst { get; set; } = 30;
+
+    /// <summary><c>POST /api/timeline/stream-token</c>, per authenticated user: a page asks for one each time its stream connects.</summary>
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:StreamTokenPerMinute must be between 1 and 100000.")]
+    public int StreamTokenPerMinute { get; set; } = 30;
+
+    [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:StreamTokenBurst must be between 1 and 100000.")]
+    public int StreamTokenBurst { get; set; } = 10;
 }
 
 /// <summary>The named limits an endpoint can ask for (<see cref="RateLimits.RateLimited"/>).</summary>
@@ -51,6 +58,7 @@ public static class RateLimitPolicies
     public const string Token = "token-per-address";
     public const string Registration = "registration-per-address";
     public const string Writes = "writes-per-user";
+    public const string StreamToken = "stream-token-per-user";
 }
 
 /// <summary>
@@ -75,6 +83,7 @@ public static class RateLimits
             limiter.AddPolicy(RateLimitPolicies.Token, context => Bucket(limits, ClientAddress(context), limits.TokenPerMinute, limits.TokenBurst));
             limiter.AddPolicy(RateLimitPolicies.Registration, context => Bucket(limits, ClientAddress(context), limits.RegistrationPerMinute, limits.RegistrationBurst));
             limiter.AddPolicy(RateLimitPolicies.Writes, context => Bucket(limits, UserOrAddress(context), limits.WritesPerMinute, limits.WritesBurst));
+            limiter.AddPolicy(RateLimitPolicies.StreamToken, context => Bucket(limits, UserOrAddress(context), limits.StreamTokenPerMinute, limits.StreamTokenBurst));
         });
         return services;
     }

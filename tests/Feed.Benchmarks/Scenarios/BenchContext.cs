@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Feed.Benchmarks.Graph;
+using Feed.Demo.Graph;
 using Feed.Benchmarks.Hosting;
 using Feed.Benchmarks.Load;
 using Npgsql;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Feed.Benchmarks.Graph;
+using Feed.Demo.Graph;
 using Feed.Benchmarks.Load;
 using Feed.Benchmarks.Reporting;
 using Npgsql;

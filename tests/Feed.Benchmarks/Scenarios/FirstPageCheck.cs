@@ -1,4 +1,4 @@
-using Feed.Benchmarks.Graph;
+using Feed.Demo.Graph;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Feed.Benchmarks.Graph;
+using Feed.Demo.Graph;
 
 namespace Feed.Benchmarks.Scenarios;
 

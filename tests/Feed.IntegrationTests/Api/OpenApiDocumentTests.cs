@@ -44,7 +44,7 @@ public sealed class OpenApiDocumentTests(FeedApiFactory factory) : IClassFixture
             "POST /api/posts", "GET /api/posts/{post_id}", "DELETE /api/posts/{post_id}", "GET /api/users/{user_id}/posts",
             "POST /api/users/{user_id}/follow", "DELETE /api/users/{user_id}/follow",
             "GET /api/users/{user_id}/followers", "GET /api/users/{user_id}/following",
-            "GET /api/timeline",
+            "GET /api/timeline", "POST /api/timeline/stream-token", "GET /api/timeline/stream",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), operations);
     }

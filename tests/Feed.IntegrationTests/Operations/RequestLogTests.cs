@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Feed.IntegrationTests.Infrastructure;
+using Feed.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +50,37 @@ public sealed class RequestLogTests
         foreach (var secret in new[] { password, token, token.Split('.')[2], email, "mail.example.net" })
         {
             Assert.DoesNotContain(all, line => line.Contains(secret, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_opened_with_a_token_in_its_query_is_logged_by_route_without_the_token()
+    {
+        var lines = new ConcurrentQueue<string>();
+        await using var api = FeedApiFactory.WithSettings(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Information",
+        });
+        using var host = api.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines))));
+        var username = FeedClient.UniqueName("streamed");
+        var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/users", new { username, first_name = "F", last_name = "L", email = $"{username}@example.com", password = "secret-words-never-logged" }, Ct)).StatusCode);
+        var bearer = (await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "secret-words-never-logged" }, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        var streamToken = (await (await client.PostAsync(new Uri("/api/timeline/stream-token", UriKind.Relative), null, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
+
+        await using (await Live.TimelineEventReader.OpenAsync(host.CreateClient(), "?access_token=" + streamToken))
+        {
+        }
+
+        await Patience.UntilAsync(
+            () => Task.FromResult(lines.Any(line => line.Contains("Route: /api/timeline/stream ", StringComparison.Ordinal) || line.EndsWith("Route: /api/timeline/stream", StringComparison.Ordinal) || line.Contains("Route=/api/timeline/stream ", StringComparison.Ordinal))),
+            "the stream's request line",
+            Ct);
+        foreach (var secret in new[] { streamToken, streamToken.Split('.')[2], bearer.Split('.')[2], "access_token=" })
+        {
+            Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.OrdinalIgnoreCase));
         }
     }
 

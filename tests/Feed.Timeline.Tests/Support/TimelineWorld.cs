@@ -4,6 +4,7 @@ using Feed.Testing;
 using Feed.Timeline.Contracts;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.Lifecycle;
+using Feed.Timeline.Live;
 using Feed.Timeline.Posts;
 using Feed.Timeline.Timelines.GetTimeline;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -116,6 +117,11 @@ internal sealed class TimelineWorld
         }
     }
 
+    /// <summary>The live bus of this world's one process: what the handlers announce to open streams.</summary>
+    public InMemoryLiveTimelineBus LiveBus { get; } = new();
+
+    public LiveTimelineEvents LiveEvents() => new(LiveBus, NullLogger<LiveTimelineEvents>.Instance);
+
     public TimelineBackfill Backfill() => new(Modules, Store, Store, Cache, Options.Create(Lifecycle));
 
     public ReaderActivity Readers() => new(Modules, Store, Backfill(), Options.Create(Lifecycle), Clock, NullLogger<ReaderActivity>.Instance);
@@ -129,17 +135,17 @@ internal sealed class TimelineWorld
     public FanOutPost FanOut(TimelineStores stores, int batchSize) =>
         new(Modules, stores.Posts, stores.Rows, stores.FanOutProgress, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize }), Readers(), PulledAuthors());
 
-    public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize));
+    public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize), LiveEvents());
 
-    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), LiveEvents());
 
-    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill());
+    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), LiveEvents());
 
     public InfluencerStatusChangedHandler StatusChangedHandler() =>
         new(Modules, Store, Cache, PulledAuthors(), Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
 
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
-        new(Store, Cache, new DeletedPostRows(Modules, Store, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), PulledAuthors());
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), PulledAuthors(), LiveEvents());
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

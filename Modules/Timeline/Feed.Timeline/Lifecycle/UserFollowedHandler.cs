@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Live;
 using Mediator;
 
 namespace Feed.Timeline.Lifecycle;
@@ -10,7 +11,7 @@ namespace Feed.Timeline.Lifecycle;
 /// A post created before the follow was committed is in the backfill; one created after it is fanned
 /// out to a follower list that already holds the follower.
 /// </summary>
-internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, LiveTimelineEvents live)
     : INotificationHandler<UserFollowed>
 {
     public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)
@@ -21,6 +22,7 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore stor
         // An inactive follower's timeline is rebuilt from the graph, this follow included, on their next read.
         if (!await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
         {
+            await live.FolloweeArrivedAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
             return;
         }
 
@@ -32,6 +34,9 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore stor
         {
             await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
             await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
+            return;
         }
+
+        await live.FolloweeArrivedAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Feed.Social.Contracts;
+using Feed.Timeline.Live;
 using Mediator;
 
 namespace Feed.Timeline.Lifecycle;
@@ -8,7 +9,7 @@ namespace Feed.Timeline.Lifecycle;
 /// the follower's timeline, and the follower's cached timeline is dropped (refilled on the next read). Reads already hide them from the moment the unfollow is committed (a read
 /// shows only authors the reader follows), so this is cleanup; pulled posts stop being pulled at once.
 /// </summary>
-internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill)
+internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, LiveTimelineEvents live)
     : INotificationHandler<UserUnfollowed>
 {
     public async ValueTask Handle(UserUnfollowed notification, CancellationToken cancellationToken)
@@ -26,6 +27,9 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore st
             && await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
         {
             await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
+            return;
         }
+
+        await live.FolloweeLeftAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
+using Feed.Timeline.Live;
 using Mediator;
 
 namespace Feed.Timeline.Posts;
@@ -8,7 +9,7 @@ namespace Feed.Timeline.Posts;
 /// Keeps the post for hydration, then delivers it. Runs as the outbox dispatcher delivers <see cref="PostCreated"/>
 /// (at least once, retried), so every step is idempotent and a fan-out resumes where it stopped.
 /// </summary>
-internal sealed class PostCreatedHandler(ITimelinePostStore store, FanOutPost fanOut) : INotificationHandler<PostCreated>
+internal sealed class PostCreatedHandler(ITimelinePostStore store, FanOutPost fanOut, LiveTimelineEvents live) : INotificationHandler<PostCreated>
 {
     public async ValueTask Handle(PostCreated notification, CancellationToken cancellationToken)
     {
@@ -21,5 +22,6 @@ internal sealed class PostCreatedHandler(ITimelinePostStore store, FanOutPost fa
         }
 
         await fanOut.RunAsync(post, cancellationToken);
+        await live.PostAddedAsync(post, cancellationToken);
     }
 }

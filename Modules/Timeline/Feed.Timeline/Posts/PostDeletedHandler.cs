@@ -1,6 +1,7 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.Lifecycle;
+using Feed.Timeline.Live;
 using Mediator;
 
 namespace Feed.Timeline.Posts;
@@ -12,13 +13,19 @@ namespace Feed.Timeline.Posts;
 /// entries whose post is gone, so the post is hidden from the moment the read model forgets it; the
 /// rows go first because their keys are found through the read model. A retry repeats what is left.
 /// </summary>
-internal sealed class PostDeletedHandler(ITimelinePostStore store, ITimelineCache cache, DeletedPostRows rows, PulledAuthors pulledAuthors) : INotificationHandler<PostDeleted>
+internal sealed class PostDeletedHandler(ITimelinePostStore store, ITimelineCache cache, DeletedPostRows rows, PulledAuthors pulledAuthors, LiveTimelineEvents live) : INotificationHandler<PostDeleted>
 {
     public async ValueTask Handle(PostDeleted notification, CancellationToken cancellationToken)
     {
+        // Its key, for the live event, while the read model still has it (a retried delivery finds none and sends none).
+        var removed = (await store.GetPostsAsync([notification.PostId], cancellationToken)).GetValueOrDefault(notification.PostId);
         await rows.RemoveAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await store.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await cache.RemovePostAsync(notification.AuthorId, notification.PostId, cancellationToken);
         await pulledAuthors.WithdrawIfGoneAsync(notification.AuthorId, cancellationToken);
+        if (removed is not null)
+        {
+            await live.PostRemovedAsync(removed, cancellationToken);
+        }
     }
 }

@@ -1,10 +1,10 @@
-namespace Feed.Benchmarks.Graph;
+namespace Feed.Demo.Graph;
 
 /// <summary>
 /// The shape of a synthetic social graph. The same spec and seed always give the same graph
 /// (ids, follows, posts, timestamps relative to the anchor), so runs can be compared.
 /// </summary>
-internal sealed record GraphSpec
+public sealed record GraphSpec
 {
     public int Seed { get; init; } = 20240501;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Feed.Benchmarks.Graph;
+namespace Feed.Demo.Graph;
 
 /// <summary>
 /// Writes a <see cref="SocialGraph"/> straight into the service's PostgreSQL tables (created by the
@@ -15,12 +15,14 @@ namespace Feed.Benchmarks.Graph;
 /// timeline read (timeline_readers). Every seeded account
 /// has the same password (<see cref="DemoPassword"/>), so a seeded database also serves as a demo.
 /// </summary>
-internal static class GraphSeeder
+public static class GraphSeeder
 {
     public const string DemoPassword = "feed-bench-password";
 
-    public static async Task<TimeSpan> SeedAsync(SocialGraph graph, string connectionString, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="postUrl">Each post's URL; the benchmark's example.com URLs when null (a demo passes images it serves).</param>
+    public static async Task<TimeSpan> SeedAsync(SocialGraph graph, string connectionString, TextWriter log, CancellationToken cancellationToken, Func<SeedPost, string>? postUrl = null)
     {
+        postUrl ??= PostUrl;
         var clock = Stopwatch.StartNew();
         var ranks = GuidRanks(graph.UserIds);
         var posts = PostsInKeyOrder(graph);
@@ -32,7 +34,7 @@ internal static class GraphSeeder
                 connection, graph, ranks, "COPY followers (followee_id, created_on, follower_id, updated_on) FROM STDIN (FORMAT BINARY)", SocialGraph.Followee, SocialGraph.Follower)), cancellationToken),
             Task.Run(() => CopyAsync(connectionString, "following", log, connection => CopyFollowRows(
                 connection, graph, ranks, "COPY following (follower_id, created_on, followee_id, updated_on) FROM STDIN (FORMAT BINARY)", SocialGraph.Follower, SocialGraph.Followee)), cancellationToken),
-            Task.Run(() => CopyAsync(connectionString, "posts", log, connection => CopyPosts(connection, graph, posts)), cancellationToken),
+            Task.Run(() => CopyAsync(connectionString, "posts", log, connection => CopyPosts(connection, graph, posts, postUrl)), cancellationToken),
             Task.Run(() => CopyAsync(connectionString, "timeline", log, connection => CopyTimeline(connection, graph, ranks, posts)), cancellationToken));
 
         await using (var connection = new NpgsqlConnection(connectionString))
@@ -156,7 +158,7 @@ internal static class GraphSeeder
         return order.Length;
     }
 
-    private static long CopyPosts(NpgsqlConnection connection, SocialGraph graph, SeedPost[] posts)
+    private static long CopyPosts(NpgsqlConnection connection, SocialGraph graph, SeedPost[] posts, Func<SeedPost, string> postUrl)
     {
         var byAuthor = posts.ToArray();
         Array.Sort(byAuthor, (left, right) =>
@@ -175,7 +177,7 @@ internal static class GraphSeeder
                 writer.Write(graph.UserIds[post.Author], NpgsqlDbType.Uuid);
                 writer.Write(at, NpgsqlDbType.TimestampTz);
                 writer.Write(post.PostId, NpgsqlDbType.Uuid);
-                writer.Write(PostUrl(post), NpgsqlDbType.Text);
+                writer.Write(postUrl(post), NpgsqlDbType.Text);
                 writer.Write(post.PostType, NpgsqlDbType.Text);
                 writer.Write(at, NpgsqlDbType.TimestampTz);
             }
@@ -193,7 +195,7 @@ internal static class GraphSeeder
                 writer.StartRow();
                 writer.Write(post.PostId, NpgsqlDbType.Uuid);
                 writer.Write(graph.UserIds[post.Author], NpgsqlDbType.Uuid);
-                writer.Write(PostUrl(post), NpgsqlDbType.Text);
+                writer.Write(postUrl(post), NpgsqlDbType.Text);
                 writer.Write(post.PostType, NpgsqlDbType.Text);
                 writer.Write(DateTimeOffset.FromUnixTimeMilliseconds(post.CreatedOnMs), NpgsqlDbType.TimestampTz);
             }

@@ -1,7 +1,7 @@
-namespace Feed.Benchmarks.Graph;
+namespace Feed.Demo.Graph;
 
 /// <summary>A generated post: pushed (ordinary author) or pulled (influencer).</summary>
-internal readonly record struct SeedPost(Guid PostId, int Author, long CreatedOnMs, string PostType);
+public readonly record struct SeedPost(Guid PostId, int Author, long CreatedOnMs, string PostType);
 
 /// <summary>
 /// A synthetic social graph, generated from a <see cref="GraphSpec"/> with one seeded random source:
@@ -19,7 +19,7 @@ internal readonly record struct SeedPost(Guid PostId, int Author, long CreatedOn
 /// Follows are stored once per (followee, follower) pair, sorted by followee, so an account's
 /// followers are one slice of <see cref="Follows"/>.
 /// </summary>
-internal sealed class SocialGraph
+public sealed class SocialGraph
 {
     public const int FanOutAuthor = 0;
     public const int SmallInfluencer = 1;

@@ -1,0 +1,52 @@
+using System.Collections.Frozen;
+using System.Threading.Channels;
+
+namespace Feed.Timeline.Live;
+
+/// <summary>An event for one client: <c>post-added</c> or <c>post-removed</c>, with the post's key.</summary>
+internal sealed record LiveEvent(string Type, LivePost Post)
+{
+    public const string Added = "post-added";
+    public const string Removed = "post-removed";
+}
+
+/// <summary>
+/// One open stream of one reader. Its events wait in a bounded buffer: a client that reads slower than
+/// posts arrive loses the oldest, never makes the server hold more, and is told once that it missed
+/// some (<see cref="TakeMissed"/>), so that it reads its timeline again.
+/// </summary>
+internal sealed class LiveConnection
+{
+    private readonly Channel<LiveEvent> _events;
+    private int _missed;
+    private FrozenSet<Guid> _followees = FrozenSet<Guid>.Empty;
+
+    public LiveConnection(Guid readerId, int capacity)
+    {
+        ReaderId = readerId;
+        _events = Channel.CreateBounded<LiveEvent>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Volatile.Write(ref _missed, 1));
+    }
+
+    public Guid ReaderId { get; }
+
+    public ChannelReader<LiveEvent> Events => _events.Reader;
+
+    public bool Follows(Guid authorId) => Volatile.Read(ref _followees).Contains(authorId);
+
+    public void SetFollowees(IEnumerable<Guid> followees) => Volatile.Write(ref _followees, followees.ToFrozenSet());
+
+    public void Offer(string type, IEnumerable<LivePost> posts)
+    {
+        foreach (var post in posts)
+        {
+            _events.Writer.TryWrite(new LiveEvent(type, post));
+        }
+    }
+
+    /// <summary>True once after events were dropped for this client.</summary>
+    public bool TakeMissed() => Interlocked.Exchange(ref _missed, 0) == 1;
+
+    public void Close() => _events.Writer.TryComplete();
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Feed.Social.Contracts;
+using Feed.Timeline.Lifecycle;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Live;
+
+/// <summary>
+/// This instance's open streams, and the router of bus messages to them. An author message is offered
+/// to each connection whose reader follows the author (each connection keeps its reader's followees,
+/// read when it opens and again whenever the reader's following changes, on any instance).
+/// </summary>
+internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOptions<LiveOptions> options, IOptions<TimelineLifecycleOptions> lifecycle, ILogger<LiveTimelineHub> logger)
+{
+    private readonly ConcurrentDictionary<LiveConnection, byte> _connections = new();
+
+    public int ConnectionCount => _connections.Count;
+
+    public async Task<LiveConnection> ConnectAsync(Guid readerId, CancellationToken cancellationToken)
+    {
+        var connection = new LiveConnection(readerId, options.Value.ClientBufferSize);
+        // Registered before the followees are read: a follow committed meanwhile triggers another read.
+        _connections.TryAdd(connection, 0);
+        try
+        {
+            await RefreshFolloweesAsync(connection, cancellationToken);
+        }
+        catch
+        {
+            Disconnect(connection);
+            throw;
+        }
+
+        return connection;
+    }
+
+    public void Disconnect(LiveConnection connection)
+    {
+        _connections.TryRemove(connection, out _);
+        connection.Close();
+    }
+
+    /// <summary>Called by the bus for every message; never blocks (offers are bounded, refreshes run apart).</summary>
+    public void Receive(LiveTimelineMessage message)
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            switch (message.Kind)
+            {
+                case LiveMessageKind.AuthorPosted when connection.Follows(message.Subject):
+                    connection.Offer(LiveEvent.Added, message.Posts);
+                    break;
+                case LiveMessageKind.AuthorRemoved when connection.Follows(message.Subject):
+                    connection.Offer(LiveEvent.Removed, message.Posts);
+                    break;
+                case LiveMessageKind.ReaderGained when connection.ReaderId == message.Subject && message.Followee is { } followee:
+                    _ = InBackgroundAsync(() => OfferRecentPostsAsync(connection, followee, LiveEvent.Added));
+                    break;
+                case LiveMessageKind.ReaderLost when connection.ReaderId == message.Subject && message.Followee is { } followee:
+                    _ = InBackgroundAsync(() => OfferRecentPostsAsync(connection, followee, LiveEvent.Removed));
+                    break;
+                case LiveMessageKind.ReaderFollowingChanged when connection.ReaderId == message.Subject:
+                    _ = InBackgroundAsync(() => RefreshFolloweesAsync(connection, CancellationToken.None));
+                    break;
+            }
+        }
+    }
+
+    private async Task InBackgroundAsync(Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+#pragma warning disable CA1031 // A failed read loses one notice (or keeps the old followees); the stream goes on.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogRefreshFailed(logger, exception);
+        }
+    }
+
+    private async Task RefreshFolloweesAsync(LiveConnection connection, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        connection.SetFollowees(await sender.Send(new GetFolloweeIds(connection.ReaderId), cancellationToken));
+    }
+
+    /// <summary>The followee's recent posts (what a follow's backfill writes, an unfollow removes), read only for a reader whose stream is open here.</summary>
+    private async Task OfferRecentPostsAsync(LiveConnection connection, Guid followeeId, string type)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        var recent = await sender.Send(new GetRecentPosts(followeeId, lifecycle.Value.BackfillSize), CancellationToken.None);
+        connection.Offer(type, recent.Select(static post => new LivePost(post.PostId, post.CreatedOn)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live stream could not read what changed for its reader; it misses this notice.")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,117 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.OpenApi;
+using Feed.Timeline.Live.StreamToken;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Feed.Timeline.Live.StreamTimeline;
+
+/// <summary>The data of a <c>post-added</c> or <c>post-removed</c> event: which post, and where it sorts.</summary>
+internal sealed record LivePostEvent(Guid PostId, DateTimeOffset CreatedOn);
+
+internal static class StreamTimelineEndpoint
+{
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet(
+                "/api/timeline/stream",
+                (
+                    [FromQuery(Name = StreamTokens.QueryParameter)][Description("A token of POST /api/timeline/stream-token, for a client that cannot send an Authorization header (a browser's EventSource). A bearer token is not accepted here.")] string? accessToken,
+                    ClaimsPrincipal user,
+                    HttpContext http,
+                    LiveTimelineHub hub,
+                    IOptions<LiveOptions> options,
+                    IOptions<HttpJsonOptions> json,
+                    IHostApplicationLifetime lifetime) => StreamAsync(user.GetUserId(), http, hub, options.Value, json.Value.SerializerOptions, lifetime))
+            .RequireAuthorization(policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, StreamTokens.Scheme)
+                .RequireAuthenticatedUser())
+            .WithName("StreamTimeline")
+            .WithApiTag("Timeline", "The merged home timeline: posts of everyone you follow, newest first, page by page.")
+            .WithSummary("Live updates of the caller's home timeline (Server-Sent Events).")
+            .WithDescription(
+                "A text/event-stream that stays open. Event 'post-added': a post entered the caller's timeline (fanned out to it, a followed influencer posted, or a new followee's recent posts arrived). " +
+                "Event 'post-removed': a post left it (deleted, or its author unfollowed). Both carry only post_id and created_on; read the timeline for the posts. " +
+                "Event 'refetch': the client read too slowly and missed events; read the timeline again. A comment line is sent when the stream is idle, to keep proxies from closing it. " +
+                "Authenticate with the Authorization header, or with the access_token query parameter holding a token of POST /api/timeline/stream-token.")
+            .Produces<LivePostEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+    private static async Task StreamAsync(Guid readerId, HttpContext http, LiveTimelineHub hub, LiveOptions options, JsonSerializerOptions json, IHostApplicationLifetime lifetime)
+    {
+        // Ends with the client, or when the host stops (an open stream must not hold up a shutdown).
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = ending.Token;
+        var connection = await hub.ConnectAsync(readerId, cancellationToken);
+        try
+        {
+            var response = http.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache, no-transform";
+            // nginx buffers responses unless told not to; an event must reach the client when it happens.
+            response.Headers["X-Accel-Buffering"] = "no";
+            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await WriteAsync(response, ": connected\n\n", cancellationToken);
+
+            var events = connection.Events;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                idle.CancelAfter(options.HeartbeatInterval);
+                bool open;
+                try
+                {
+                    open = await events.WaitToReadAsync(idle.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await WriteAsync(response, ": heartbeat\n\n", cancellationToken);
+                    continue;
+                }
+
+                if (!open)
+                {
+                    break;
+                }
+
+                var text = new StringBuilder();
+                if (connection.TakeMissed())
+                {
+                    text.Append("event: refetch\ndata: {}\n\n");
+                }
+
+                while (events.TryRead(out var item))
+                {
+                    text.Append("event: ").Append(item.Type).Append("\ndata: ")
+                        .Append(JsonSerializer.Serialize(new LivePostEvent(item.Post.PostId, item.Post.CreatedOn), json)).Append("\n\n");
+                }
+
+                await WriteAsync(response, text.ToString(), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left or the host is stopping: the stream simply ends.
+        }
+        finally
+        {
+            hub.Disconnect(connection);
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken cancellationToken)
+    {
+        await response.WriteAsync(text, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+}

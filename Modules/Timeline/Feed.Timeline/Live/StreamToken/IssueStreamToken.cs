@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Feed.Timeline.Live.StreamToken;
+
+/// <summary>A short-lived token that opens the caller's live timeline stream (<see cref="StreamTokens"/>).</summary>
+internal sealed record IssueStreamToken(Guid UserId, string Username, string? SecurityStamp) : ICommand<IssuedStreamToken>;
+
+internal sealed record IssuedStreamToken(string AccessToken, int ExpiresIn);
+
+internal sealed class IssueStreamTokenHandler(IOptions<FeedAuthOptions> authOptions, IOptions<LiveOptions> liveOptions, TimeProvider time)
+    : ICommandHandler<IssueStreamToken, IssuedStreamToken>
+{
+    private static readonly JsonWebTokenHandler Tokens = new();
+
+    public ValueTask<IssuedStreamToken> Handle(IssueStreamToken command, CancellationToken cancellationToken)
+    {
+        var auth = authOptions.Value;
+        var lifetime = liveOptions.Value.StreamTokenLifetime;
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Tokens.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = auth.Issuer,
+            Audience = StreamTokens.Audience(auth),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = command.UserId.ToString(),
+                ["name"] = command.Username,
+                // The caller's stamp: a password change ends stream tokens too.
+                [FeedAuthOptions.SecurityStampClaim] = command.SecurityStamp ?? string.Empty,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
+            },
+            SigningCredentials = new SigningCredentials(auth.CreateSigningKey(), SecurityAlgorithms.HmacSha256),
+        });
+        return ValueTask.FromResult(new IssuedStreamToken(token, (int)lifetime.TotalSeconds));
+    }
+}
+
+internal static class IssueStreamTokenEndpoint
+{
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost(
+                "/api/timeline/stream-token",
+                async (ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                    TypedResults.Ok(await sender.Send(
+                        new IssueStreamToken(user.GetUserId(), user.FindFirstValue("name") ?? string.Empty, user.FindFirstValue(FeedAuthOptions.SecurityStampClaim)),
+                        cancellationToken)))
+            .RequireAuthorization()
+            .WithName("IssueStreamToken")
+            .WithApiTag("Timeline", "The merged home timeline: posts of everyone you follow, newest first, page by page.")
+            .WithSummary("Issues a short-lived token that opens the caller's live timeline stream.")
+            .WithDescription("For clients that cannot send an Authorization header on the stream (a browser's EventSource): pass access_token as the access_token query parameter of GET /api/timeline/stream. It opens the stream only, and expires after expires_in seconds; ask for a new one to reconnect.")
+            .Produces<IssuedStreamToken>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .RateLimited(RateLimitPolicies.StreamToken);
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using Feed.IntegrationTests.Infrastructure;
+using Feed.IntegrationTests.Social;
+using Feed.IntegrationTests.Timeline;
+
+namespace Feed.IntegrationTests.Live;
+
+/// <summary>
+/// <c>GET /api/timeline/stream</c>: a reader's open stream hears of every post that enters or leaves
+/// their timeline (fan-out, a followed influencer's post, a follow's backfill; a delete, an unfollow),
+/// each event naming only the post's id and time, after the change can be read.
+/// </summary>
+public sealed class TimelineStreamTests(FeedApiFactory api) : IClassFixture<FeedApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_followed_author_s_post_arrives_on_the_stream_with_only_its_id_and_time_and_leaves_when_deleted()
+    {
+        var reader = await api.RegisterAsync();
+        var author = await api.RegisterAsync();
+        await reader.FollowAsync(author);
+        await api.WhenOutboxIdleAsync();
+        await using var stream = await reader.OpenStreamAsync();
+
+        var post = await author.CreatePostAsync();
+        var added = await stream.NextEventAsync();
+
+        Assert.Equal("post-added", added.Type);
+        Assert.Equal(["created_on", "post_id"], added.Data.Select(field => field.Key).Order());
+        Assert.Equal(post["post_id"]!.GetValue<string>(), added.PostId);
+        Assert.Equal(post["created_on"]!.GetValue<DateTimeOffset>(), added.Data["created_on"]!.GetValue<DateTimeOffset>());
+        // Sent after the fan-out: the post is already in the timeline when the event arrives.
+        Assert.Contains((await reader.ReadTimelinePageAsync()).Items, item => item["post_id"]!.GetValue<string>() == added.PostId);
+
+        var deleted = await author.Http.DeleteAsync(new Uri($"/api/posts/{added.PostId}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var removed = await stream.NextEventAsync();
+        Assert.Equal(("post-removed", added.PostId), (removed.Type, removed.PostId));
+    }
+
+    [Fact]
+    public async Task A_followed_influencer_s_pulled_post_arrives_on_the_stream()
+    {
+        var influencer = await api.RegisterAsync();
+        var reader = await api.RegisterAsync();
+        await reader.FollowAsync(influencer);
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            await (await api.RegisterAsync()).FollowAsync(influencer); // the suite's threshold is 3
+        }
+
+        await api.WhenOutboxIdleAsync();
+        Assert.True(await api.IsInfluencerAsync(influencer));
+        await using var stream = await reader.OpenStreamAsync();
+
+        var post = await influencer.CreatePostAsync();
+
+        var added = await stream.NextEventAsync();
+        Assert.Equal(("post-added", post["post_id"]!.GetValue<string>()), (added.Type, added.PostId));
+    }
+
+    [Fact]
+    public async Task Following_brings_the_followee_s_recent_posts_and_unfollowing_takes_them_away()
+    {
+        var reader = await api.RegisterAsync();
+        var author = await api.RegisterAsync();
+        var posts = new[] { await author.CreatePostAsync(), await author.CreatePostAsync() }.Select(post => post["post_id"]!.GetValue<string>()).ToHashSet();
+        await api.WhenOutboxIdleAsync();
+        await using var stream = await reader.OpenStreamAsync();
+
+        await reader.FollowAsync(author);
+        var arrived = new[] { await stream.NextEventAsync(), await stream.NextEventAsync() };
+        Assert.All(arrived, item => Assert.Equal("post-added", item.Type));
+        Assert.Equal(posts, arrived.Select(item => item.PostId).ToHashSet());
+
+        // A post after the follow reaches the stream too: it learnt whom the reader follows now.
+        var later = await author.CreatePostAsync();
+        Assert.Equal(later["post_id"]!.GetValue<string>(), (await stream.NextEventAsync()).PostId);
+        posts.Add(later["post_id"]!.GetValue<string>());
+
+        await reader.UnfollowAsync(author);
+        var left = new[] { await stream.NextEventAsync(), await stream.NextEventAsync(), await stream.NextEventAsync() };
+        Assert.All(left, item => Assert.Equal("post-removed", item.Type));
+        Assert.Equal(posts, left.Select(item => item.PostId).ToHashSet());
+    }
+
+    [Fact]
+    public async Task The_stream_takes_a_bearer_header_or_a_stream_token_in_the_query_and_nothing_else()
+    {
+        var reader = await api.RegisterAsync();
+        var anonymous = api.CreateClient();
+        var bearer = reader.Http.DefaultRequestHeaders.Authorization!.Parameter!;
+        var streamToken = await reader.StreamTokenAsync();
+
+        await using (var withHeader = await TimelineEventReader.OpenAsync(reader.Http))
+        {
+            Assert.Equal("text/event-stream", withHeader.Response.Content.Headers.ContentType?.MediaType);
+        }
+
+        await using (await TimelineEventReader.OpenAsync(anonymous, "?access_token=" + streamToken))
+        {
+        }
+
+        await (await anonymous.GetAsync(new Uri("/api/timeline/stream", UriKind.Relative), Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        // A bearer token is never read from a URL, and a stream token opens the stream only.
+        await (await anonymous.GetAsync(new Uri("/api/timeline/stream?access_token=" + bearer, UriKind.Relative), Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.WithBearer(streamToken).GetTimelineAsync()).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await anonymous.PostAsync(new Uri("/api/timeline/stream-token", UriKind.Relative), null, Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_idle_stream_sends_heartbeat_comments()
+    {
+        await using var host = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Live:HeartbeatInterval"] = "00:00:01" });
+        var reader = await host.RegisterAsync();
+        await using var stream = await reader.OpenStreamAsync();
+
+        Assert.Equal("heartbeat", await stream.NextCommentAsync());
+    }
+
+    [Fact]
+    public async Task Stream_tokens_are_rate_limited_per_user()
+    {
+        await using var host = FeedApiFactory.WithSettings(new Dictionary<string, string?>
+        {
+            ["Feed:RateLimits:Enabled"] = "true",
+            ["Feed:RateLimits:StreamTokenBurst"] = "1",
+            ["Feed:RateLimits:StreamTokenPerMinute"] = "1",
+            ["Feed:RateLimits:RegistrationBurst"] = "100",
+            ["Feed:RateLimits:TokenBurst"] = "100",
+        });
+        var first = await host.RegisterAsync();
+        var second = await host.RegisterAsync();
+        await first.StreamTokenAsync();
+
+        var refused = await first.Http.PostAsync(new Uri("/api/timeline/stream-token", UriKind.Relative), null, Ct);
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        await second.StreamTokenAsync();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+using Feed.Testing;
+using Feed.Timeline.Live;
+
+namespace Feed.Timeline.Tests.Live;
+
+/// <summary>
+/// What every <see cref="ILiveTimelineBus"/> adapter must do. Each adapter's test class supplies two
+/// buses on one transport: two instances of the service (Redis), or the one process (in memory).
+/// </summary>
+public abstract class LiveTimelineBusContract
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private protected abstract Task<(ILiveTimelineBus Publisher, ILiveTimelineBus Subscriber)> CreatePairAsync();
+
+    [Fact]
+    public async Task A_published_message_reaches_every_subscriber_whole()
+    {
+        var (publisher, subscriber) = await CreatePairAsync();
+        var first = Channel.CreateUnbounded<LiveTimelineMessage>();
+        var second = Channel.CreateUnbounded<LiveTimelineMessage>();
+        await subscriber.SubscribeAsync(message => first.Writer.TryWrite(message), Ct);
+        await subscriber.SubscribeAsync(message => second.Writer.TryWrite(message), Ct);
+        var sent = new LiveTimelineMessage(
+            LiveMessageKind.ReaderGained,
+            Guid.NewGuid(),
+            [new LivePost(Guid.NewGuid(), new DateTimeOffset(2025, 3, 1, 12, 0, 0, 123, TimeSpan.Zero)), new LivePost(Guid.NewGuid(), DateTimeOffset.UnixEpoch)],
+            Guid.NewGuid());
+
+        await publisher.PublishAsync(sent, Ct);
+
+        foreach (var received in new[] { await ReadAsync(first), await ReadAsync(second) })
+        {
+            Assert.Equal((sent.Kind, sent.Subject, sent.Followee), (received.Kind, received.Subject, received.Followee));
+            Assert.Equal(sent.Posts, received.Posts);
+        }
+    }
+
+    [Fact]
+    public async Task Messages_from_one_publisher_arrive_in_the_order_sent()
+    {
+        var (publisher, subscriber) = await CreatePairAsync();
+        var received = Channel.CreateUnbounded<LiveTimelineMessage>();
+        await subscriber.SubscribeAsync(message => received.Writer.TryWrite(message), Ct);
+        var subjects = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
+
+        foreach (var subject in subjects)
+        {
+            await publisher.PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderFollowingChanged, subject, []), Ct);
+        }
+
+        var order = new List<Guid>();
+        foreach (var _ in subjects)
+        {
+            order.Add((await ReadAsync(received)).Subject);
+        }
+
+        Assert.Equal(subjects, order);
+    }
+
+    private static async Task<LiveTimelineMessage> ReadAsync(Channel<LiveTimelineMessage> channel)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(Patience.Timeout);
+        return await channel.Reader.ReadAsync(patience.Token);
+    }
+}
+
+public sealed class InMemoryLiveTimelineBusTests : LiveTimelineBusContract
+{
+    private protected override Task<(ILiveTimelineBus Publisher, ILiveTimelineBus Subscriber)> CreatePairAsync()
+    {
+        var bus = new InMemoryLiveTimelineBus();
+        return Task.FromResult<(ILiveTimelineBus, ILiveTimelineBus)>((bus, bus));
+    }
+}
+
+/// <summary>Two connections to the test Redis (or Redis Cluster), as two service instances have, sharing a key prefix of their own.</summary>
+public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncDisposable
+{
+    private readonly List<StackExchange.Redis.ConnectionMultiplexer> _connections = [];
+
+    private protected override async Task<(ILiveTimelineBus Publisher, ILiveTimelineBus Subscriber)> CreatePairAsync()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var publishing = await TestServers.ConnectRedisAsync();
+        var subscribing = await TestServers.ConnectRedisAsync();
+        _connections.AddRange([publishing, subscribing]);
+        return (new RedisLiveTimelineBus(publishing, options), new RedisLiveTimelineBus(subscribing, options));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+}

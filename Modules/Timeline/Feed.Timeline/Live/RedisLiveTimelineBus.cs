@@ -5,16 +5,17 @@ using StackExchange.Redis;
 namespace Feed.Timeline.Live;
 
 /// <summary>
-/// Every instance subscribes to one Redis channel. It is a literal (classic) channel, not a sharded
-/// one: on a Redis Cluster a classic PUBLISH reaches the subscribers of every node, which is what a
-/// message for "whoever follows this author, wherever connected" needs; a sharded channel would only
-/// pay off with one channel per reader, which costs a publish per follower.
+/// Every instance subscribes to one sharded channel (SPUBLISH/SSUBSCRIBE, Redis 7): on a Redis Cluster
+/// it lives on the master owning its slot, where every instance subscribes and every publish goes, so
+/// messages keep their order (a classic channel's PUBLISH may enter the cluster at any node and reach
+/// the subscriber out of order across the cluster bus) and are not broadcast to every node. One channel
+/// is enough: a post change is one message whatever the author's audience.
 /// </summary>
 internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOptions<TimelineOptions> options) : ILiveTimelineBus
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.CacheKeyPrefix + "live:timeline");
+    private readonly RedisChannel _channel = RedisChannel.Sharded(options.Value.CacheKeyPrefix + "live:timeline");
 
     public async ValueTask PublishAsync(LiveTimelineMessage message, CancellationToken cancellationToken) =>
         await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(message, Json)).WaitAsync(cancellationToken);

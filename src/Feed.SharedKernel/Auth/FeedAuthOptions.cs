@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Feed.SharedKernel.Auth;
@@ -33,7 +34,31 @@ public sealed class FeedAuthOptions
     /// <summary>The claim that carries the user's security stamp at the time the token was issued.</summary>
     public const string SecurityStampClaim = "sst";
 
+    private static readonly JsonWebTokenHandler Tokens = new();
+
     public SymmetricSecurityKey CreateSigningKey() => new(Encoding.UTF8.GetBytes(SigningKey));
+
+    /// <summary>
+    /// A signed token for <paramref name="audience"/> (<see cref="Audience"/> for a bearer token; another
+    /// audience makes a token no bearer check accepts), carrying the user's id, name and security stamp.
+    /// </summary>
+    public string CreateToken(Guid userId, string username, string securityStamp, string audience, DateTime issuedAt, TimeSpan lifetime) =>
+        Tokens.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = issuedAt + lifetime,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = userId.ToString(),
+                ["name"] = username,
+                [SecurityStampClaim] = securityStamp,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
+            },
+            SigningCredentials = new SigningCredentials(CreateSigningKey(), SecurityAlgorithms.HmacSha256),
+        });
 
     public TokenValidationParameters CreateValidationParameters() => new()
     {

@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Feed.Timeline.Live.StreamToken;
 
@@ -20,30 +18,12 @@ internal sealed record IssuedStreamToken(string AccessToken, int ExpiresIn);
 internal sealed class IssueStreamTokenHandler(IOptions<FeedAuthOptions> authOptions, IOptions<LiveOptions> liveOptions, TimeProvider time)
     : ICommandHandler<IssueStreamToken, IssuedStreamToken>
 {
-    private static readonly JsonWebTokenHandler Tokens = new();
-
     public ValueTask<IssuedStreamToken> Handle(IssueStreamToken command, CancellationToken cancellationToken)
     {
         var auth = authOptions.Value;
         var lifetime = liveOptions.Value.StreamTokenLifetime;
-        var now = time.GetUtcNow().UtcDateTime;
-        var token = Tokens.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = auth.Issuer,
-            Audience = StreamTokens.Audience(auth),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + lifetime,
-            Claims = new Dictionary<string, object>
-            {
-                [JwtRegisteredClaimNames.Sub] = command.UserId.ToString(),
-                ["name"] = command.Username,
-                // The caller's stamp: a password change ends stream tokens too.
-                [FeedAuthOptions.SecurityStampClaim] = command.SecurityStamp ?? string.Empty,
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
-            },
-            SigningCredentials = new SigningCredentials(auth.CreateSigningKey(), SecurityAlgorithms.HmacSha256),
-        });
+        // The caller's stamp goes in: a password change ends stream tokens too.
+        var token = auth.CreateToken(command.UserId, command.Username, command.SecurityStamp ?? string.Empty, StreamTokens.Audience(auth), time.GetUtcNow().UtcDateTime, lifetime);
         return ValueTask.FromResult(new IssuedStreamToken(token, (int)lifetime.TotalSeconds));
     }
 }

@@ -15,7 +15,7 @@ public sealed class GetTimelineValidatorTests
     [InlineData(1)]
     [InlineData(100)]
     public void Page_sizes_from_1_to_100_or_none_are_valid(int? limit) =>
-        Assert.True(Validator.Validate(new GetTimeline(Guid.NewGuid(), limit, null)).IsValid);
+        Assert.True(Validator.Validate(new GetTimeline(Guid.NewGuid(), PageRequest.Of(limit))).IsValid);
 
     [Theory]
     [InlineData(0)]
@@ -23,9 +23,9 @@ public sealed class GetTimelineValidatorTests
     [InlineData(-5)]
     public void Page_sizes_outside_1_to_100_name_limit(int limit)
     {
-        var result = Validator.Validate(new GetTimeline(Guid.NewGuid(), limit, null));
+        var result = Validator.Validate(new GetTimeline(Guid.NewGuid(), PageRequest.Of(limit)));
 
-        Assert.Equal(nameof(GetTimeline.Limit), Assert.Single(result.Errors).PropertyName);
+        Assert.Equal("limit", Assert.Single(result.Errors).PropertyName);
     }
 
     [Theory]
@@ -34,17 +34,17 @@ public sealed class GetTimelineValidatorTests
     [InlineData("AAAAAAAA")]
     public void A_malformed_cursor_names_cursor(string cursor)
     {
-        var result = Validator.Validate(new GetTimeline(Guid.NewGuid(), null, cursor));
+        var result = Validator.Validate(new GetTimeline(Guid.NewGuid(), PageRequest.Of(cursor: cursor)));
 
-        Assert.Equal(nameof(GetTimeline.Cursor), Assert.Single(result.Errors).PropertyName);
+        Assert.Equal("cursor", Assert.Single(result.Errors).PropertyName);
     }
 
     [Fact]
     public void A_cursor_with_characters_outside_base64url_names_cursor()
     {
-        var result = Validator.Validate(new GetTimeline(Guid.NewGuid(), null, "bm90IGEgY3Vyc29y!"));
+        var result = Validator.Validate(new GetTimeline(Guid.NewGuid(), PageRequest.Of(cursor: "bm90IGEgY3Vyc29y!")));
 
-        Assert.Equal(nameof(GetTimeline.Cursor), Assert.Single(result.Errors).PropertyName);
+        Assert.Equal("cursor", Assert.Single(result.Errors).PropertyName);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class GetTimelineValidatorTests
         var reader = Guid.NewGuid();
         var cursor = Cursors.Encode(CursorList.Timeline, reader, new Cursor(DateTimeOffset.UtcNow, Guid.NewGuid()));
 
-        Assert.True(Validator.Validate(new GetTimeline(reader, 20, cursor)).IsValid);
+        Assert.True(Validator.Validate(new GetTimeline(reader, PageRequest.Of(20, cursor))).IsValid);
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class GetTimelineValidatorTests
                      position.Encode(),
                  })
         {
-            var result = Validator.Validate(new GetTimeline(reader, 20, cursor));
-            Assert.Equal(nameof(GetTimeline.Cursor), Assert.Single(result.Errors).PropertyName);
+            var result = Validator.Validate(new GetTimeline(reader, PageRequest.Of(20, cursor)));
+            Assert.Equal("cursor", Assert.Single(result.Errors).PropertyName);
         }
     }
 }

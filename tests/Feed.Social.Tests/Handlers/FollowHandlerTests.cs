@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Problems;
 using Feed.Social.Contracts;
 using Feed.Social.Follows;
@@ -139,8 +140,8 @@ public sealed class FollowHandlerTests : IDisposable
 
         var handler = new ListFollowsHandler(_follows, _mediator, TestCursors.Create());
         var queriesBefore = _mediator.UserQueries;
-        var first = await handler.Handle(new ListFollows(bob, FollowDirection.Followers, 2, null), Ct);
-        var second = await handler.Handle(new ListFollows(bob, FollowDirection.Followers, 2, first.NextCursor), Ct);
+        var first = await handler.Handle(new ListFollows(bob, FollowDirection.Followers, PageRequest.Of(2)), Ct);
+        var second = await handler.Handle(new ListFollows(bob, FollowDirection.Followers, PageRequest.Of(2, first.NextCursor)), Ct);
 
         Assert.Equal(2, _mediator.UserQueries - queriesBefore);
         Assert.Equal(
@@ -160,7 +161,7 @@ public sealed class FollowHandlerTests : IDisposable
         var carolAt = _clock.Now;
         await FollowAsync(alice, carol);
 
-        var page = await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(alice, FollowDirection.Following, null, null), Ct);
+        var page = await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(alice, FollowDirection.Following, PageRequest.Of()), Ct);
 
         Assert.Equal([new FollowListItem(carol, "carol", carolAt), new FollowListItem(bob, "bob", bobAt)], page.Items);
         Assert.Null(page.NextCursor);
@@ -170,9 +171,9 @@ public sealed class FollowHandlerTests : IDisposable
     public async Task Lists_of_an_unknown_user_are_not_found()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(Guid.NewGuid(), FollowDirection.Followers, null, null), Ct));
+            await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(Guid.NewGuid(), FollowDirection.Followers, PageRequest.Of()), Ct));
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(Guid.NewGuid(), FollowDirection.Following, null, null), Ct));
+            await new ListFollowsHandler(_follows, _mediator, TestCursors.Create()).Handle(new ListFollows(Guid.NewGuid(), FollowDirection.Following, PageRequest.Of()), Ct));
     }
 
     [Theory]

@@ -137,8 +137,8 @@ public sealed class PostHandlerTests : IDisposable
         }
 
         var handler = new ListUserPostsHandler(_posts, _mediator, TestCursors.Create());
-        var first = await handler.Handle(new ListUserPosts(authorId, 2, null), Ct);
-        var second = await handler.Handle(new ListUserPosts(authorId, 2, first.NextCursor), Ct);
+        var first = await handler.Handle(new ListUserPosts(authorId, PageRequest.Of(2)), Ct);
+        var second = await handler.Handle(new ListUserPosts(authorId, PageRequest.Of(2, first.NextCursor)), Ct);
 
         Assert.Equal([posts[3], posts[2]], first.Items);
         Assert.NotNull(first.NextCursor);
@@ -150,14 +150,14 @@ public sealed class PostHandlerTests : IDisposable
     public async Task Listing_uses_the_default_page_size_without_a_limit()
     {
         var authorId = _mediator.AddUser();
-        for (var i = 0; i < PageSize.Default + 1; i++)
+        for (var i = 0; i < PageRequest.DefaultLimit + 1; i++)
         {
             await CreateAsync(authorId);
         }
 
-        var page = await new ListUserPostsHandler(_posts, _mediator, TestCursors.Create()).Handle(new ListUserPosts(authorId, null, null), Ct);
+        var page = await new ListUserPostsHandler(_posts, _mediator, TestCursors.Create()).Handle(new ListUserPosts(authorId, PageRequest.Of()), Ct);
 
-        Assert.Equal(PageSize.Default, page.Items.Count);
+        Assert.Equal(PageRequest.DefaultLimit, page.Items.Count);
         Assert.NotNull(page.NextCursor);
     }
 
@@ -165,7 +165,7 @@ public sealed class PostHandlerTests : IDisposable
     public async Task Listing_the_posts_of_an_unknown_user_is_not_found()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await new ListUserPostsHandler(_posts, _mediator, TestCursors.Create()).Handle(new ListUserPosts(Guid.NewGuid(), null, null), Ct));
+            await new ListUserPostsHandler(_posts, _mediator, TestCursors.Create()).Handle(new ListUserPosts(Guid.NewGuid(), PageRequest.Of()), Ct));
     }
 
     [Fact]

@@ -80,9 +80,9 @@ public sealed class ValidatorTests
     public void A_limit_outside_1_to_100_names_limit(int limit)
     {
         var user = Guid.NewGuid();
-        Assert.Equal(["Limit"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, limit, null)));
-        Assert.Equal(["Limit"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, limit, null)));
-        Assert.Equal(["Limit"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, limit, null)));
+        Assert.Equal(["limit"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, PageRequest.Of(limit))));
+        Assert.Equal(["limit"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, PageRequest.Of(limit))));
+        Assert.Equal(["limit"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, PageRequest.Of(limit))));
     }
 
     [Theory]
@@ -93,9 +93,9 @@ public sealed class ValidatorTests
     public void A_malformed_cursor_names_cursor(string cursor)
     {
         var user = Guid.NewGuid();
-        Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, null, cursor)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, null, cursor)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, null, cursor)));
+        Assert.Equal(["cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, PageRequest.Of(cursor: cursor))));
+        Assert.Equal(["cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, PageRequest.Of(cursor: cursor))));
+        Assert.Equal(["cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, PageRequest.Of(cursor: cursor))));
         Assert.Equal(["Cursor"], FailingProperties(new GetFollowerBatchValidator(), new GetFollowerBatch(user, cursor, 10)));
     }
 
@@ -104,9 +104,9 @@ public sealed class ValidatorTests
     {
         var user = Guid.NewGuid();
         var position = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid());
-        Assert.Empty(FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, 1, Cursors.Encode(CursorList.UserPosts, user, position))));
-        Assert.Empty(FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, 100, Cursors.Encode(CursorList.Followers, user, position))));
-        Assert.Empty(FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, null, Cursors.Encode(CursorList.Following, user, position))));
+        Assert.Empty(FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, PageRequest.Of(1, Cursors.Encode(CursorList.UserPosts, user, position)))));
+        Assert.Empty(FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, PageRequest.Of(100, Cursors.Encode(CursorList.Followers, user, position)))));
+        Assert.Empty(FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, PageRequest.Of(cursor: Cursors.Encode(CursorList.Following, user, position)))));
         Assert.Empty(FailingProperties(new GetFollowerBatchValidator(), new GetFollowerBatch(user, position.Encode(), 10)));
     }
 
@@ -116,10 +116,10 @@ public sealed class ValidatorTests
         var user = Guid.NewGuid();
         var position = new Cursor(DateTimeOffset.UnixEpoch.AddDays(1), Guid.NewGuid());
         var followers = Cursors.Encode(CursorList.Followers, user, position);
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, null, followers)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, null, followers)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(Guid.NewGuid(), FollowDirection.Followers, null, followers)));
-        Assert.Equal(["Cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, null, position.Encode())));
+        Assert.Equal(["cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Following, PageRequest.Of(cursor: followers))));
+        Assert.Equal(["cursor"], FailingProperties(new ListUserPostsValidator(Cursors), new ListUserPosts(user, PageRequest.Of(cursor: followers))));
+        Assert.Equal(["cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(Guid.NewGuid(), FollowDirection.Followers, PageRequest.Of(cursor: followers))));
+        Assert.Equal(["cursor"], FailingProperties(new ListFollowsValidator(Cursors), new ListFollows(user, FollowDirection.Followers, PageRequest.Of(cursor: position.Encode()))));
     }
 
     [Theory]

@@ -103,7 +103,7 @@ internal sealed class TimelineWorld
     {
         var options = Options.Create(new TimelineOptions { InfluencerGroupSize = groupSize, PostsPerInfluencer = postsPerInfluencer });
         var handler = new GetTimelineHandler(Modules, Store, Store, Cache, options, ReaderStates(), TestCursors.Create());
-        return await handler.Handle(new GetTimeline(reader ?? Reader, limit, cursor), TestContext.Current.CancellationToken);
+        return await handler.Handle(new GetTimeline(reader ?? Reader, PageRequest.Of(limit, cursor)), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Marks users as having read their timeline now, with no rebuild pending.</summary>

@@ -1,5 +1,4 @@
 using Feed.SharedKernel.Paging;
-using Feed.SharedKernel.Validation;
 using FluentValidation;
 using Mediator;
 
@@ -16,7 +15,7 @@ internal enum FollowDirection
 }
 
 /// <summary>A user's followers or followees, newest follow first.</summary>
-internal sealed record ListFollows(Guid UserId, FollowDirection Direction, int? Limit, string? Cursor) : IQuery<Page<FollowListItem>>
+internal sealed record ListFollows(Guid UserId, FollowDirection Direction, PageRequest Page) : IQuery<Page<FollowListItem>>
 {
     /// <summary>Each direction signs its own cursors: one list's cursor is refused by the other.</summary>
     public CursorList CursorList => Direction == FollowDirection.Followers ? CursorList.Followers : CursorList.Following;
@@ -26,11 +25,7 @@ internal sealed class ListFollowsValidator : AbstractValidator<ListFollows>
 {
     public ListFollowsValidator(PageCursors cursors)
     {
-        RuleFor(query => query.Limit).ValidPageSize();
-        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.Followers, query => query.UserId)
-            .When(query => query.Direction == FollowDirection.Followers);
-        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.Following, query => query.UserId)
-            .When(query => query.Direction == FollowDirection.Following);
+        RuleFor(query => query.Page).ValidPage(cursors, query => query.CursorList, query => query.UserId);
     }
 }
 
@@ -38,8 +33,8 @@ internal sealed class ListFollowsHandler(IFollowStore follows, ISender sender, P
 {
     public async ValueTask<Page<FollowListItem>> Handle(ListFollows query, CancellationToken cancellationToken)
     {
-        var limit = PageSize.Resolve(query.Limit);
-        var after = cursors.DecodeOrNull(query.CursorList, query.UserId, query.Cursor);
+        var limit = query.Page.Size;
+        var after = cursors.DecodeOrNull(query.CursorList, query.UserId, query.Page.Cursor);
         var rows = query.Direction == FollowDirection.Followers
             ? await follows.ListFollowersAsync(query.UserId, after, limit + 1, cancellationToken)
             : await follows.ListFolloweesAsync(query.UserId, after, limit + 1, cancellationToken);

@@ -1,5 +1,4 @@
 using Feed.SharedKernel.Paging;
-using Feed.SharedKernel.Validation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,11 +20,10 @@ internal static class ListFollowsEndpoint
     private static void Map(IEndpointRouteBuilder user, string pattern, FollowDirection direction, string operationId, string summary) =>
         user.MapGet(pattern, async Task<Ok<Page<FollowListItem>>> (
                 [FromRoute(Name = "user_id")] Guid userId,
-                [FromQuery(Name = "limit")] string? limit,
-                [FromQuery(Name = "cursor")] string? cursor,
+                [AsParameters] PageRequest page,
                 ISender sender,
                 CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new ListFollows(userId, direction, PagingRules.ParseLimit(limit), cursor), cancellationToken)))
+                TypedResults.Ok(await sender.Send(new ListFollows(userId, direction, page), cancellationToken)))
             .WithName(operationId)
             .WithSummary(summary)
             .Produces<Page<FollowListItem>>()

@@ -1,5 +1,4 @@
 using Feed.SharedKernel.Paging;
-using Feed.SharedKernel.Validation;
 using Feed.Social.Paging;
 using Feed.Social.Users;
 using FluentValidation;
@@ -8,14 +7,13 @@ using Mediator;
 namespace Feed.Social.Posts.ListUserPosts;
 
 /// <summary>A user's posts, newest first, one page at a time.</summary>
-internal sealed record ListUserPosts(Guid UserId, int? Limit, string? Cursor) : IQuery<Page<PostResponse>>;
+internal sealed record ListUserPosts(Guid UserId, PageRequest Page) : IQuery<Page<PostResponse>>;
 
 internal sealed class ListUserPostsValidator : AbstractValidator<ListUserPosts>
 {
     public ListUserPostsValidator(PageCursors cursors)
     {
-        RuleFor(query => query.Limit).ValidPageSize();
-        RuleFor(query => query.Cursor).ValidCursor(cursors, CursorList.UserPosts, query => query.UserId);
+        RuleFor(query => query.Page).ValidPage(cursors, _ => CursorList.UserPosts, query => query.UserId);
     }
 }
 
@@ -25,8 +23,8 @@ internal sealed class ListUserPostsHandler(IPostStore posts, ISender sender, Pag
     {
         await sender.RequireUserAsync(query.UserId, cancellationToken);
 
-        var limit = PageSize.Resolve(query.Limit);
-        var after = cursors.DecodeOrNull(CursorList.UserPosts, query.UserId, query.Cursor);
+        var limit = query.Page.Size;
+        var after = cursors.DecodeOrNull(CursorList.UserPosts, query.UserId, query.Page.Cursor);
         var rows = await posts.ListByAuthorAsync(query.UserId, after, limit + 1, cancellationToken);
         var (page, next) = NewestFirstPage.Cut(rows, limit, post => new SequenceKey(post.CreatedOn, post.PostId));
         return new Page<PostResponse>(page.Select(PostResponse.From).ToArray(), cursors.EncodeOrNull(CursorList.UserPosts, query.UserId, next));

@@ -1,5 +1,4 @@
 using Feed.SharedKernel.Paging;
-using Feed.SharedKernel.Validation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,11 +13,10 @@ internal static class ListUserPostsEndpoint
     public static void Map(IEndpointRouteBuilder userPosts) =>
         userPosts.MapGet(string.Empty, async Task<Ok<Page<PostResponse>>> (
                 [FromRoute(Name = "user_id")] Guid userId,
-                [FromQuery(Name = "limit")] string? limit,
-                [FromQuery(Name = "cursor")] string? cursor,
+                [AsParameters] PageRequest page,
                 ISender sender,
                 CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new ListUserPosts(userId, PagingRules.ParseLimit(limit), cursor), cancellationToken)))
+                TypedResults.Ok(await sender.Send(new ListUserPosts(userId, page), cancellationToken)))
             .WithName("ListUserPosts")
             .WithSummary("A user's posts, newest first; pass next_cursor back as cursor for the next page.")
             .Produces<Page<PostResponse>>()

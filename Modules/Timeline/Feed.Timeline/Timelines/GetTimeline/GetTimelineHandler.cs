@@ -33,8 +33,8 @@ internal sealed class GetTimelineHandler(
 
     private async ValueTask<(TimelinePage Page, TimelineReadSource Source)> ReadAsync(GetTimeline query, CancellationToken cancellationToken)
     {
-        var limit = PageSize.Resolve(query.Limit);
-        SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
+        var limit = query.Page.Size;
+        SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Page.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
 
         var settings = options.Value;
         var influencerLimit = settings.PostsPerInfluencer + 1; // one more than a group keeps: tells which influencer has more

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Feed.Users.Profiles.SearchUsers;
 
 /// <summary>Users whose username starts with <see cref="Username"/>, ignoring case, in username order.</summary>
-internal sealed record SearchUsers(string? Username, int? Limit) : IQuery<Page<PublicProfile>>;
+internal sealed record SearchUsers(string? Username, PageRequest Page) : IQuery<Page<PublicProfile>>;
 
 internal sealed class SearchUsersValidator : AbstractValidator<SearchUsers>
 {
@@ -20,7 +20,7 @@ internal sealed class SearchUsersValidator : AbstractValidator<SearchUsers>
             .PlainText("username")
             .NotEmpty().WithMessage("'username' is required: the prefix of the usernames to find.")
             .MaximumLength(UserRules.UsernameMaxLength).WithMessage($"'username' must be at most {UserRules.UsernameMaxLength} characters long.");
-        RuleFor(x => x.Limit).ValidPageSize();
+        RuleFor(x => x.Page).ValidLimit();
     }
 }
 
@@ -28,7 +28,7 @@ internal sealed class SearchUsersHandler(IUserStore store) : IQueryHandler<Searc
 {
     public async ValueTask<Page<PublicProfile>> Handle(SearchUsers query, CancellationToken cancellationToken)
     {
-        var users = await store.SearchByUsernamePrefixAsync(query.Username!, PageSize.Resolve(query.Limit), cancellationToken);
+        var users = await store.SearchByUsernamePrefixAsync(query.Username!, query.Page.Size, cancellationToken);
 
         // No cursor yet: a prefix search is for picking someone, the first page is what matters.
         return new Page<PublicProfile>(users.Select(PublicProfile.Of).ToList(), NextCursor: null);
@@ -39,7 +39,7 @@ internal static class SearchUsersEndpoint
 {
     public static void Map(IEndpointRouteBuilder users) =>
         users.MapGet("", async (string? username, string? limit, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new SearchUsers(username, PagingRules.ParseLimit(limit)), cancellationToken)))
+                TypedResults.Ok(await sender.Send(new SearchUsers(username, new PageRequest { Limit = limit }), cancellationToken)))
             .WithName("SearchUsers")
             .WithSummary("Finds users by username prefix.")
             .Produces<Page<PublicProfile>>()

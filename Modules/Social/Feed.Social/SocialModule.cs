@@ -16,7 +16,6 @@ using Feed.Social.Postgres;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,21 +61,23 @@ public static class SocialModule
         return services;
     }
 
+    /// <summary>Every route of the module, one line each; the handler and what it documents are in its slice.</summary>
     public static IEndpointRouteBuilder MapSocialEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var posts = endpoints.MapGroup("/api/posts").WithApiTag("Posts", PostsTag);
-        CreatePostEndpoint.Map(posts);
-        GetPostEndpoint.Map(posts);
-        DeletePostEndpoint.Map(posts);
+        posts.MapPost(string.Empty, CreatePostEndpoint.Handle).WithRequestExample(CreatePostEndpoint.Example);
+        posts.MapGet("/{post_id:guid}", GetPostEndpoint.Handle);
+        posts.MapDelete("/{post_id:guid}", DeletePostEndpoint.Handle);
 
         var userPosts = endpoints.MapGroup("/api/users/{user_id:guid}/posts").WithApiTag("Posts", PostsTag);
-        ListUserPostsEndpoint.Map(userPosts);
+        userPosts.MapGet(string.Empty, ListUserPostsEndpoint.Handle);
 
         var follows = endpoints.MapGroup("/api/users/{user_id:guid}")
             .WithApiTag("Follows", "Following and unfollowing people, and who follows whom. Following someone brings their recent posts into your timeline.");
-        FollowUserEndpoint.Map(follows);
-        UnfollowUserEndpoint.Map(follows);
-        ListFollowsEndpoint.Map(follows);
+        follows.MapPost("/follow", FollowUserEndpoint.Handle);
+        follows.MapDelete("/follow", UnfollowUserEndpoint.Handle);
+        follows.MapGet("/followers", ListFollowsEndpoint.Followers);
+        follows.MapGet("/following", ListFollowsEndpoint.Following);
         return endpoints;
     }
 }

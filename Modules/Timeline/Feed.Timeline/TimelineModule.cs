@@ -1,12 +1,16 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Storage;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
 using Feed.Timeline.Lifecycle;
 using Feed.Timeline.Live;
+using Feed.Timeline.Live.StreamTimeline;
+using Feed.Timeline.Live.StreamToken;
 using Feed.Timeline.Postgres;
 using Feed.Timeline.Timelines.GetTimeline;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +21,8 @@ namespace Feed.Timeline;
 /// <summary>The Timeline module's entry points for the host: registration and HTTP endpoints.</summary>
 public static class TimelineModule
 {
+    internal const string TimelineTag = "The merged home timeline: posts of everyone you follow, newest first, page by page.";
+
     public static IServiceCollection AddTimeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TimelineOptions>()
@@ -55,10 +61,12 @@ public static class TimelineModule
         return services;
     }
 
+    /// <summary>Every route of the module, one line each; the handler and what it documents are in its slice.</summary>
     public static IEndpointRouteBuilder MapTimelineEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        GetTimelineEndpoint.Map(endpoints);
-        LiveRegistration.MapLiveEndpoints(endpoints);
+        endpoints.MapGet("/api/timeline", GetTimelineEndpoint.Handle).WithApiTag("Timeline", TimelineTag);
+        endpoints.MapPost("/api/timeline/stream-token", IssueStreamTokenEndpoint.Handle).WithApiTag("Timeline", TimelineTag);
+        StreamTimelineEndpoint.Map(endpoints); // Server-Sent Events: its own authorization and response, kept in its slice
         return endpoints;
     }
 }

@@ -13,7 +13,6 @@ using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -55,19 +54,20 @@ public static class UsersModule
         return services;
     }
 
+    /// <summary>Every route of the module, one line each; the handler and what it documents are in its slice.</summary>
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/api/users")
             .WithApiTag("Users", "Registration, profiles and finding people by username. Email, phone and age are shown to their owner only.");
-        RegisterUserEndpoint.Map(users);
-        SearchUsersEndpoint.Map(users);
-        GetOwnProfileEndpoint.Map(users);
-        UpdateOwnProfileEndpoint.Map(users);
-        GetPublicProfileEndpoint.Map(users);
+        users.MapPost(string.Empty, RegisterUserEndpoint.Handle).WithRequestExample(RegisterUserEndpoint.Example);
+        users.MapGet(string.Empty, SearchUsersEndpoint.Handle);
+        users.MapGet("/me", GetOwnProfileEndpoint.Handle);
+        users.MapPatch("/me", UpdateOwnProfileEndpoint.Handle).WithRequestExample(UpdateOwnProfileEndpoint.Example);
+        users.MapGet("/{user_id:guid}", GetPublicProfileEndpoint.Handle);
 
         var auth = endpoints.MapGroup("/api/auth")
             .WithApiTag("Auth", "Bearer tokens: exchange a username and password for the token the other operations take.");
-        IssueTokenEndpoint.Map(auth);
+        auth.MapPost("/token", IssueTokenEndpoint.Handle).WithRequestExample(IssueTokenEndpoint.Example);
         return endpoints;
     }
 }

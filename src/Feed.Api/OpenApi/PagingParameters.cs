@@ -11,13 +11,13 @@ namespace Feed.Api.OpenApi;
 /// The paging parameters (<see cref="PageRequest"/>) as a client should see them. <c>limit</c> is bound
 /// as a string (so that <c>limit=abc</c> is a 400 naming the field), but what the API takes is an integer
 /// within <see cref="PageRequest"/>'s bounds; <c>cursor</c> is an opaque string handed back unchanged.
-/// An operation may describe either in its own words (<see cref="ParameterDescription"/>).
+/// An operation may describe either in its own words (<see cref="ParameterDescriptionAttribute"/>).
 /// </summary>
 internal sealed class PagingParameters : IOpenApiOperationTransformer
 {
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var described = context.Description.ActionDescriptor.EndpointMetadata.OfType<ParameterDescription>().ToList();
+        var described = context.Description.ActionDescriptor.EndpointMetadata.OfType<ParameterDescriptionAttribute>().ToList();
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(parameter => parameter.In == ParameterLocation.Query))
         {
             parameter.Description ??= described.LastOrDefault(description => description.Name == parameter.Name)?.Description;

@@ -52,7 +52,7 @@ public sealed class RateLimitOptions
     public int StreamTokenBurst { get; set; } = 10;
 }
 
-/// <summary>The named limits an endpoint can ask for (<see cref="RateLimits.RateLimited"/>).</summary>
+/// <summary>The named limits an endpoint can ask for, with <c>[EnableRateLimiting(policy)]</c> on its handler.</summary>
 public static class RateLimitPolicies
 {
     public const string Token = "token-per-address";
@@ -87,10 +87,6 @@ public static class RateLimits
         });
         return services;
     }
-
-    /// <summary>Applies the named limit to an endpoint (the OpenAPI document declares its 429 from this metadata, with Retry-After).</summary>
-    public static RouteHandlerBuilder RateLimited(this RouteHandlerBuilder endpoint, string policy) =>
-        endpoint.RequireRateLimiting(policy);
 
     /// <summary>After authentication: the per-user limit needs to know the user.</summary>
     public static IApplicationBuilder UseFeedRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();

@@ -9,9 +9,6 @@ public sealed record ApiTag(string Name, string Description);
 /// <summary>A request body as a client would send it, shown in the document and on the reference page.</summary>
 public sealed record RequestBodyExample(object Value);
 
-/// <summary>What one parameter of one operation means, where it differs from what the parameter says everywhere else.</summary>
-public sealed record ParameterDescription(string Name, string Description);
-
 /// <summary>
 /// Documentation a module attaches to its own routes, beside the routes: the host's OpenAPI transformers
 /// read it from the endpoints' metadata, so no list of the modules' operations is kept in the host.
@@ -30,8 +27,4 @@ public static class ApiDocumentation
     public static RouteHandlerBuilder WithRequestExample<TBody>(this RouteHandlerBuilder builder, TBody example)
         where TBody : notnull =>
         builder.WithMetadata(new RequestBodyExample(example));
-
-    /// <summary>Describes the parameter <paramref name="name"/> of this operation in its own words.</summary>
-    public static RouteHandlerBuilder WithParameterDescription(this RouteHandlerBuilder builder, string name, string description) =>
-        builder.WithMetadata(new ParameterDescription(name, description));
 }

@@ -1,6 +1,4 @@
-using Feed.Timeline.Live.StreamTimeline;
 using Feed.Timeline.Live.StreamToken;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,11 +30,5 @@ internal static class LiveRegistration
         services.AddScoped<LiveTimelineEvents>();
         services.AddStreamTokens();
         return services;
-    }
-
-    public static void MapLiveEndpoints(IEndpointRouteBuilder endpoints)
-    {
-        IssueStreamTokenEndpoint.Map(endpoints);
-        StreamTimelineEndpoint.Map(endpoints);
     }
 }

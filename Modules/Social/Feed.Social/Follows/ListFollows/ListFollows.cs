@@ -1,6 +1,11 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Follows.ListFollows;
 
@@ -41,4 +46,23 @@ internal sealed class ListFollowsHandler(IFollowStore follows, ISender sender, P
         var page = await FollowListing.ToPageAsync(sender, query.UserId, rows, limit, cancellationToken);
         return new Page<FollowListItem>(page.Items, cursors.EncodeOrNull(query.CursorList, query.UserId, page.Next));
     }
+}
+
+/// <summary>Both lists of a user's follows: one route and one operation each, one query with a direction behind them.</summary>
+internal static class ListFollowsEndpoint
+{
+    [EndpointName("ListFollowers"), EndpointSummary("Who follows a user, newest follow first. Pass next_cursor back as cursor for the next page.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status404NotFound)]
+    public static Task<Ok<Page<FollowListItem>>> Followers(
+        [FromRoute(Name = "user_id")] Guid userId, [AsParameters] PageRequest page, ISender sender, CancellationToken cancellationToken) =>
+        ListAsync(new ListFollows(userId, FollowDirection.Followers, page), sender, cancellationToken);
+
+    [EndpointName("ListFollowing"), EndpointSummary("Whom a user follows, newest follow first. Pass next_cursor back as cursor for the next page.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status404NotFound)]
+    public static Task<Ok<Page<FollowListItem>>> Following(
+        [FromRoute(Name = "user_id")] Guid userId, [AsParameters] PageRequest page, ISender sender, CancellationToken cancellationToken) =>
+        ListAsync(new ListFollows(userId, FollowDirection.Following, page), sender, cancellationToken);
+
+    private static async Task<Ok<Page<FollowListItem>>> ListAsync(ListFollows query, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(query, cancellationToken));
 }

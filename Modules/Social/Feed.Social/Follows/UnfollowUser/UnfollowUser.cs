@@ -1,8 +1,18 @@
+using System.Security.Claims;
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Social.Users;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Follows.UnfollowUser;
 
@@ -29,5 +39,17 @@ internal sealed class UnfollowUserHandler(IFollowStore follows, ISender sender, 
         // The timeline this user reads next must already reflect the follow graph they just changed.
         await publisher.Publish(new FollowingChanged(command.FollowerId), cancellationToken);
         return Unit.Value;
+    }
+}
+
+internal static class UnfollowUserEndpoint
+{
+    [Authorize, EnableRateLimiting(RateLimitPolicies.Writes)]
+    [EndpointName("UnfollowUser"), EndpointSummary("Stop following a user; unfollowing someone you do not follow changes nothing.")]
+    [ProducesProblem(StatusCodes.Status401Unauthorized), ProducesProblem(StatusCodes.Status404NotFound)]
+    public static async Task<NoContent> Handle([FromRoute(Name = "user_id")] Guid userId, ClaimsPrincipal principal, ISender sender, CancellationToken cancellationToken)
+    {
+        await sender.Send(new UnfollowUser(principal.GetUserId(), userId), cancellationToken);
+        return TypedResults.NoContent();
     }
 }

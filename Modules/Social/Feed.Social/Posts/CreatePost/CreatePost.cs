@@ -1,4 +1,14 @@
+using System.Security.Claims;
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Posts.CreatePost;
 
@@ -7,3 +17,17 @@ internal sealed record CreatePostRequest(string? PostUrl, string? PostType);
 
 /// <summary>Publishes a post as <paramref name="UserId"/> (the authenticated user).</summary>
 internal sealed record CreatePost(Guid UserId, string? PostUrl, string? PostType) : ICommand<PostResponse>;
+
+internal static class CreatePostEndpoint
+{
+    public static readonly CreatePostRequest Example = new("https://images.example.com/1.jpg", "image");
+
+    [Authorize, EnableRateLimiting(RateLimitPolicies.Writes)]
+    [EndpointName("CreatePost"), EndpointSummary("Publish a post as the authenticated user.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status401Unauthorized)]
+    public static async Task<Created<PostResponse>> Handle([FromBody] CreatePostRequest request, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken)
+    {
+        var post = await sender.Send(new CreatePost(user.GetUserId(), request.PostUrl, request.PostType), cancellationToken);
+        return TypedResults.Created($"/api/posts/{post.PostId}", post);
+    }
+}

@@ -1,6 +1,6 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -22,12 +22,8 @@ internal sealed class GetPostHandler(IPostStore posts) : IQueryHandler<GetPost, 
 
 internal static class GetPostEndpoint
 {
-    public static void Map(IEndpointRouteBuilder posts) =>
-        posts.MapGet("/{post_id:guid}", async Task<Ok<PostResponse>> (
-                [FromRoute(Name = "post_id")] Guid postId, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetPost(postId), cancellationToken)))
-            .WithName("GetPost")
-            .WithSummary("Read one post.")
-            .Produces<PostResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    [EndpointName("GetPost"), EndpointSummary("Read one post.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public static async Task<Ok<PostResponse>> Handle([FromRoute(Name = "post_id")] Guid postId, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetPost(postId), cancellationToken));
 }

@@ -1,8 +1,13 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Paging;
 using Feed.Social.Users;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Posts.ListUserPosts;
 
@@ -29,4 +34,13 @@ internal sealed class ListUserPostsHandler(IPostStore posts, ISender sender, Pag
         var (page, next) = NewestFirstPage.Cut(rows, limit, post => new SequenceKey(post.CreatedOn, post.PostId));
         return new Page<PostResponse>(page.Select(PostResponse.From).ToArray(), cursors.EncodeOrNull(CursorList.UserPosts, query.UserId, next));
     }
+}
+
+internal static class ListUserPostsEndpoint
+{
+    [EndpointName("ListUserPosts"), EndpointSummary("A user's posts, newest first; pass next_cursor back as cursor for the next page.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status404NotFound)]
+    public static async Task<Ok<Page<PostResponse>>> Handle(
+        [FromRoute(Name = "user_id")] Guid userId, [AsParameters] PageRequest page, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new ListUserPosts(userId, page), cancellationToken));
 }

@@ -37,7 +37,7 @@ internal static class StreamTimelineEndpoint
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, StreamTokens.Scheme)
                 .RequireAuthenticatedUser())
             .WithName("StreamTimeline")
-            .WithApiTag("Timeline", "The merged home timeline: posts of everyone you follow, newest first, page by page.")
+            .WithApiTag("Timeline", TimelineModule.TimelineTag)
             .WithSummary("Live updates of the caller's home timeline (Server-Sent Events).")
             .WithDescription(
                 "A text/event-stream that stays open. Event 'post-added': a post entered the caller's timeline (fanned out to it, a followed influencer posted, or a new followee's recent posts arrived). " +

@@ -3,8 +3,10 @@ using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.Http;
 using Feed.SharedKernel.OpenApi;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -30,19 +32,12 @@ internal sealed class IssueStreamTokenHandler(IOptions<FeedAuthOptions> authOpti
 
 internal static class IssueStreamTokenEndpoint
 {
-    public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost(
-                "/api/timeline/stream-token",
-                async (ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
-                    TypedResults.Ok(await sender.Send(
-                        new IssueStreamToken(user.GetUserId(), user.FindFirstValue("name") ?? string.Empty, user.FindFirstValue(FeedAuthOptions.SecurityStampClaim)),
-                        cancellationToken)))
-            .RequireAuthorization()
-            .WithName("IssueStreamToken")
-            .WithApiTag("Timeline", "The merged home timeline: posts of everyone you follow, newest first, page by page.")
-            .WithSummary("Issues a short-lived token that opens the caller's live timeline stream.")
-            .WithDescription("For clients that cannot send an Authorization header on the stream (a browser's EventSource): pass access_token as the access_token query parameter of GET /api/timeline/stream. It opens the stream only, and expires after expires_in seconds; ask for a new one to reconnect.")
-            .Produces<IssuedStreamToken>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .RateLimited(RateLimitPolicies.StreamToken);
+    [Authorize, EnableRateLimiting(RateLimitPolicies.StreamToken)]
+    [EndpointName("IssueStreamToken"), EndpointSummary("Issues a short-lived token that opens the caller's live timeline stream.")]
+    [EndpointDescription("For clients that cannot send an Authorization header on the stream (a browser's EventSource): pass access_token as the access_token query parameter of GET /api/timeline/stream. It opens the stream only, and expires after expires_in seconds; ask for a new one to reconnect.")]
+    [ProducesProblem(StatusCodes.Status401Unauthorized)]
+    public static async Task<Ok<IssuedStreamToken>> Handle(ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(
+            new IssueStreamToken(user.GetUserId(), user.FindFirstValue("name") ?? string.Empty, user.FindFirstValue(FeedAuthOptions.SecurityStampClaim)),
+            cancellationToken));
 }

@@ -5,8 +5,9 @@ using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -58,14 +59,11 @@ internal sealed class IssueTokenHandler(
 
 internal static class IssueTokenEndpoint
 {
-    public static void Map(IEndpointRouteBuilder auth) =>
-        auth.MapPost("/token", async (IssueToken request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(request, cancellationToken)))
-            .WithName("IssueToken")
-            .WithSummary("Issues a bearer token for a username and password.")
-            .WithRequestExample(new IssueToken("ada", "analytical-engine"))
-            .Produces<IssuedToken>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .RateLimited(RateLimitPolicies.Token);
+    public static readonly IssueToken Example = new("ada", "analytical-engine");
+
+    [EnableRateLimiting(RateLimitPolicies.Token)]
+    [EndpointName("IssueToken"), EndpointSummary("Issues a bearer token for a username and password.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status401Unauthorized)]
+    public static async Task<Ok<IssuedToken>> Handle(IssueToken request, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(request, cancellationToken));
 }

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.GetOwnProfile;
@@ -22,13 +24,9 @@ internal sealed class GetOwnProfileHandler(IUserStore store) : IQueryHandler<Get
 
 internal static class GetOwnProfileEndpoint
 {
-    public static void Map(IEndpointRouteBuilder users) =>
-        users.MapGet("/me", async (ClaimsPrincipal principal, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetOwnProfile(principal.GetUserId()), cancellationToken)))
-            .RequireAuthorization()
-            .WithName("GetOwnProfile")
-            .WithSummary("The authenticated user's own profile, with contact details.")
-            .Produces<OwnProfile>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    [Authorize]
+    [EndpointName("GetOwnProfile"), EndpointSummary("The authenticated user's own profile, with contact details.")]
+    [ProducesProblem(StatusCodes.Status401Unauthorized), ProducesProblem(StatusCodes.Status404NotFound)]
+    public static async Task<Ok<OwnProfile>> Handle(ClaimsPrincipal principal, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetOwnProfile(principal.GetUserId()), cancellationToken));
 }

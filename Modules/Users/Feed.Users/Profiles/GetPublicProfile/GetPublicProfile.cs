@@ -1,7 +1,8 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.GetPublicProfile;
@@ -20,11 +21,8 @@ internal sealed class GetPublicProfileHandler(IUserStore store) : IQueryHandler<
 
 internal static class GetPublicProfileEndpoint
 {
-    public static void Map(IEndpointRouteBuilder users) =>
-        users.MapGet("/{user_id:guid}", async (Guid user_id, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetPublicProfile(user_id), cancellationToken)))
-            .WithName("GetPublicProfile")
-            .WithSummary("A user's public profile.")
-            .Produces<PublicProfile>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    [EndpointName("GetPublicProfile"), EndpointSummary("A user's public profile.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public static async Task<Ok<PublicProfile>> Handle(Guid user_id, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetPublicProfile(user_id), cancellationToken));
 }

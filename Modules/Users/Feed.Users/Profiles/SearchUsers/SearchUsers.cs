@@ -1,9 +1,10 @@
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.SearchUsers;
@@ -37,11 +38,9 @@ internal sealed class SearchUsersHandler(IUserStore store) : IQueryHandler<Searc
 
 internal static class SearchUsersEndpoint
 {
-    public static void Map(IEndpointRouteBuilder users) =>
-        users.MapGet("", async (string? username, string? limit, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new SearchUsers(username, new PageRequest { Limit = limit }), cancellationToken)))
-            .WithName("SearchUsers")
-            .WithSummary("Finds users by username prefix.")
-            .Produces<Page<PublicProfile>>()
-            .ProducesValidationProblem();
+    // A search has no next page: only the limit of a page request is bound, so no cursor is offered that it would ignore.
+    [EndpointName("SearchUsers"), EndpointSummary("Finds users by username prefix.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    public static async Task<Ok<Page<PublicProfile>>> Handle(string? username, string? limit, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new SearchUsers(username, new PageRequest { Limit = limit }), cancellationToken));
 }

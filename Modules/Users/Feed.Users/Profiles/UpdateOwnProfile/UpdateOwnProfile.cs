@@ -1,6 +1,13 @@
+using System.Security.Claims;
+using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.UpdateOwnProfile;
 
@@ -54,4 +61,15 @@ internal sealed class UpdateOwnProfileValidator : AbstractValidator<UpdateOwnPro
         RuleFor(x => x.Phone).ValidPhone();
         RuleFor(x => x.Age).ValidAge();
     }
+}
+
+internal static class UpdateOwnProfileEndpoint
+{
+    public static readonly UpdateOwnProfileBody Example = new(Location: "Marylebone, London", Phone: "+44 20 7946 0000");
+
+    [Authorize]
+    [EndpointName("UpdateOwnProfile"), EndpointSummary("Changes the authenticated user's profile; absent or null fields stay as they are.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status401Unauthorized), ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict)]
+    public static async Task<Ok<OwnProfile>> Handle(UpdateOwnProfileBody body, ClaimsPrincipal principal, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(body.ToCommand(principal.GetUserId()), cancellationToken));
 }

@@ -1,6 +1,12 @@
+using Feed.SharedKernel.Http;
+using Feed.SharedKernel.OpenApi;
 using Feed.Users.Profiles;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Registration.RegisterUser;
 
@@ -28,5 +34,19 @@ internal sealed class RegisterUserValidator : AbstractValidator<RegisterUser>
         RuleFor(x => x.Location).ValidLocation();
         RuleFor(x => x.Phone).ValidPhone();
         RuleFor(x => x.Age).ValidAge();
+    }
+}
+
+internal static class RegisterUserEndpoint
+{
+    public static readonly RegisterUser Example = new("ada", "Ada", "Lovelace", "ada@example.com", "analytical-engine", Location: "London");
+
+    [EnableRateLimiting(RateLimitPolicies.Registration)]
+    [EndpointName("RegisterUser"), EndpointSummary("Registers a new user.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status409Conflict)]
+    public static async Task<Created<OwnProfile>> Handle(RegisterUser request, ISender sender, CancellationToken cancellationToken)
+    {
+        var profile = await sender.Send(request, cancellationToken);
+        return TypedResults.Created($"/api/users/{profile.UserId}", profile);
     }
 }

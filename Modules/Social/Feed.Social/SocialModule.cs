@@ -1,4 +1,3 @@
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Storage;
 using Feed.Social.Contracts;
@@ -16,7 +15,6 @@ using Feed.Social.Postgres;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

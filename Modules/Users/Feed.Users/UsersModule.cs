@@ -1,4 +1,3 @@
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Storage;
 using Feed.Users.Authentication;
 using Feed.Users.Authentication.IssueToken;
@@ -14,7 +13,6 @@ using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,19 +1,8 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.Http;
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Social.Users;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Follows.FollowUser;
 

@@ -1,11 +1,5 @@
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Follows.ListFollows;
 

@@ -1,15 +1,3 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.Http;
-using Feed.SharedKernel.OpenApi;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
-
 namespace Feed.Social.Posts.CreatePost;
 
 /// <summary>The JSON body of <c>POST /api/posts</c>.</summary>

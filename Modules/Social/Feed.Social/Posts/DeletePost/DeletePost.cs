@@ -1,15 +1,3 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.Http;
-using Feed.SharedKernel.OpenApi;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
-
 namespace Feed.Social.Posts.DeletePost;
 
 /// <summary>Deletes a post on behalf of <paramref name="RequestedBy"/>, who must be its author.</summary>

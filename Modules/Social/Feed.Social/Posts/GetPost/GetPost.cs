@@ -1,10 +1,4 @@
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
-using Mediator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Posts.GetPost;
 

@@ -1,13 +1,7 @@
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using Feed.Social.Paging;
 using Feed.Social.Users;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Social.Posts.ListUserPosts;
 

@@ -1,14 +1,6 @@
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.Http;
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Feed.Users.Authentication.IssueToken;

@@ -1,12 +1,4 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Problems;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.GetOwnProfile;
 

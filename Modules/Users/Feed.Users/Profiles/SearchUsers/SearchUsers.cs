@@ -1,11 +1,6 @@
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.SearchUsers;
 

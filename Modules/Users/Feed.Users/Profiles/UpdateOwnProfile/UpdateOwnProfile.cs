@@ -1,13 +1,5 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Profiles.UpdateOwnProfile;
 

@@ -1,12 +1,5 @@
-using Feed.SharedKernel.Http;
-using Feed.SharedKernel.OpenApi;
 using Feed.Users.Profiles;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Users.Registration.RegisterUser;
 

@@ -194,10 +194,6 @@ internal sealed partial class RedisTimelineCache
         return new ReaderState(Guids((byte[])fields[2]!), Guids((byte[])fields[3]!), DateTimeOffset.FromUnixTimeMilliseconds(trustedUntil));
     }
 
-    private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:" + Member(readerId);
-
-    private RedisKey PulledAuthorsKey => _prefix + "pulled-authors";
-
     private static byte[] Bytes(IReadOnlyList<Guid> ids)
     {
         var bytes = new byte[ids.Count * GuidBytes];

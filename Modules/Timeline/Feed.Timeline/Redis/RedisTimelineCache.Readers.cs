@@ -135,7 +135,7 @@ internal sealed partial class RedisTimelineCache
     }
 
     public ValueTask DropReadersAsync(IReadOnlyCollection<Guid> readerIds, CancellationToken cancellationToken) =>
-        DeleteEachAsync(readerIds.Select(ReaderKey), readerIds.Count);
+        DeleteEachAsync([.. readerIds.Select(ReaderKey)]);
 
     public async ValueTask<bool> IsPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken)
     {

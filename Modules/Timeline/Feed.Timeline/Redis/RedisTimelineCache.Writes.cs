@@ -49,68 +49,38 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    public async ValueTask AddAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
+    public ValueTask AddAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
-        if (ownerIds.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var batch = Database.CreateBatch();
-            RedisValue[] arguments = [Score(entry.CreatedOn), EntryMember(entry), Capacity];
-            var adds = new List<Task>();
-            foreach (var group in ScriptGroups(list, ownerIds))
-            {
-                adds.Add(batch.ScriptEvaluateAsync(RedisTimelineScripts.Add, Keys(list, group), arguments));
-            }
-
-            batch.Execute();
-            await Task.WhenAll(adds);
-            await ChangeTokensAsync(list, ownerIds);
-            Recovered();
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            Unavailable(exception, "write", lostWrite: true);
-        }
+        RedisValue[] arguments = [Score(entry.CreatedOn), EntryMember(entry), Capacity];
+        return ChangeListsAsync(list, ownerIds, batch =>
+            ScriptGroups(list, ownerIds).Select(group => batch.ScriptEvaluateAsync(RedisTimelineScripts.Add, Keys(list, group), arguments)));
     }
 
-    public async ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
+    public ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken)
     {
-        if (ownerIds.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            // Removing an entry keeps a list's window and its "end": what it holds still matches the store.
-            var batch = Database.CreateBatch();
-            var removals = new List<Task>(ownerIds.Count);
-            RedisValue member = EntryMember(entry);
-            foreach (var ownerId in ownerIds)
-            {
-                removals.Add(batch.SortedSetRemoveAsync(ListKey(list, ownerId), member));
-            }
-
-            batch.Execute();
-            await Task.WhenAll(removals);
-            await ChangeTokensAsync(list, ownerIds);
-            Recovered();
-        }
-        catch (Exception exception) when (IsUnavailable(exception))
-        {
-            Unavailable(exception, "write", lostWrite: true);
-        }
+        // Removing an entry keeps a list's window and its "end": what it holds still matches the store.
+        RedisValue member = EntryMember(entry);
+        return ChangeListsAsync(list, ownerIds, batch =>
+            ownerIds.Select(ownerId => batch.SortedSetRemoveAsync(ListKey(list, ownerId), member)));
     }
 
+    // One DEL per key (not one multi-key DEL), so that a cluster may hold the keys on any node.
     public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
-        DeleteEachAsync(ownerIds.Select(ownerId => ListKey(list, ownerId)), ownerIds.Count, () => ChangeTokensAsync(list, ownerIds));
+        ChangeListsAsync(list, ownerIds, batch => ownerIds.Select(ownerId => batch.KeyDeleteAsync(ListKey(list, ownerId))));
 
-    /// <summary>Deletes keys after the store changed what they cache; a failure distrusts the cache (the keys are stale).</summary>
-    private async ValueTask DeleteEachAsync(IEnumerable<RedisKey> keys, int count, Func<Task>? then = null)
+    /// <summary>Deletes keys after the store changed what they cache (reader states).</summary>
+    private ValueTask DeleteEachAsync(IReadOnlyCollection<RedisKey> keys) =>
+        WriteAsync(keys.Count, batch => keys.Select(key => batch.KeyDeleteAsync(key)), then: null);
+
+    /// <summary>A change of lists the store has already made, then new change tokens for them (influencer lists).</summary>
+    private ValueTask ChangeListsAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, Func<IBatch, IEnumerable<Task>> commands) =>
+        WriteAsync(ownerIds.Count, commands, () => ChangeTokensAsync(list, ownerIds));
+
+    /// <summary>
+    /// Sends <paramref name="commands"/> in one batch and waits for them. A failure leaves what they would
+    /// have changed stale, so it distrusts the cache (the version renewal makes every list untrusted).
+    /// </summary>
+    private async ValueTask WriteAsync(int count, Func<IBatch, IEnumerable<Task>> commands, Func<Task>? then)
     {
         if (count == 0)
         {
@@ -119,16 +89,10 @@ internal sealed partial class RedisTimelineCache
 
         try
         {
-            // One DEL per key (not one multi-key DEL), so that a cluster may hold the keys on any node.
             var batch = Database.CreateBatch();
-            var drops = new List<Task>(count);
-            foreach (var key in keys)
-            {
-                drops.Add(batch.KeyDeleteAsync(key));
-            }
-
+            var sent = commands(batch).ToList();
             batch.Execute();
-            await Task.WhenAll(drops);
+            await Task.WhenAll(sent);
             if (then is not null)
             {
                 await then();
@@ -138,7 +102,6 @@ internal sealed partial class RedisTimelineCache
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            // A key that should have been dropped is stale: the version renewal makes it untrusted.
             Unavailable(exception, "write", lostWrite: true);
         }
     }

@@ -1,9 +1,10 @@
 using Feed.SharedKernel.Storage;
 using Feed.Timeline.FanOut;
 using Feed.Timeline.InMemory;
-using Feed.Timeline.Lifecycle;
 using Feed.Timeline.Live;
+using Feed.Timeline.Notifications.OnPostDeleted;
 using Feed.Timeline.Postgres;
+using Feed.Timeline.ReaderLifecycle;
 using Feed.Timeline.Timelines.GetTimeline;
 using FluentValidation;
 using Marten;
@@ -48,6 +49,7 @@ public static class TimelineModule
         services.AddScoped<FanOutPost>();
         services.AddScoped<PulledAuthors>();
         services.AddScoped<ReaderStates>();
+        services.AddScoped<DeletedPostRows>();
         services.AddTimelineCache(configuration);
         services.AddTimelineLifecycle(configuration);
         services.AddLiveTimeline(configuration);

@@ -27,5 +27,5 @@ export FEED_PG_DATA FEED_SERVICES_DIR
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Feed.Api -c Release -nologo -clp:ErrorsOnly
-dotnet build tests/Feed.Benchmarks -c Release -nologo -clp:ErrorsOnly
-dotnet tests/Feed.Benchmarks/bin/Release/net10.0/Feed.Benchmarks.dll "$@"
+dotnet build bench/Feed.Benchmarks -c Release -nologo -clp:ErrorsOnly
+dotnet bench/Feed.Benchmarks/bin/Release/net10.0/Feed.Benchmarks.dll "$@"

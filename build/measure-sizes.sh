@@ -2,7 +2,7 @@
 # Measures sizes, not speed: bytes per row of the service's PostgreSQL tables and per cached entry
 # in Redis (one node and a 3-master cluster), the measured inputs of docs/scaling.md. Starts
 # throw-away servers like build/test.sh (build/services.sh, build/redis-cluster.sh), builds the API
-# and tests/Feed.Benchmarks in Release, runs `Feed.Benchmarks sizes` and stops the servers.
+# and bench/Feed.Benchmarks in Release, runs `Feed.Benchmarks sizes` and stops the servers.
 # Takes a few minutes on 2 cores; prints markdown tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,6 @@ FEED_REDIS_CLUSTER_BASE_PORT=49000 feed_redis_cluster_start
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Feed.Api -c Release -nologo -clp:ErrorsOnly
-dotnet build tests/Feed.Benchmarks -c Release -nologo -clp:ErrorsOnly
-dotnet tests/Feed.Benchmarks/bin/Release/net10.0/Feed.Benchmarks.dll sizes \
+dotnet build bench/Feed.Benchmarks -c Release -nologo -clp:ErrorsOnly
+dotnet bench/Feed.Benchmarks/bin/Release/net10.0/Feed.Benchmarks.dll sizes \
   --redis "one Redis=$FEED_TEST_REDIS" --redis "Redis Cluster=$FEED_TEST_REDIS_CLUSTER" "$@"

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
-using Feed.Timeline.Posts;
+using Feed.Timeline.Notifications.OnPostCreated;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

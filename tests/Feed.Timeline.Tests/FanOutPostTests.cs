@@ -1,6 +1,6 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
-using Feed.Timeline.Posts;
+using Feed.Timeline.Notifications.OnPostCreated;
 using Feed.Timeline.Tests.Support;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using Feed.Social.Contracts;
-using Feed.Timeline.Lifecycle;
+using Feed.Timeline.ReaderLifecycle;
 using Feed.Timeline.Tests.Support;
 
 namespace Feed.Timeline.Tests.Lifecycle;

@@ -1,4 +1,4 @@
-using Feed.Timeline.Lifecycle;
+using Feed.Timeline.ReaderLifecycle;
 
 namespace Feed.Timeline.Tests.StoreContracts;
 

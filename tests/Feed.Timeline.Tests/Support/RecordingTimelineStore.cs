@@ -1,5 +1,5 @@
 using Feed.SharedKernel.Paging;
-using Feed.Timeline.Lifecycle;
+using Feed.Timeline.ReaderLifecycle;
 
 namespace Feed.Timeline.Tests.Support;
 

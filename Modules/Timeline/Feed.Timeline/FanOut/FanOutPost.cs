@@ -1,6 +1,6 @@
 using Feed.SharedKernel.Telemetry;
 using Feed.Social.Contracts;
-using Feed.Timeline.Lifecycle;
+using Feed.Timeline.ReaderLifecycle;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,3 @@
-using Feed.Timeline.Lifecycle;
 using Mediator;
 using Microsoft.Extensions.Options;
 

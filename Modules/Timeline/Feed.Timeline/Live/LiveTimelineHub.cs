@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Feed.Social.Contracts;
-using Feed.Timeline.Lifecycle;
+using Feed.Timeline.ReaderLifecycle;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Feed.Timeline.Lifecycle;
+using Feed.Timeline.ReaderLifecycle;
 using Npgsql;
 using static Feed.Timeline.Postgres.PostgresParameters;
 

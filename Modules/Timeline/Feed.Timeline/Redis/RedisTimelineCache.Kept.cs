@@ -207,6 +207,4 @@ internal sealed partial class RedisTimelineCache
     private static readonly Task<RedisValue> NoToken = Task.FromResult(RedisValue.Null);
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
-
-    private RedisKey TokenKey(Guid influencerId) => _prefix + "influencer-posts-token:{" + Member(influencerId) + "}";
 }

@@ -135,7 +135,7 @@ internal sealed partial class RedisTimelineCache
     }
 
     public ValueTask DropReadersAsync(IReadOnlyCollection<Guid> readerIds, CancellationToken cancellationToken) =>
-        DeleteEachAsync(readerIds.Select(ReaderKey), readerIds.Count);
+        DeleteEachAsync([.. readerIds.Select(ReaderKey)]);
 
     public async ValueTask<bool> IsPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken)
     {
@@ -193,10 +193,6 @@ internal sealed partial class RedisTimelineCache
 
         return new ReaderState(Guids((byte[])fields[2]!), Guids((byte[])fields[3]!), DateTimeOffset.FromUnixTimeMilliseconds(trustedUntil));
     }
-
-    private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:" + Member(readerId);
-
-    private RedisKey PulledAuthorsKey => _prefix + "pulled-authors";
 
     private static byte[] Bytes(IReadOnlyList<Guid> ids)
     {

@@ -26,78 +26,45 @@ internal sealed class GetTimelineHandler(
     public async ValueTask<TimelinePage> Handle(GetTimeline query, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (page, source) = await ReadAsync(query, cancellationToken);
-        metrics?.TimelineRead(source, Stopwatch.GetElapsedTime(started));
-        return page;
-    }
-
-    private async ValueTask<(TimelinePage Page, TimelineReadSource Source)> ReadAsync(GetTimeline query, CancellationToken cancellationToken)
-    {
         var limit = query.Page.Size;
         SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Page.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
-
         var settings = options.Value;
-        var influencerLimit = settings.PostsPerInfluencer + 1; // one more than a group keeps: tells which influencer has more
         var reads = new TimelineReads(postStore, rowStore, cache, sender.LookUpAuthorNamesAsync);
 
-        // One round trip for a warm read: the reader's state, with the reader's rows right behind it and
-        // the lists of the influencers this process last knew the reader to pull. The rows are used only
-        // when the state is a hit read before them: a state is filled only after any rebuild it reflects
-        // dropped the cached rows, so rows read after the state are the rebuilt ones. Otherwise the read
-        // begins in the store (recorded, rebuilt when due) and the rows are read after it. The checked
-        // state says whether the influencer lists read were the right ones.
-        var known = readers.LastKnown(query.UserId);
-        var ahead = new ReadAhead(after, TimelineRowSource.FirstReadLimit(limit + 1), known?.Pulled ?? [], influencerLimit);
-        var cached = await readers.LookUpAsync(query.UserId, ahead, cancellationToken);
-        reads.DeletionsSeen = cached.Deletions;
-        if (cached.Ahead is { } answers)
-        {
-            reads.UseReadAhead(query.UserId, ahead, answers);
-        }
+        // Whom the reader follows and pulls (from the cache, or begun in the store: recorded, rebuilt
+        // when due), with the first reads of their rows and influencers' lists already under way.
+        // Influencers are read one more than a group keeps: tells which influencer has more.
+        var (state, source) = await readers.BeginReadAsync(
+            query.UserId, reads, after, TimelineRowSource.FirstReadLimit(limit + 1), settings.PostsPerInfluencer + 1, cancellationToken);
 
-        var source = TimelineReadSource.Cache;
-        if (cached.State is not { } state || cached.Late)
+        var sources = new List<ITimelineSource>(1 + ((state.Pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize))
         {
-            await reads.AbandonRowPrefetchAsync();
-            source = TimelineReadSource.Store;
-            if (cached.State is { } late)
-            {
-                state = late;
-            }
-            else
-            {
-                (state, var rebuilt) = await readers.BeginInStoreAsync(query.UserId, cached.Fill, cancellationToken);
-                source = rebuilt ? TimelineReadSource.Rebuilt : TimelineReadSource.Store;
-            }
-        }
-
-        var pulled = state.Pulled;
-        if (pulled.Count == 0 || !reads.HasPrefetched(pulled, after, influencerLimit))
-        {
-            // Started from a state that has changed since: read what the checked state names instead.
-            await reads.AbandonInfluencerPrefetchAsync();
-            reads.PrefetchInfluencerPosts(pulled, after, influencerLimit, cancellationToken);
-        }
-
-        var rows = new TimelineRowSource(reads, query.UserId, after);
-        var sources = new List<ITimelineSource>(1 + ((pulled.Count + settings.InfluencerGroupSize - 1) / settings.InfluencerGroupSize)) { rows };
-        foreach (var group in pulled.Chunk(settings.InfluencerGroupSize))
+            new TimelineRowSource(reads, query.UserId, after),
+        };
+        foreach (var group in state.Pulled.Chunk(settings.InfluencerGroupSize))
         {
             sources.Add(new InfluencerGroupSource(reads, group, after, settings.PostsPerInfluencer));
         }
 
         // Only followed authors show: a row written by a fan-out or backfill racing an unfollow stays hidden.
         var merged = await TimelineMerge.ReadPageAsync(sources, limit, reads, state.FolloweeSet, cancellationToken);
+        var page = new TimelinePage(Items(merged.Posts, reads.AuthorNames), cursors.EncodeOrNull(CursorList.Timeline, query.UserId, merged.Next?.ToCursor()));
 
-        var items = new TimelineItem[merged.Posts.Count];
+        metrics?.TimelineRead(source, Stopwatch.GetElapsedTime(started));
+        return page;
+    }
+
+    private static TimelineItem[] Items(IReadOnlyList<TimelinePost> posts, IReadOnlyDictionary<Guid, string> authorNames)
+    {
+        var items = new TimelineItem[posts.Count];
         for (var i = 0; i < items.Length; i++)
         {
-            var post = merged.Posts[i];
+            var post = posts[i];
             // An author unknown to Users (should not happen) still shows; the name is just empty.
-            var username = reads.AuthorNames.TryGetValue(post.AuthorId, out var name) ? name : string.Empty;
+            var username = authorNames.TryGetValue(post.AuthorId, out var name) ? name : string.Empty;
             items[i] = new TimelineItem(post.PostId, post.AuthorId, username, post.PostUrl, post.PostType, post.CreatedOn);
         }
 
-        return (new TimelinePage(items, cursors.EncodeOrNull(CursorList.Timeline, query.UserId, merged.Next?.ToCursor())), source);
+        return items;
     }
 }

@@ -1,7 +1,7 @@
 using Mediator;
 using Microsoft.Extensions.Options;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.Notifications.OnPostDeleted;
 
 /// <summary>
 /// Takes a deleted post's rows out of its author's followers' timelines, stored and cached, walking the

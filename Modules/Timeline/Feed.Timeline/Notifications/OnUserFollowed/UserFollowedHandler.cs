@@ -1,8 +1,9 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.Live;
+using Feed.Timeline.ReaderLifecycle;
 using Mediator;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.Notifications.OnUserFollowed;
 
 /// <summary>
 /// A follow (delivered through the outbox, retried until done): the followee's recent posts enter the

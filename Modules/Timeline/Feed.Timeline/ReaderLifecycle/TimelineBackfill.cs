@@ -3,7 +3,7 @@ using Feed.Social.Contracts;
 using Mediator;
 using Microsoft.Extensions.Options;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.ReaderLifecycle;
 
 /// <summary>
 /// Writes authors' recent posts into one user's timeline: after a follow (one author) and when an

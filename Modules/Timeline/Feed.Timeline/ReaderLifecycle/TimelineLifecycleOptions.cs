@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.ReaderLifecycle;
 
 /// <summary>
 /// How timelines follow the graph (<c>Feed:Timeline</c>, beside <see cref="TimelineOptions"/>):

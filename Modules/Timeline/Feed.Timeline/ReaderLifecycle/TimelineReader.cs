@@ -1,4 +1,4 @@
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.ReaderLifecycle;
 
 /// <summary>
 /// A user's timeline read activity (one <c>timeline_readers</c> row). Fan-out skips users whose

@@ -48,6 +48,9 @@ internal sealed record BenchmarkSettings
     /// <summary>Only the read scenarios, printed and not written to results.json: for profiling the read path by hand.</summary>
     public bool ReadsOnly { get; init; }
 
+    /// <summary>Only the fan-out scenario, printed and not written to results.json: for profiling the fan-out by hand.</summary>
+    public bool FanOutOnly { get; init; }
+
     public string Mode => Quick ? "quick" : "full";
 
     public static BenchmarkSettings Parse(string[] args)
@@ -82,6 +85,7 @@ internal sealed record BenchmarkSettings
             Quick = quick,
             Micro = args.Contains("--micro"),
             ReadsOnly = args.Contains("--reads-only"),
+            FanOutOnly = args.Contains("--fanout-only"),
             OutputDirectory = Path.GetFullPath(output),
             ApiAssembly = Path.GetFullPath(api),
             PostgresServer = Environment.GetEnvironmentVariable("FEED_TEST_POSTGRES")

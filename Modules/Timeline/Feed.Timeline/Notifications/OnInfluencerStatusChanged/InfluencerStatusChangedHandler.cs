@@ -1,11 +1,12 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
+using Feed.Timeline.ReaderLifecycle;
 using Feed.Users.Contracts;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.Notifications.OnInfluencerStatusChanged;
 
 /// <summary>
 /// An author switching between push and pull. Correctness does not depend on this handler (Users

@@ -4,7 +4,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.ReaderLifecycle;
 
 /// <summary>
 /// Who reads their timeline. Fan-out and follow backfills skip users who have not read it for

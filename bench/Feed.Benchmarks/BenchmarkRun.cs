@@ -100,6 +100,13 @@ internal static class BenchmarkRun
             return await RunReadsOnlyAsync(context, log, cancellationToken);
         }
 
+        if (settings.FanOutOnly)
+        {
+            var fanoutAlone = await FanOutScenario.RunAsync(context, warmer, cancellationToken);
+            await log.WriteLineAsync(JsonSerializer.Serialize(new { fanout = fanoutAlone }, BenchmarkResults.Json));
+            return 0;
+        }
+
         var influencerPost = await InfluencerPostScenario.RunAsync(context, cancellationToken);
         var fanout = await FanOutScenario.RunAsync(context, warmer, cancellationToken);
         // A count on the seeded graph, before read_mixed's follows and unfollows change it.

@@ -1,7 +1,7 @@
 using Feed.Social.Contracts;
 using Mediator;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.Notifications.OnFollowingChanged;
 
 /// <summary>
 /// A follow or unfollow just committed (published in process, before the request returns): the

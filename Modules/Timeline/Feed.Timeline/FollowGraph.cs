@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Feed.Social.Contracts;
 using Mediator;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline;
 
 /// <summary>The follow graph as Social knows it now (the truth that timelines converge to).</summary>
 internal static class FollowGraph

@@ -1,8 +1,9 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.Live;
+using Feed.Timeline.ReaderLifecycle;
 using Mediator;
 
-namespace Feed.Timeline.Lifecycle;
+namespace Feed.Timeline.Notifications.OnUserUnfollowed;
 
 /// <summary>
 /// An unfollow (delivered through the outbox, retried until done): the unfollowed author's rows leave

@@ -3,7 +3,7 @@ using Feed.Timeline.FanOut;
 using Feed.Timeline.Live;
 using Mediator;
 
-namespace Feed.Timeline.Posts;
+namespace Feed.Timeline.Notifications.OnPostCreated;
 
 /// <summary>
 /// Keeps the post for hydration, then delivers it. Runs as the outbox dispatcher delivers <see cref="PostCreated"/>

@@ -1,10 +1,9 @@
 using Feed.Social.Contracts;
 using Feed.Timeline.FanOut;
-using Feed.Timeline.Lifecycle;
 using Feed.Timeline.Live;
 using Mediator;
 
-namespace Feed.Timeline.Posts;
+namespace Feed.Timeline.Notifications.OnPostDeleted;
 
 /// <summary>
 /// Takes a deleted post out of its author's followers' timeline rows, stored and cached (walking the

@@ -31,6 +31,12 @@ public sealed class PageRequest
         ? size
         : throw new InvalidOperationException("'limit' is not an integer: a page request is read only after validation.");
 
+    /// <summary>
+    /// False when <c>limit</c> is given but is no integer. Such a request is refused for its limit alone, as a
+    /// binding error would refuse it: no other field of it is checked (<see cref="PageRules"/>).
+    /// </summary>
+    public bool HasIntegerLimit => TryParseSize(out _);
+
     /// <summary>A page request made in process: <paramref name="limit"/> items (absent: the default) after <paramref name="cursor"/>.</summary>
     public static PageRequest Of(int? limit = null, string? cursor = null) =>
         new() { Limit = limit?.ToString(CultureInfo.InvariantCulture), Cursor = cursor };

@@ -73,6 +73,15 @@ public sealed class SearchUsersTests(FeedApiFactory api) : IClassFixture<FeedApi
         await response.AssertFieldProblemAsync(HttpStatusCode.BadRequest, "limit");
     }
 
+    [Fact]
+    public async Task A_limit_that_is_no_integer_is_refused_alone_even_without_a_username()
+    {
+        // As a binding error would: the rest of the request is not checked.
+        var response = await _client.GetAsync("/api/users?limit=abc", Ct);
+
+        await response.AssertFieldProblemAsync(HttpStatusCode.BadRequest, "limit");
+    }
+
     [Theory]
     [InlineData("/api/users")]
     [InlineData("/api/users?username=")]

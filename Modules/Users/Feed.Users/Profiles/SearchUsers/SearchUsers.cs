@@ -12,10 +12,12 @@ internal sealed class SearchUsersValidator : AbstractValidator<SearchUsers>
     public SearchUsersValidator()
     {
         RuleLevelCascadeMode = CascadeMode.Stop;
-        RuleFor(x => x.Username)
-            .PlainText("username")
-            .NotEmpty().WithMessage("'username' is required: the prefix of the usernames to find.")
-            .MaximumLength(UserRules.UsernameMaxLength).WithMessage($"'username' must be at most {UserRules.UsernameMaxLength} characters long.");
+        // A limit that is no integer is refused alone, as it was when the endpoint parsed it before validation.
+        When(x => x.Page.HasIntegerLimit, () =>
+            RuleFor(x => x.Username)
+                .PlainText("username")
+                .NotEmpty().WithMessage("'username' is required: the prefix of the usernames to find.")
+                .MaximumLength(UserRules.UsernameMaxLength).WithMessage($"'username' must be at most {UserRules.UsernameMaxLength} characters long."));
         RuleFor(x => x.Page).ValidLimit();
     }
 }

@@ -7,7 +7,8 @@ namespace Feed.SharedKernel.Paging;
 /// <summary>
 /// The paging query of a public list, <c>?limit=&amp;cursor=</c>, bound with <c>[AsParameters]</c>: the
 /// page size is parsed and defaulted here (<see cref="Size"/>), and both fields are validated here
-/// (<see cref="PageRules"/>), for every list alike.
+/// (<see cref="PageRules"/>), for every list alike. A list with no next page (the user search) binds only
+/// <c>limit</c> and builds one, so that the OpenAPI document offers no cursor it would ignore.
 /// </summary>
 public sealed class PageRequest
 {

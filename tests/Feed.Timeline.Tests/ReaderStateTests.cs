@@ -148,6 +148,25 @@ public sealed class ReaderStateTests
     }
 
     [Fact]
+    public async Task Deleting_an_ordinary_author_s_post_asks_the_store_nothing_about_pulled_posts()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var world = new TimelineWorld(redis.Cache);
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        var kept = await world.PostAsync(author, 1);
+        var deleted = await world.PostAsync(author, 2);
+        Assert.Equal([deleted.PostId, kept.PostId], await world.TimelineOfAsync(world.Reader));
+        world.Store.Reset();
+
+        await world.DeletePostAsync(deleted);
+
+        Assert.Equal(0, world.Store.PulledAuthorLookups);
+        Assert.False(await redis.Cache.IsPulledAuthorAsync(author, Ct));
+        Assert.Equal([kept.PostId], await world.TimelineOfAsync(world.Reader));
+    }
+
+    [Fact]
     public async Task The_reader_s_activity_is_checked_in_the_store_again_when_the_state_s_trust_ends()
     {
         using var redis = await RedisTestCache.CreateAsync();

@@ -31,10 +31,16 @@ internal sealed class PulledAuthors(ISender sender, ITimelinePostStore store, IT
     /// After the store removed one of the author's posts: if it was their last influencer_posts row,
     /// states filled from now on lack the author, so the mark goes (their next pulled post walks again).
     /// Checked once more after the unmark: a pulled post that found the author still marked just
-    /// before has its row in the store by then, and is announced here.
+    /// before has its row in the store by then, and is announced here. An author with no mark (an
+    /// ordinary author, whose deletes are most of them) has nothing to withdraw: the store is not asked.
     /// </summary>
     public async ValueTask WithdrawIfGoneAsync(Guid authorId, CancellationToken cancellationToken)
     {
+        if (!await cache.IsPulledAuthorAsync(authorId, cancellationToken))
+        {
+            return;
+        }
+
         if (await HasPulledPostsAsync(authorId, cancellationToken))
         {
             return;

@@ -1,13 +1,3 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.Http;
-using Feed.SharedKernel.OpenApi;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Feed.Timeline.Live.StreamToken;

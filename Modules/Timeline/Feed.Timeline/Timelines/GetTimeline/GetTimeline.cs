@@ -1,14 +1,6 @@
-using System.Security.Claims;
-using Feed.SharedKernel.Auth;
-using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Paging;
 using Feed.Timeline.Contracts;
 using FluentValidation;
-using Mediator;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Feed.Timeline.Timelines.GetTimeline;
 

@@ -51,6 +51,52 @@ public sealed class PostgresTimelineLifecycleTests(PostgresDatabase<TimelineOnPo
         Assert.Matches(@"Index Cond: \(user_id = ANY ", plan);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_fan_out_batch_of_thousands_looks_up_one_reader_primary_key_per_follower(bool again)
+    {
+        await using var connection = await OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        // 20,000 readers, analyzed, and a batch of a quarter of them: a statement that lets the planner
+        // weigh the ids gets a sequential scan of every reader (as the fan-out's did before).
+        await using (var readers = new NpgsqlCommand(
+            $"""
+            INSERT INTO {TimelineTables.Readers} (user_id, last_read_on)
+            SELECT gen_random_uuid(), now() FROM generate_series(1, 20000);
+            ANALYZE {TimelineTables.Readers};
+            """,
+            connection,
+            transaction))
+        {
+            await readers.ExecuteNonQueryAsync(Ct);
+        }
+
+        var batch = new List<Guid>();
+        await using (var sample = new NpgsqlCommand($"SELECT user_id FROM {TimelineTables.Readers} ORDER BY user_id LIMIT 5000", connection, transaction))
+        await using (var reader = await sample.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                batch.Add(reader.GetGuid(0));
+            }
+        }
+
+        var plan = await ExplainAsync(
+            connection,
+            transaction,
+            again ? PostgresTimelineRowStore.AddActiveTimelineRowsAgainSql : PostgresTimelineRowStore.AddActiveTimelineRowsSql,
+            batch.ToArray(),
+            DateTimeOffset.UtcNow,
+            Guid.NewGuid(),
+            Guid.NewGuid(),
+            DateTimeOffset.UtcNow.AddDays(-1));
+        Assert.Contains($"Index Scan using pkey_{TimelineTables.Readers}_user_id", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
+        await transaction.RollbackAsync(Ct);
+    }
+
     private async Task<string> PlanAsync(string sql, params object[] parameters)
     {
         await using var connection = await OpenAsync();
@@ -60,7 +106,12 @@ public sealed class PostgresTimelineLifecycleTests(PostgresDatabase<TimelineOnPo
             await noOtherScans.ExecuteNonQueryAsync(Ct);
         }
 
-        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        return await ExplainAsync(connection, transaction: null, sql, parameters);
+    }
+
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object[] parameters)
+    {
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection, transaction);
         foreach (var parameter in parameters)
         {
             explain.Parameters.Add(new NpgsqlParameter { Value = parameter });

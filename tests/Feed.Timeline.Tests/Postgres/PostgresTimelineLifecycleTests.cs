@@ -54,7 +54,7 @@ public sealed class PostgresTimelineLifecycleTests(PostgresDatabase<TimelineOnPo
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_fan_out_batch_of_thousands_looks_up_one_reader_primary_key_per_follower(bool again)
+    public async Task A_fan_out_batch_of_thousands_reads_the_readers_by_primary_key(bool again)
     {
         await using var connection = await OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync(Ct);
@@ -91,9 +91,9 @@ public sealed class PostgresTimelineLifecycleTests(PostgresDatabase<TimelineOnPo
             Guid.NewGuid(),
             Guid.NewGuid(),
             DateTimeOffset.UtcNow.AddDays(-1));
-        Assert.Contains($"Index Scan using pkey_{TimelineTables.Readers}_user_id", plan, StringComparison.Ordinal);
+        // A plain index scan or a bitmap of the index, by the planner's estimate; never every reader.
+        Assert.Matches($"Index Scan (using|on) pkey_{TimelineTables.Readers}_user_id", plan);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
-        Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
         await transaction.RollbackAsync(Ct);
     }
 

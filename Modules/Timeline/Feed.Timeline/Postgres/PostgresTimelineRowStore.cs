@@ -58,32 +58,31 @@ internal sealed class PostgresTimelineRowStore(NpgsqlDataSource dataSource) : IT
         WHERE user_id = $1 AND author_id = $2
         """;
 
-    // The activity filter and the write in one round trip: each follower's reader row is looked up by
-    // primary key (a subquery per id, so the plan cannot become a scan of every reader), in the order of
-    // the given ids, which the caller sorts, so rows go into the index in key order and two writers of
-    // one post lock rows in one order; RETURNING names the active followers. Written as a join or an
-    // `= ANY($1)`, the planner saw 5,000 ids, spent milliseconds estimating them and chose a sequential
-    // scan of every reader (docs/performance.md, "store_ratio").
+    // The activity filter and the write in one round trip: the followers' reader rows are read by
+    // primary key, and the active ones get the row in key order (so rows go into the index in key order,
+    // and two writers of one post lock rows in one order); RETURNING names them. The ids are behind a
+    // sub-select, out of the planner's sight: with 5,000 ids in view it spent milliseconds estimating
+    // them and chose a sequential scan of every reader (docs/performance.md, "store_ratio").
     // Tried first without ON CONFLICT: a plain insert is cheaper than a speculative one, and a row that
     // already exists, which only a retried or racing write meets, fails the whole statement, which is
     // then repeated with ON CONFLICT DO NOTHING. That one returns the active followers from a CTE, since
     // its RETURNING would leave out those who had the row.
     internal const string AddActiveTimelineRowsSql = $"""
         INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
-        SELECT follower, $2, $3, $4 FROM unnest($1::uuid[]) AS follower
-        WHERE (SELECT last_read_on FROM {TimelineTables.Readers} WHERE user_id = follower) >= $5
+        SELECT user_id, $2, $3, $4 FROM {TimelineTables.Readers}
+        WHERE user_id = ANY((SELECT $1)::uuid[]) AND last_read_on >= $5
+        ORDER BY user_id
         RETURNING user_id
         """;
 
     internal const string AddActiveTimelineRowsAgainSql = $"""
         WITH active AS (
-            SELECT follower FROM unnest($1::uuid[]) AS follower
-            WHERE (SELECT last_read_on FROM {TimelineTables.Readers} WHERE user_id = follower) >= $5
+            SELECT user_id FROM {TimelineTables.Readers} WHERE user_id = ANY((SELECT $1)::uuid[]) AND last_read_on >= $5
         ), written AS (
             INSERT INTO {TimelineTables.Timeline} (user_id, created_on, post_id, author_id)
-            SELECT follower, $2, $3, $4 FROM active ON CONFLICT DO NOTHING
+            SELECT user_id, $2, $3, $4 FROM active ORDER BY user_id ON CONFLICT DO NOTHING
         )
-        SELECT follower FROM active
+        SELECT user_id FROM active
         """;
 
     public async ValueTask AddTimelineRowsAsync(IReadOnlyCollection<Guid> userIds, TimelineEntry entry, CancellationToken cancellationToken)

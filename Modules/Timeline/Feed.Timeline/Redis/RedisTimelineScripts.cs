@@ -90,19 +90,9 @@ internal static class RedisTimelineScripts
           end
           return #a < #b
         end
-        local function add(key, score, member, capacity)
-          -- A whole list (the common case: most timelines are shorter than the capacity) is told
-          -- by "end" in O(1): no entry can fall outside it, and a set with "end" is cached (every
-          -- cached set has its marker), so it takes the entry with no range read.
-          if redis.call('ZSCORE', key, 'end') then
-            redis.call('ZADD', key, score, member)
-            local entries = redis.call('ZCARD', key) - 2
-            if entries > capacity then
-              -- Over capacity the set is no longer whole: "end" goes with the oldest entries.
-              redis.call('ZREMRANGEBYRANK', key, 0, entries - capacity)
-            end
-            return 1
-          end
+        -- A list without "end": cached if it has its marker, and then only the newest part of the store's
+        -- list if the marker says filled; the entry must not fall below that part's oldest entry.
+        local function addToPart(key, score, member, capacity)
           local marker = redis.call('ZRANGE', key, '+inf', '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1]
           if not marker then
             return 0
@@ -123,9 +113,25 @@ internal static class RedisTimelineScripts
           end
           return 1
         end
+        local score, member, capacity = ARGV[1], ARGV[2], tonumber(ARGV[3])
         local added = 0
         for i = 1, #KEYS do
-          added = added + add(KEYS[i], ARGV[1], ARGV[2], tonumber(ARGV[3]))
+          local key = KEYS[i]
+          -- A whole list (the common case: most timelines are shorter than the capacity) is told by
+          -- "end" in O(1): no entry can fall outside it, and a set with "end" is cached (every cached
+          -- set has its marker), so it takes the entry with no range read. This path is inline, not a
+          -- function call: fan-out runs it once per follower (docs/performance.md, "store_ratio").
+          if redis.call('ZSCORE', key, 'end') then
+            redis.call('ZADD', key, score, member)
+            local entries = redis.call('ZCARD', key) - 2
+            if entries > capacity then
+              -- Over capacity the set is no longer whole: "end" goes with the oldest entries.
+              redis.call('ZREMRANGEBYRANK', key, 0, entries - capacity)
+            end
+            added = added + 1
+          else
+            added = added + addToPart(key, score, member, capacity)
+          end
         end
         return added
         """;

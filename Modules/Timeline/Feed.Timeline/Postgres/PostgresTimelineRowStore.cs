@@ -174,7 +174,8 @@ internal sealed class PostgresTimelineRowStore(NpgsqlDataSource dataSource) : IT
             return [];
         }
 
-        var users = userIds.Distinct().Order().ToArray();
+        // Neither sorted nor deduplicated here: the statements read each reader row once and order by key.
+        var users = userIds as Guid[] ?? [.. userIds];
         try
         {
             return await AddActiveTimelineRowsAsync(AddActiveTimelineRowsSql, users, entry, readSince, cancellationToken);

@@ -2,6 +2,7 @@ using Feed.SharedKernel.Paging;
 using Feed.Testing;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
+using Feed.Timeline.Timelines.GetTimeline;
 using StackExchange.Redis;
 
 namespace Feed.Timeline.Tests;
@@ -62,6 +63,57 @@ public sealed class KeptInfluencerListTests
 
         Assert.DoesNotContain(planted, (await ReadAsync(redis.Cache, influencer, store)).Entries);
         Assert.Contains(planted, (await ReadAsync(keepsNothing.Cache, influencer, store)).Entries);
+    }
+
+    [Fact]
+    public async Task A_kept_copy_runs_deeper_than_a_first_page_and_answers_the_next_pages()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var influencer = Guid.NewGuid();
+        var store = Enumerable.Range(0, 40).Select(i => Entry(influencer, i)).ToList();
+        await ReadAsync(redis.Cache, influencer, store);
+
+        // Written behind the cache's back (no token change), past the first page: a read of the list would show it.
+        var planted = Entry(influencer, 20);
+        await redis.Db.SortedSetAddAsync(redis.InfluencerPostsKey(influencer), RedisTestCache.EntryMember(planted.CreatedOn, planted.PostId), planted.CreatedOn.ToUnixTimeMilliseconds());
+
+        var horizon = Expected(store, null, 6)[^1].Key;
+        var next = await ReadAsync(redis.Cache, influencer, store, horizon, limit: 20);
+        Assert.Equal(Expected(store, horizon, 20), next.Entries);
+        Assert.Equal(Expected(store, null, KeptList.Depth), next.Head?.Range(null, KeptList.Depth).Entries);
+    }
+
+    /// <summary>
+    /// A page that one influencer's posts fill reads that list on after its first chunk; the head the
+    /// first read found answers it, with neither Redis nor the store read again.
+    /// </summary>
+    [Fact]
+    public async Task A_page_reads_on_in_an_influencer_list_from_the_head_its_first_read_found()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var stores = new RecordingTimelineStore(TimelineStores.InMemory());
+        var influencer = Guid.NewGuid();
+        var posted = Enumerable.Range(0, 40).Select(i => Entry(influencer, i)).ToList();
+        foreach (var entry in posted)
+        {
+            await stores.AddInfluencerPostAsync(entry, Ct);
+        }
+
+        TimelineReads NewRead() => new(stores, stores, redis.Cache, static (_, _) => ValueTask.FromResult<IReadOnlyDictionary<Guid, string>>(new Dictionary<Guid, string>()));
+        await NewRead().GetInfluencerPostsAsync([influencer], null, 6, Ct);
+        var read = NewRead();
+        var first = await read.GetInfluencerPostsAsync([influencer], null, 6, Ct);
+        Assert.Equal(Expected(posted, null, 6), first[influencer]);
+
+        // Redis loses the list and its token: a read of it now would need the store.
+        await redis.Db.KeyDeleteAsync([redis.InfluencerPostsKey(influencer), redis.InfluencerPostsTokenKey(influencer)]);
+        stores.Reset();
+        var horizon = first[influencer][4].Key;
+
+        Assert.Equal(Expected(posted, horizon, 17), (await read.GetInfluencerPostsAsync([influencer], horizon, 17, Ct))[influencer]);
+        Assert.Empty(stores.InfluencerReads);
+        Assert.Equal(Expected(posted, horizon, 17), (await NewRead().GetInfluencerPostsAsync([influencer], horizon, 17, Ct))[influencer]);
+        Assert.NotEmpty(stores.InfluencerReads);
     }
 
     [Fact]
@@ -139,6 +191,29 @@ public sealed class KeptInfluencerListTests
         Assert.Equal([influencer], read.Fill!.Expected.Keys);
     }
 
+    /// <summary>A hit's head, read on from a random position with a random limit, answers what the store holds (as far as it vouches).</summary>
+    private static void AssertHeadIsTheList(ListHead? head, List<TimelineEntry> store, Random random, string context)
+    {
+        if (head is null)
+        {
+            return;
+        }
+
+        var ordered = Expected(store, null, int.MaxValue);
+        SequenceKey? after = ordered.Count > 0 && random.Next(2) == 0 ? ordered[random.Next(ordered.Count)].Key : null;
+        var limit = random.Next(1, 12);
+        if (!head.Answers(after, limit))
+        {
+            return;
+        }
+
+        var range = head.Range(after, limit);
+        var expected = Expected(store, after, limit);
+        Assert.Equal(expected, range.Entries);
+        Assert.True(range.Entries.Count == limit || range.ReachesEnd, context);
+        Assert.True(!range.ReachesEnd || Expected(store, after, int.MaxValue).Count == range.Entries.Count, context);
+    }
+
     /// <summary>
     /// Random interleavings of posts, deletes, drops and expiries by either process with reads at any
     /// position and size by either: every hit is exactly the store's answer as far as it goes.
@@ -193,6 +268,7 @@ public sealed class KeptInfluencerListTests
                     Assert.Equal(expected.Take(hit.Entries.Count), hit.Entries);
                     Assert.True(hit.Entries.Count == limit || !hit.ReachesEnd || hit.Entries.Count == expected.Count, context);
                     Assert.True(!hit.ReachesEnd || hit.Entries.Count == expected.Count, context);
+                    AssertHeadIsTheList(hit.Head, store, random, context);
                     break;
             }
         }

@@ -122,9 +122,46 @@ internal enum CachedList
 /// A cache hit: <see cref="Entries"/> are the list's entries strictly after the requested position,
 /// newest first, as many as asked for or fewer. When fewer, either <see cref="ReachesEnd"/> (the
 /// list has nothing more) or the cached window ran out: the store holds the rest, strictly after
-/// the last entry (or after the requested position when there is none).
+/// the last entry (or after the requested position when there is none). <see cref="Head"/>, when
+/// set, is the list as the same read found it, possibly deeper than the range cut from it.
 /// </summary>
-internal readonly record struct CachedRange(IReadOnlyList<TimelineEntry> Entries, bool ReachesEnd);
+internal readonly record struct CachedRange(IReadOnlyList<TimelineEntry> Entries, bool ReachesEnd, ListHead? Head = null);
+
+/// <summary>
+/// A list's newest entries, newest first, as one read found them (<paramref name="whole"/>: the whole list).
+/// A timeline read that must read on in a list (its continuation after a horizon) answers from the head its
+/// first read found, as a read of the list at that moment, when the head holds enough: no second round trip.
+/// </summary>
+internal sealed class ListHead(TimelineEntry[] entries, bool whole)
+{
+    /// <summary>True when the entries strictly after <paramref name="after"/> are all here, or at least <paramref name="limit"/> of them.</summary>
+    public bool Answers(SequenceKey? after, int limit) => whole || entries.Length - Start(after) >= limit;
+
+    /// <summary>What a read of the list would answer (see <see cref="CachedRange"/>); only when <see cref="Answers"/>.</summary>
+    public CachedRange Range(SequenceKey? after, int limit)
+    {
+        var start = Start(after);
+        var count = Math.Min(limit, entries.Length - start);
+        return new CachedRange(new ArraySegment<TimelineEntry>(entries, start, count), ReachesEnd: whole && start + count == entries.Length, this);
+    }
+
+    /// <summary>The index of the first entry strictly after the position (page order: newest first).</summary>
+    private int Start(SequenceKey? after)
+    {
+        if (after is not { } position)
+        {
+            return 0;
+        }
+
+        var start = 0;
+        while (start < entries.Length && entries[start].Key <= position)
+        {
+            start++;
+        }
+
+        return start;
+    }
+}
 
 /// <summary>The hits of one cache read, by owner, and the permission to fill the misses (null: leave them to the store).</summary>
 internal sealed record CachedRanges(IReadOnlyDictionary<Guid, CachedRange> Hits, CacheFill? Fill)

@@ -76,6 +76,8 @@ internal sealed class RedisTestCache : IDisposable
 
     public RedisKey InfluencerPostsKey(Guid influencerId) => Prefix + "influencer-posts:{" + influencerId.ToString("N") + "}";
 
+    public RedisKey InfluencerPostsTokenKey(Guid influencerId) => Prefix + "influencer-posts-token:{" + influencerId.ToString("N") + "}";
+
     public RedisKey ReaderKey(Guid readerId) => Prefix + "reader:" + readerId.ToString("N");
 
     public RedisKey VersionKey => Prefix + "timeline-cache:version";

@@ -68,9 +68,18 @@ internal sealed class KeptCopies<TCopy>(int capacity)
 /// <summary>A reader's state as filled in Redis under <see cref="Stamp"/> (unique per fill) and <see cref="Version"/>.</summary>
 internal sealed record KeptReader(RedisValue Stamp, string Version, ReaderState State);
 
-/// <summary>An influencer list's newest entries (newest first), the token and version they were read under, and whether they are the whole list.</summary>
-internal sealed class KeptList(RedisKey tokenKey, RedisValue token, string version, TimelineEntry[] entries, bool whole)
+/// <summary>
+/// An influencer list's newest entries (at most <see cref="Depth"/>), and the token and version they were read under.
+/// </summary>
+internal sealed class KeptList(RedisKey tokenKey, RedisValue token, string version, ListHead head)
 {
+    /// <summary>
+    /// How deep a copy is read. A first page that one influencer's burst of posts fills reads the list's
+    /// first entries (PostsPerInfluencer + 1), then on after them as far as the page needs (the merge's
+    /// continuation, <see cref="ListHead"/>); a copy this deep answers both for pages of up to 50 posts.
+    /// </summary>
+    public const int Depth = 64;
+
     /// <summary>Where the list's token is (kept with the copy: built once, not on every read).</summary>
     public RedisKey TokenKey { get; } = tokenKey;
 
@@ -78,31 +87,5 @@ internal sealed class KeptList(RedisKey tokenKey, RedisValue token, string versi
 
     public string Version { get; } = version;
 
-    /// <summary>True when the entries strictly after <paramref name="after"/> are all here, or at least <paramref name="limit"/> of them.</summary>
-    public bool Answers(SequenceKey? after, int limit) => whole || entries.Length - Start(after) >= limit;
-
-    /// <summary>What a Redis read of the list would answer (see <see cref="CachedRange"/>); only when <see cref="Answers"/>.</summary>
-    public CachedRange Range(SequenceKey? after, int limit)
-    {
-        var start = Start(after);
-        var count = Math.Min(limit, entries.Length - start);
-        return new CachedRange(new ArraySegment<TimelineEntry>(entries, start, count), ReachesEnd: whole && start + count == entries.Length);
-    }
-
-    /// <summary>The index of the first entry strictly after the position (page order: newest first).</summary>
-    private int Start(SequenceKey? after)
-    {
-        if (after is not { } position)
-        {
-            return 0;
-        }
-
-        var start = 0;
-        while (start < entries.Length && entries[start].Key <= position)
-        {
-            start++;
-        }
-
-        return start;
-    }
+    public ListHead Head { get; } = head;
 }

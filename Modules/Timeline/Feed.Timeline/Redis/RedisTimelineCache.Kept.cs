@@ -25,7 +25,7 @@ internal sealed partial class RedisTimelineCache
         var readIds = new List<Guid>();
         for (var i = 0; i < ownerIds.Count; i++)
         {
-            copies[i] = kept.Find(ownerIds[i]) is { } copy && copy.Answers(after, limit) ? copy : null;
+            copies[i] = kept.Find(ownerIds[i]) is { } copy && copy.Head.Answers(after, limit) ? copy : null;
             if (copies[i] is { } found)
             {
                 tokenKeys.Add(found.TokenKey);
@@ -37,7 +37,7 @@ internal sealed partial class RedisTimelineCache
         }
 
         var tokensRead = ReadTokens(batch, tokenKeys);
-        var reads = ReadBehindTokens(batch, readIds, after, limit, placeTokens: true);
+        var reads = ReadBehindTokens(batch, readIds, after, ReadDepth(after, limit), placeTokens: true);
         return versionRead => AnswerInfluencersAsync(kept, ownerIds, copies, tokensRead, readIds, reads, versionRead, after, limit);
     }
 
@@ -68,7 +68,7 @@ internal sealed partial class RedisTimelineCache
             var token = tokens[c++];
             if (copy.Version == version && !token.IsNull && copy.Token == token)
             {
-                hits[ownerIds[i]] = copy.Range(after, limit);
+                hits[ownerIds[i]] = copy.Head.Range(after, limit);
             }
             else
             {
@@ -83,7 +83,7 @@ internal sealed partial class RedisTimelineCache
             // Second round trip, only for lists changed since their copy was kept.
             var again = Database.CreateBatch();
             var againVersion = again.StringGetAsync(_versionKey);
-            var rereads = ReadBehindTokens(again, stale, after, limit, placeTokens: false);
+            var rereads = ReadBehindTokens(again, stale, after, ReadDepth(after, limit), placeTokens: false);
             again.Execute();
             foreach (var (ownerId, marker) in await AnswerAsync(kept, stale, rereads, againVersion, after, limit, hits))
             {
@@ -95,7 +95,10 @@ internal sealed partial class RedisTimelineCache
         return new CachedRanges(hits, new CacheFill(version, expected));
     }
 
-    /// <summary>The lists' reads answered as <see cref="ReadAsync"/> answers them; first-page hits are kept with the token read before them.</summary>
+    /// <summary>
+    /// The lists' reads answered as <see cref="ReadAsync"/> answers them; first-page reads (read <see cref="KeptList.Depth"/>
+    /// deep) answer with their head and are kept with the token read before them.
+    /// </summary>
     private async ValueTask<Dictionary<Guid, string>> AnswerAsync(
         KeptCopies<KeptList> kept,
         List<Guid> ownerIds,
@@ -120,22 +123,34 @@ internal sealed partial class RedisTimelineCache
 
         var version = await CurrentVersionAsync(versionRead.Result);
         var found = new Dictionary<Guid, CachedRange>(ownerIds.Count);
-        var expected = await SortAsync(CachedList.InfluencerPosts, ownerIds, reads.Lists, version, after, limit, found);
+        var expected = await SortAsync(CachedList.InfluencerPosts, ownerIds, reads.Lists, version, after, ReadDepth(after, limit), found);
         for (var i = 0; i < ownerIds.Count; i++)
         {
-            if (found.TryGetValue(ownerIds[i], out var range))
+            if (!found.TryGetValue(ownerIds[i], out var range))
+            {
+                continue;
+            }
+
+            if (after is not null)
             {
                 hits[ownerIds[i]] = range;
-                var token = reads.Tokens[i].Result;
-                if (after is null && !token.IsNull)
-                {
-                    kept.Keep(ownerIds[i], new KeptList(TokenKey(ownerIds[i]), token, version, [.. range.Entries], range.ReachesEnd));
-                }
+                continue;
+            }
+
+            var head = new ListHead([.. range.Entries], range.ReachesEnd);
+            hits[ownerIds[i]] = head.Range(after: null, limit);
+            var token = reads.Tokens[i].Result;
+            if (!token.IsNull)
+            {
+                kept.Keep(ownerIds[i], new KeptList(TokenKey(ownerIds[i]), token, version, head));
             }
         }
 
         return expected;
     }
+
+    /// <summary>How many entries of each list a read reads: a first page reads a copy's depth, whatever it answers.</summary>
+    private static int ReadDepth(SequenceKey? after, int limit) => after is null ? Math.Max(limit, KeptList.Depth) : limit;
 
     /// <summary>The tokens of these lists, in order.</summary>
     private Task<RedisValue[]> ReadTokens(IBatch batch, List<RedisKey> keys) =>

@@ -19,6 +19,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowStore rowStore, ITimelineCache cache, AuthorNameLookup lookUpAuthorNames)
 {
     private readonly Dictionary<Guid, string> _authorNames = [];
+    private readonly ListHeads _heads = new();
     private PrefetchedRanges? _prefetched;
     private PrefetchedRanges? _prefetchedRows;
 
@@ -39,8 +40,25 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
         IReadOnlyList<Guid> influencerIds,
         SequenceKey? after,
         int limitPerInfluencer,
-        CancellationToken cancellationToken) =>
-        await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        if (after is not { } position)
+        {
+            return await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
+        }
+
+        // Reading on in lists this read has found: from their heads, when deep enough.
+        var (answered, unanswered) = _heads.Answer(influencerIds, position, limitPerInfluencer);
+        if (unanswered is not null)
+        {
+            foreach (var (influencerId, entries) in await ReadAsync(CachedList.InfluencerPosts, unanswered, after, limitPerInfluencer, cancellationToken))
+            {
+                answered[influencerId] = entries;
+            }
+        }
+
+        return answered;
+    }
 
     /// <summary>
     /// Takes the answers of the reads started with the reader lookup (<see cref="ReadAhead"/>): the first
@@ -182,6 +200,11 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
             (prefetched, _prefetchedRows) = (rows, null);
         }
 
+        if (prefetched is not null && list == CachedList.InfluencerPosts)
+        {
+            _heads.Remember((await prefetched.Ranges).Hits);
+        }
+
         if (prefetched is not null && await prefetched.CompleteForAsync(ownerIds) is { } complete)
         {
             // The warm case: every list a whole answer in the prefetch, shared by all the groups as it is.
@@ -202,8 +225,13 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
             foreach (var ownerId in missed)
             {
                 IReadOnlyList<TimelineEntry> rows = newest.TryGetValue(ownerId, out var found) ? found : [];
-                ranges[ownerId] = Cut(rows, after, limit, reachesEnd: rows.Count <= cache.Capacity);
+                ranges[ownerId] = new ListHead([.. rows], whole: rows.Count <= cache.Capacity).Range(after, limit);
             }
+        }
+
+        if (list == CachedList.InfluencerPosts)
+        {
+            _heads.Remember(ranges);
         }
 
         List<Guid>? uncached = null;
@@ -268,28 +296,6 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
         }
 
         return result;
-    }
-
-    /// <summary>The entries of a newest-first window strictly after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
-    private static CachedRange Cut(IReadOnlyList<TimelineEntry> window, SequenceKey? after, int limit, bool reachesEnd)
-    {
-        var start = 0;
-        if (after is { } position)
-        {
-            while (start < window.Count && window[start].Key <= position)
-            {
-                start++;
-            }
-        }
-
-        var count = Math.Min(limit, window.Count - start);
-        var entries = new TimelineEntry[count];
-        for (var i = 0; i < count; i++)
-        {
-            entries[i] = window[start + i];
-        }
-
-        return new CachedRange(entries, reachesEnd);
     }
 
     /// <summary>Like the store: lists with no entries are left out.</summary>

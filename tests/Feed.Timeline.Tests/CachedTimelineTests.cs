@@ -69,6 +69,53 @@ public sealed class CachedTimelineTests
         Assert.Equal(0, world.Store.PostLookups);
     }
 
+    /// <summary>
+    /// A burst of one influencer's posts fills the first page, so the merge reads on in that list after its
+    /// first chunk; once warm, that continuation comes from the head the page's first read found: no list
+    /// read beyond the reader lookup's, and no store read.
+    /// </summary>
+    [Fact]
+    public async Task A_warm_page_that_one_influencers_burst_fills_reads_no_list_twice()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var cache = new CountingTimelineCache(redis.Cache);
+        var world = new TimelineWorld(cache);
+        var ordinary = world.Modules.AddUser("ordinary");
+        var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
+        var quiet = world.Modules.AddUser("quiet_influencer", isInfluencer: true);
+        foreach (var followee in new[] { ordinary, influencer, quiet })
+        {
+            world.Modules.Follow(world.Reader, followee);
+        }
+
+        var posts = new List<TimelinePost>();
+        for (var i = 0; i < 5; i++)
+        {
+            posts.Add(await world.PushAsync(ordinary, i, [world.Reader]));
+            posts.Add(await world.PublishAsInfluencerAsync(quiet, i));
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            posts.Add(await world.PublishAsInfluencerAsync(influencer, 100 + i));
+        }
+
+        var expected = TimelineWorld.InPageOrder(posts).Take(20).ToList();
+        for (var read = 0; read < 2; read++)
+        {
+            Assert.Equal(expected, (await world.ReadAsync(limit: 20, cursor: null)).Items.Select(item => item.PostId));
+        }
+
+        world.Store.Reset();
+        var before = cache.ListReads;
+        var page = await world.ReadAsync(limit: 20, cursor: null);
+
+        Assert.Equal(expected, page.Items.Select(item => item.PostId));
+        Assert.Equal(before, cache.ListReads);
+        Assert.Empty(world.Store.InfluencerReads);
+        Assert.Empty(world.Store.RowReads);
+    }
+
     [Fact]
     public async Task Flushing_redis_mid_way_still_pages_complete_timelines()
     {

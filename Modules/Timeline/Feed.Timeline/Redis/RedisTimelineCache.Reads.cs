@@ -216,7 +216,8 @@ internal sealed partial class RedisTimelineCache
         /// <summary>The entries strictly after the position, newest first, at most <paramref name="limit"/>; "end" reached or not.</summary>
         public CachedRange Range(Guid authorId, SequenceKey? after, int limit)
         {
-            var entries = new List<TimelineEntry>(limit);
+            var older = _newest is not null ? _newest.Result.AsSpan(1) : _older!.Result.AsSpan();
+            var entries = new List<TimelineEntry>(Math.Min(limit, older.Length + (_tied?.Result.Length ?? 0)));
             if (after is { } position)
             {
                 // Same millisecond as the position: only the members below its post id come after it.
@@ -229,7 +230,6 @@ internal sealed partial class RedisTimelineCache
                 }
             }
 
-            var older = _newest is not null ? _newest.Result.AsSpan(1) : _older!.Result.AsSpan();
             foreach (var member in older)
             {
                 if (entries.Count == limit)

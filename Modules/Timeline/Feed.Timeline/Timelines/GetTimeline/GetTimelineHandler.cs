@@ -29,7 +29,9 @@ internal sealed class GetTimelineHandler(
         var limit = query.Page.Size;
         SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Page.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
         var settings = options.Value;
-        var reads = new TimelineReads(postStore, rowStore, cache, sender.LookUpAuthorNamesAsync);
+        // A lambda, not the method group: a delegate bound to an extension method's first argument is
+        // built by the runtime's slow path on every call (docs/performance.md, "read_full").
+        var reads = new TimelineReads(postStore, rowStore, cache, (authorIds, token) => sender.LookUpAuthorNamesAsync(authorIds, token));
 
         // Whom the reader follows and pulls (from the cache, or begun in the store: recorded, rebuilt
         // when due), with the first reads of their rows and influencers' lists already under way.

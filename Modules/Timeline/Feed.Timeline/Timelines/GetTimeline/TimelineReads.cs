@@ -11,7 +11,9 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// the store, strictly after its last entry (the cache keeps only the newest entries);</item>
 /// <item>a miss is filled: the newest <see cref="ITimelineCache.Capacity"/> + 1 entries are read from
 /// the store, cached, and the answer is cut from them (continued from the store when needed);</item>
-/// <item>a miss the cache cannot take (none configured, Redis down) is read from the store as is.</item>
+/// <item>a miss the cache cannot take (none configured, Redis down) is read from the store as is;</item>
+/// <item>reading on in an influencer list this read has already found (the merge's continuation) is
+/// answered from the head found (<see cref="ListHeads"/>) when it holds enough, with no cache read.</item>
 /// </list>
 /// Posts come with their authors' usernames (<see cref="AuthorNames"/>): cached with the details, asked
 /// from Users only for posts the cache did not have.
@@ -42,14 +44,17 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
         int limitPerInfluencer,
         CancellationToken cancellationToken)
     {
-        if (after is not { } position)
+        // Reading on in lists this read has found (not a first read a prefetch answers): from their heads, when deep enough.
+        if (after is not { } position
+            || HasPrefetched(influencerIds, after, limitPerInfluencer)
+            || _heads.Answer(influencerIds, position, limitPerInfluencer) is not { } fromHeads)
         {
             return await ReadAsync(CachedList.InfluencerPosts, influencerIds, after, limitPerInfluencer, cancellationToken);
         }
 
-        // Reading on in lists this read has found: from their heads, when deep enough.
-        var (answered, unanswered) = _heads.Answer(influencerIds, position, limitPerInfluencer);
-        if (unanswered is not null)
+        var (answered, unanswered) = fromHeads;
+
+        if (unanswered.Count > 0)
         {
             foreach (var (influencerId, entries) in await ReadAsync(CachedList.InfluencerPosts, unanswered, after, limitPerInfluencer, cancellationToken))
             {
@@ -215,6 +220,11 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
         var cached = prefetched is not null
             ? await prefetched.ForAsync(ownerIds)
             : await cache.ReadAsync(list, ownerIds, after, limit, cancellationToken);
+        if (list == CachedList.InfluencerPosts && prefetched is null)
+        {
+            _heads.Remember(cached.Hits);
+        }
+
         var ranges = new Dictionary<Guid, CachedRange>(cached.Hits);
 
         if (cached.Fill is { Expected.Count: > 0 } fill)
@@ -225,13 +235,8 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
             foreach (var ownerId in missed)
             {
                 IReadOnlyList<TimelineEntry> rows = newest.TryGetValue(ownerId, out var found) ? found : [];
-                ranges[ownerId] = new ListHead([.. rows], whole: rows.Count <= cache.Capacity).Range(after, limit);
+                ranges[ownerId] = Cut(rows, after, limit, reachesEnd: rows.Count <= cache.Capacity);
             }
-        }
-
-        if (list == CachedList.InfluencerPosts)
-        {
-            _heads.Remember(ranges);
         }
 
         List<Guid>? uncached = null;
@@ -296,6 +301,28 @@ internal sealed class TimelineReads(ITimelinePostStore postStore, ITimelineRowSt
         }
 
         return result;
+    }
+
+    /// <summary>The entries of a newest-first window strictly after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
+    private static CachedRange Cut(IReadOnlyList<TimelineEntry> window, SequenceKey? after, int limit, bool reachesEnd)
+    {
+        var start = 0;
+        if (after is { } position)
+        {
+            while (start < window.Count && window[start].Key <= position)
+            {
+                start++;
+            }
+        }
+
+        var count = Math.Min(limit, window.Count - start);
+        var entries = new TimelineEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            entries[i] = window[start + i];
+        }
+
+        return new CachedRange(entries, reachesEnd);
     }
 
     /// <summary>Like the store: lists with no entries are left out.</summary>

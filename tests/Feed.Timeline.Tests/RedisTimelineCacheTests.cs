@@ -219,6 +219,39 @@ public sealed class RedisTimelineCacheTests
     }
 
     [Fact]
+    public async Task An_entry_a_full_window_already_holds_changes_nothing()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
+        await FillAsync(redis.Cache, userId, rows);
+
+        // A fan-out step repeated after a crash adds what the window has: its oldest entry must stay.
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], rows[1], Ct);
+
+        Assert.Equal(Keys(rows.Take(3)), Keys(Hit(await ReadAsync(redis.Cache, userId), userId).Entries));
+    }
+
+    [Fact]
+    public async Task An_entry_older_than_a_window_shrunk_by_a_deletion_is_left_to_the_store()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
+        await FillAsync(redis.Cache, userId, rows);
+        await redis.Cache.RemoveAsync(CachedList.Timeline, [userId], rows[0], Ct);
+
+        // Two entries left, below the capacity but not the whole list: one older than both is not added.
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], Entry(5), Ct);
+        var newer = Entry(100);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], newer, Ct);
+
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+        Assert.Equal(Keys([newer, rows[1], rows[2]]), Keys(range.Entries));
+        Assert.False(range.ReachesEnd);
+    }
+
+    [Fact]
     public async Task An_entry_older_than_everything_joins_a_whole_list()
     {
         using var redis = await RedisTestCache.CreateAsync(cacheSize: 5);

@@ -58,8 +58,10 @@ internal static class RedisTimelineScripts
           return 0
         end
         redis.call('ZREM', KEYS[1], marker)
-        for i = 6, #ARGV, 2 do
-          redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+        -- One ZADD per 500 entries, not one per entry (each call from Lua costs about what a small ZADD does);
+        -- bounded because unpack's results must fit Lua's stack.
+        for i = 6, #ARGV, 1000 do
+          redis.call('ZADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
         end
         if ARGV[4] == '1' then
           redis.call('ZADD', KEYS[1], '-inf', 'end')
@@ -78,7 +80,8 @@ internal static class RedisTimelineScripts
     /// lies outside it and is not added (adding it would leave a gap above it). Each list is handled
     /// on its own, exactly as a call with that one key would; one call for many lists saves a command
     /// round per list (fan-out adds one post to a thousand lists at a time).
-    /// KEYS[1..n] lists; ARGV: [1] score, [2] member, [3] capacity. Returns how many lists took the entry.
+    /// KEYS[1..n] lists; ARGV: [1] score, [2] member, [3] capacity. Returns how many lists took the entry (a full
+    /// window that let it out at once, being older than all of it, counts).
     /// </summary>
     public const string Add = """
         local function precedes(a, b)
@@ -130,7 +133,18 @@ internal static class RedisTimelineScripts
             end
             added = added + 1
           else
-            added = added + addToPart(key, score, member, capacity)
+            -- A list longer than the cache keeps (an active reader's, often) is a full window: the entry goes in
+            -- and the oldest goes out, which removes the entry itself when it is older than the whole window,
+            -- as if it had not been added. No marker or range read: this path runs once per such follower.
+            local count = redis.call('ZCARD', key)
+            if count > capacity then
+              if redis.call('ZADD', key, score, member) == 1 then
+                redis.call('ZREMRANGEBYRANK', key, 0, count - 1 - capacity)
+              end
+              added = added + 1
+            elseif count > 0 then
+              added = added + addToPart(key, score, member, capacity)
+            end
           end
         end
         return added

@@ -30,7 +30,7 @@ internal sealed class GetTimelineHandler(
         SequenceKey? after = cursors.DecodeOrNull(CursorList.Timeline, query.UserId, query.Page.Cursor) is { } cursor ? SequenceKey.From(cursor) : null;
         var settings = options.Value;
         // A lambda, not the method group: a delegate bound to an extension method's first argument is
-        // built by the runtime's slow path on every call (docs/performance.md, "read_full").
+        // built by the runtime's slow path on every call (docs/performance.md, "A delegate built by the runtime's slow path").
         var reads = new TimelineReads(postStore, rowStore, cache, (authorIds, token) => sender.LookUpAuthorNamesAsync(authorIds, token));
 
         // Whom the reader follows and pulls (from the cache, or begun in the store: recorded, rebuilt

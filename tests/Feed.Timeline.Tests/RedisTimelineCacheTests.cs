@@ -35,6 +35,15 @@ public sealed class RedisTimelineCacheTests
         await cache.FillAsync(list, fill, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [ownerId] = storeRows.Take(cache.Capacity + 1).ToList() }, Ct);
     }
 
+    /// <summary>Six entries 10 ms apart filled into a cache of capacity three: its newest three, without "end".</summary>
+    private static async Task<(Guid UserId, List<TimelineEntry> Rows)> SixEntriesInAFullWindowAsync(RedisTestCache redis)
+    {
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
+        await FillAsync(redis.Cache, userId, rows);
+        return (userId, rows);
+    }
+
     private static CachedRange Hit(CachedRanges read, Guid ownerId) =>
         Assert.Contains(ownerId, (IReadOnlyDictionary<Guid, CachedRange>)read.Hits);
 
@@ -199,9 +208,7 @@ public sealed class RedisTimelineCacheTests
     public async Task An_entry_older_than_a_capped_window_is_left_to_the_store()
     {
         using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
-        var userId = Guid.NewGuid();
-        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
-        await FillAsync(redis.Cache, userId, rows);
+        var (userId, rows) = await SixEntriesInAFullWindowAsync(redis);
 
         // Written late (a backfill): older than the oldest cached entry (also by post_id within its
         // millisecond), so adding it would leave a gap above it: the store has the entries in between.
@@ -222,9 +229,7 @@ public sealed class RedisTimelineCacheTests
     public async Task An_entry_a_full_window_already_holds_changes_nothing()
     {
         using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
-        var userId = Guid.NewGuid();
-        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
-        await FillAsync(redis.Cache, userId, rows);
+        var (userId, rows) = await SixEntriesInAFullWindowAsync(redis);
 
         // A fan-out step repeated after a crash adds what the window has: its oldest entry must stay.
         await redis.Cache.AddAsync(CachedList.Timeline, [userId], rows[1], Ct);
@@ -236,9 +241,7 @@ public sealed class RedisTimelineCacheTests
     public async Task An_entry_older_than_a_window_shrunk_by_a_deletion_is_left_to_the_store()
     {
         using var redis = await RedisTestCache.CreateAsync(cacheSize: 3);
-        var userId = Guid.NewGuid();
-        var rows = NewestFirst(Enumerable.Range(0, 6).Select(i => Entry(10 * i)));
-        await FillAsync(redis.Cache, userId, rows);
+        var (userId, rows) = await SixEntriesInAFullWindowAsync(redis);
         await redis.Cache.RemoveAsync(CachedList.Timeline, [userId], rows[0], Ct);
 
         // Two entries left, below the capacity but not the whole list: one older than both is not added.

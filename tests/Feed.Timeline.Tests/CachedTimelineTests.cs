@@ -227,6 +227,31 @@ public sealed class CachedTimelineTests
     }
 
     [Fact]
+    public async Task A_late_post_into_a_window_that_deletions_emptied_hides_no_rows()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 2);
+        var world = new TimelineWorld(redis.Cache);
+        var author = world.Modules.AddUser("author");
+        world.Modules.Follow(world.Reader, author);
+        var posts = new List<TimelinePost>();
+        for (var i = 0; i < 5; i++)
+        {
+            posts.Add(await world.PushAsync(author, 10 * i, [world.Reader]));
+        }
+
+        await world.ReadAsync(limit: 1, cursor: null); // caches the window: the posts at 40 and 30
+        foreach (var deleted in new[] { posts[4], posts[3] })
+        {
+            await world.DeletedHandler().Handle(new PostDeleted(deleted.PostId, deleted.AuthorId), Ct);
+        }
+
+        var late = await world.PushAsync(author, 5, [world.Reader]); // a fan-out delivered late
+
+        var page = await world.ReadAsync(limit: 10, cursor: null);
+        Assert.Equal(TimelineWorld.InPageOrder([posts[2], posts[1], late, posts[0]]), page.Items.Select(item => item.PostId));
+    }
+
+    [Fact]
     public async Task Fan_out_keeps_cached_timelines_current_and_a_deleted_post_leaves_them()
     {
         using var redis = await RedisTestCache.CreateAsync();

@@ -255,6 +255,28 @@ public sealed class RedisTimelineCacheTests
     }
 
     [Fact]
+    public async Task A_window_that_deletions_emptied_is_dropped_by_the_next_add_and_refilled_from_the_store()
+    {
+        using var redis = await RedisTestCache.CreateAsync(cacheSize: 2);
+        var userId = Guid.NewGuid();
+        var rows = NewestFirst(Enumerable.Range(0, 5).Select(i => Entry(10 * i))); // 40, 30, 20, 10, 0
+        await FillAsync(redis.Cache, userId, rows); // the window: 40 and 30, without "end"
+        await redis.Cache.RemoveAsync(CachedList.Timeline, [userId], rows[0], Ct);
+        await redis.Cache.RemoveAsync(CachedList.Timeline, [userId], rows[1], Ct);
+
+        // A late fan-out of a post older than the store's newest rows (20 and 10): the empty window cannot
+        // tell where it belongs, and holding it alone would hide those rows from every page.
+        var late = Entry(5);
+        await redis.Cache.AddAsync(CachedList.Timeline, [userId], late, Ct);
+
+        var store = NewestFirst(rows.Skip(2).Append(late)); // 20, 10, 5, 0
+        await FillAsync(redis.Cache, userId, store);
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+        Assert.Equal(Keys(store.Take(2)), Keys(range.Entries));
+        Assert.False(range.ReachesEnd);
+    }
+
+    [Fact]
     public async Task An_entry_older_than_everything_joins_a_whole_list()
     {
         using var redis = await RedisTestCache.CreateAsync(cacheSize: 5);

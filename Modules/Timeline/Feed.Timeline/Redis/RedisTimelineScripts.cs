@@ -79,7 +79,8 @@ internal static class RedisTimelineScripts
     /// that is not whole is the newest part of the store's list, so an entry older than its oldest one
     /// lies outside it and is not added (adding it would leave a gap above it). Each list is handled
     /// on its own, exactly as a call with that one key would; one call for many lists saves a command
-    /// round per list (fan-out adds one post to a thousand lists at a time).
+    /// round per list (fan-out adds one post to a thousand lists at a time). A window that deletions emptied
+    /// is dropped instead (like a drop, the change tokens that follow every add cover it).
     /// KEYS[1..n] lists; ARGV: [1] score, [2] member, [3] capacity. Returns how many lists took the entry (a full
     /// window that let it out at once, being older than all of it, counts).
     /// </summary>
@@ -102,11 +103,15 @@ internal static class RedisTimelineScripts
           end
           if string.sub(marker, 1, 2) == 'v:' then
             local low = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-            if low[1] ~= marker then
-              local at, lowest = tonumber(score), tonumber(low[2])
-              if at < lowest or (at == lowest and precedes(member, low[1])) then
-                return 0
-              end
+            if low[1] == marker then
+              -- A window that deletions emptied: nothing tells where the store's newest rows are, so no
+              -- entry may go in (alone, it would hide the rows above it). Dropped: the next read refills it.
+              redis.call('DEL', key)
+              return 0
+            end
+            local at, lowest = tonumber(score), tonumber(low[2])
+            if at < lowest or (at == lowest and precedes(member, low[1])) then
+              return 0
             end
           end
           redis.call('ZADD', key, score, member)

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Paging;
 using Feed.Testing;
 using Feed.Timeline.Tests.Support;
 using StackExchange.Redis.Profiling;
@@ -231,6 +232,31 @@ public sealed class ReaderStateTests
         var miss = await redis.Cache.ReadReaderAsync(reader, now, null, Ct);
         await redis.Cache.FillReaderAsync(miss.Fill!, reader, state, now, Ct);
         return state;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_reader_s_rows_read_ahead_reach_Redis_after_the_state_on_its_node(bool afterACursor)
+    {
+        // Rows read ahead are used only with a hit read before them (a state is filled only after any
+        // rebuild it reflects dropped the rows), so on one server and on a cluster alike they must run
+        // after the state's read: a page after a cursor too, whose rows are a transaction of their own.
+        using var redis = await RedisTestCache.CreateAsync();
+        var reader = Guid.NewGuid();
+        var now = TimelineWorld.Epoch;
+        await FillStateAsync(redis, reader, new ReaderState([Guid.NewGuid()], [], now.AddMinutes(10)), now);
+        var stateRead = $"\"HMGET\" \"{redis.ReaderKey(reader)}\"";
+        var rowsKey = $"\"{redis.TimelineKey(reader)}\"";
+        await using var monitor = await RedisMonitor.StartAsync(redis.Redis, redis.ReaderKey(reader), Ct);
+        SequenceKey? after = afterACursor ? new SequenceKey(now, Guid.NewGuid()) : null;
+
+        var cached = await redis.Cache.ReadReaderAsync(reader, now, new ReadAhead(after, 10, [], 5), Ct);
+        Assert.NotNull(cached.State);
+        await cached.Ahead!.Rows;
+
+        var run = await monitor.UntilAsync(line => line.Contains(rowsKey, StringComparison.Ordinal), Ct);
+        Assert.Contains(run, line => line.Contains(stateRead, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ internal static class RedisSizes
         }
 
         var added = await UsedMemoryAsync(masters) - before;
-        var keys = owners.Take(SampleKeys).Select(owner => (RedisKey)$"{prefix}{capacity}:timeline:{owner:N}").ToList();
+        var keys = owners.Take(SampleKeys).Select(owner => (RedisKey)($"{prefix}{capacity}:timeline:{{" + owner.ToString("N") + "}")).ToList();
         var (usage, encoding) = await SampleAsync(redis, keys);
         await RowAsync(log, $"timeline entry, {capacity}-entry list{note}", users * capacity, (double)added / (users * capacity), usage, encoding);
     }
@@ -117,7 +117,7 @@ internal static class RedisSizes
         }
 
         added = await UsedMemoryAsync(masters) - before;
-        (usage, encoding) = await SampleAsync(redis, [.. ids.Take(SampleKeys).Select(reader => (RedisKey)$"{prefix}details:reader:{reader:N}")]);
+        (usage, encoding) = await SampleAsync(redis, [.. ids.Take(SampleKeys).Select(reader => (RedisKey)($"{prefix}details:reader:{{" + reader.ToString("N") + "}"))]);
         await RowAsync(log, $"reader state ({followees} followees, 10 pulled)", readers, (double)added / readers, usage, encoding);
     }
 

@@ -72,13 +72,13 @@ internal sealed class RedisTestCache : IDisposable
 
     public static Task<ConnectionMultiplexer> SharedRedisAsync() => SharedRedis.Value;
 
-    public RedisKey TimelineKey(Guid userId) => Prefix + "timeline:" + userId.ToString("N");
+    public RedisKey TimelineKey(Guid userId) => Prefix + "timeline:{" + userId.ToString("N") + "}";
 
     public RedisKey InfluencerPostsKey(Guid influencerId) => Prefix + "influencer-posts:{" + influencerId.ToString("N") + "}";
 
     public RedisKey InfluencerPostsTokenKey(Guid influencerId) => Prefix + "influencer-posts-token:{" + influencerId.ToString("N") + "}";
 
-    public RedisKey ReaderKey(Guid readerId) => Prefix + "reader:" + readerId.ToString("N");
+    public RedisKey ReaderKey(Guid readerId) => Prefix + "reader:{" + readerId.ToString("N") + "}";
 
     public RedisKey VersionKey => Prefix + "timeline-cache:version";
 

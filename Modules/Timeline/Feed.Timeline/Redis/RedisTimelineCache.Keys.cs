@@ -42,13 +42,15 @@ internal sealed partial class RedisTimelineCache
     /// <summary>32 lowercase hex: ordinal order of these strings is <see cref="Guid.CompareTo(Guid)"/> order.</summary>
     private static string Member(Guid id) => id.ToString("N");
 
-    // An influencer's list shares its hash slot with its change token (RedisTimelineCache.Kept.cs).
+    // A reader's timeline shares its hash slot with the reader's state, so that on a cluster too the rows read
+    // ahead reach Redis after the state (RedisTimelineCache.Readers.cs); an influencer's list shares its slot
+    // with its change token (RedisTimelineCache.Kept.cs). The braces are hash tags.
     private RedisKey ListKey(CachedList list, Guid ownerId) =>
-        list == CachedList.Timeline ? _prefix + "timeline:" + Member(ownerId) : _prefix + "influencer-posts:{" + Member(ownerId) + "}";
+        list == CachedList.Timeline ? _prefix + "timeline:{" + Member(ownerId) + "}" : _prefix + "influencer-posts:{" + Member(ownerId) + "}";
 
     private RedisKey PostKey(Guid postId) => _prefix + "post:" + Member(postId);
 
-    private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:" + Member(readerId);
+    private RedisKey ReaderKey(Guid readerId) => _prefix + "reader:{" + Member(readerId) + "}";
 
     private RedisKey PulledAuthorsKey => _prefix + "pulled-authors";
 

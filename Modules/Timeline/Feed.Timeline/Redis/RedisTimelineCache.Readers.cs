@@ -28,11 +28,17 @@ internal sealed partial class RedisTimelineCache
             var versionRead = batch.StringGetAsync(_versionKey);
             var stateRead = batch.HashGetAsync(ReaderKey(readerId), kept is null ? StateFields : StampFields);
             var deletions = _keptPosts?.Check(batch, _deletionsKey);
-            var rowsRead = ahead is null ? null : StartListReads(batch, CachedList.Timeline, [readerId], ahead.After, ahead.RowLimit);
-            var influencersRead = ahead is { Influencers.Count: > 0 }
-                ? StartListReads(batch, CachedList.InfluencerPosts, ahead.Influencers, ahead.After, ahead.InfluencerLimit)
-                : null;
+            var (rowsRead, influencersRead) = ahead is { After: null } ? StartReadsAhead(batch, readerId, ahead) : default;
             batch.Execute();
+            if (ahead is { After: not null })
+            {
+                // A page after a cursor reads each list in a transaction, which is sent as soon as it is
+                // made: made now, so that it reaches Redis after the state, as the caller's rules need.
+                var behind = Database.CreateBatch();
+                (rowsRead, influencersRead) = StartReadsAhead(behind, readerId, ahead);
+                behind.Execute();
+            }
+
             await stateRead;
             await versionRead;
             var version = await CurrentVersionAsync(versionRead.Result);
@@ -89,6 +95,10 @@ internal sealed partial class RedisTimelineCache
     }
 
     /// <summary>A read ahead's answer; never fails (an unavailable cache answers a miss), so that an abandoned one needs no watching.</summary>
+    private (PendingListReads? Rows, PendingListReads? Influencers) StartReadsAhead(IBatch batch, Guid readerId, ReadAhead ahead) =>
+        (StartListReads(batch, CachedList.Timeline, [readerId], ahead.After, ahead.RowLimit),
+         ahead.Influencers.Count > 0 ? StartListReads(batch, CachedList.InfluencerPosts, ahead.Influencers, ahead.After, ahead.InfluencerLimit) : null);
+
     private async Task<CachedRanges> AnsweredOrMissAsync(PendingListReads pending, Task<RedisValue> versionRead)
     {
         try

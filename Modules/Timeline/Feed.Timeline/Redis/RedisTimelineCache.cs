@@ -7,7 +7,7 @@ namespace Feed.Timeline.Redis;
 /// <summary>
 /// The timeline cache in Redis. Key layout (prefix <c>Feed:Timeline:CacheKeyPrefix</c>, ids as 32 hex):
 /// <list type="bullet">
-/// <item><c>timeline:{user_id}</c>, <c>influencer-posts:{influencer_id}</c> (here the braces are literal: a hash tag): sorted sets, score =
+/// <item><c>timeline:{user_id}</c>, <c>influencer-posts:{influencer_id}</c> (here the braces are literal: hash tags): sorted sets, score =
 /// created_on (Unix ms), member = created_on then post_id, 24 bytes big-endian (<see cref="EntryMember"/>), so
 /// that a read needs no scores (Redis formats every score it returns as text, which costs it more than
 /// the range read itself); read with ZRANGE REV, equal scores come in descending member order, which is
@@ -16,7 +16,7 @@ namespace Feed.Timeline.Redis;
 /// <item><c>influencer-posts-token:{influencer_id}</c> (braces literal): the list's change token, for the copies processes keep (<see cref="KeptCopies{TCopy}"/>).</item>
 /// <item><c>post:{post_id}</c>: the post's details (JSON, with the author's username), or "deleted" once it is deleted.</item>
 /// <item><c>deleted-posts</c>: a stream of the deletions of the last minutes (field <c>p</c>: the post id), read by every process that keeps post details (<see cref="KeptPosts"/>).</item>
-/// <item><c>reader:{user_id}</c>, <c>pulled-authors</c>: reader states (<see cref="ReaderState"/>) and the
+/// <item><c>reader:{user_id}</c> (braces literal: in its timeline's slot), <c>pulled-authors</c>: reader states (<see cref="ReaderState"/>) and the
 /// authors they account for as pulled.</item>
 /// <item><c>timeline-cache:version</c>: the current cache version.</item>
 /// </list>

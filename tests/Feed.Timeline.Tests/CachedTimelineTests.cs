@@ -251,6 +251,27 @@ public sealed class CachedTimelineTests
         Assert.Equal(TimelineWorld.InPageOrder([posts[2], posts[1], late, posts[0]]), page.Items.Select(item => item.PostId));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_deleted_pulled_post_is_hidden_from_the_moment_the_store_has_removed_it(bool withRedis)
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        var store = new SteppingStore(TimelineStores.InMemory());
+        var world = new TimelineWorld(TimelineStores.All(store), withRedis ? redis.Cache : null);
+        var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
+        await world.FollowAsync(world.Reader, influencer);
+        var kept = await world.PostAsync(influencer, 1);
+        var deleted = await world.PostAsync(influencer, 2);
+        Assert.Equal([deleted.PostId, kept.PostId], await world.TimelineOfAsync(world.Reader)); // cached, with its details
+
+        List<Guid>? right = null;
+        store.AfterRemovePost = async () => right = await world.TimelineOfAsync(world.Reader);
+        await world.DeletePostAsync(deleted);
+
+        Assert.Equal([kept.PostId], right);
+    }
+
     [Fact]
     public async Task Fan_out_keeps_cached_timelines_current_and_a_deleted_post_leaves_them()
     {

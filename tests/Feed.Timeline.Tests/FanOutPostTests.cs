@@ -39,7 +39,7 @@ public sealed class FanOutPostTests
         }
 
         Assert.Empty(await world.Store.GetTimelineRowsAsync(author, null, 10, Ct));
-        Assert.Empty(await world.Store.GetAuthorsWithInfluencerPostsAsync([author], Ct));
+        Assert.Empty(await world.Store.GetPulledAuthorsAsync([author], Ct));
         var saved = (await world.Store.GetPostsAsync([post.PostId], Ct))[post.PostId];
         Assert.Equal(new TimelinePost(post.PostId, author, post.PostUrl, post.PostType, post.CreatedOn), saved);
     }
@@ -59,7 +59,7 @@ public sealed class FanOutPostTests
         Assert.Empty(await world.Store.GetTimelineRowsAsync(follower, null, 10, Ct));
         var pulled = await world.Store.GetInfluencerPostsAsync([influencer], null, 10, Ct);
         Assert.Equal(post.PostId, Assert.Single(pulled[influencer]).PostId);
-        Assert.Equal([influencer], await world.Store.GetAuthorsWithInfluencerPostsAsync([influencer], Ct));
+        Assert.Equal([influencer], await world.Store.GetPulledAuthorsAsync([influencer], Ct));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class FanOutPostTests
         await deleted.Handle(new PostDeleted(pulled.PostId, influencer), Ct);
 
         Assert.Empty(await world.Store.GetPostsAsync([pushed.PostId, pulled.PostId], Ct));
-        Assert.Empty(await world.Store.GetAuthorsWithInfluencerPostsAsync([influencer], Ct));
+        Assert.Empty(await world.Store.GetInfluencerPostsAsync([influencer], null, 10, Ct));
         var page = await world.ReadAsync(limit: 10, cursor: null);
         Assert.Equal([kept.PostId], page.Items.Select(item => item.PostId));
         Assert.Null(page.NextCursor);

@@ -101,11 +101,11 @@ internal interface ITimelineCache
     /// </summary>
     ValueTask<bool> IsPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
 
-    /// <summary>Marks an author as pulled in every cached reader state, once their followers' states are dropped.</summary>
+    /// <summary>
+    /// Marks an author as pulled in every cached reader state, once their followers' states are dropped. A
+    /// mark is never taken back: an author once pulled stays pulled (<see cref="ITimelinePostStore.GetPulledAuthorsAsync"/>).
+    /// </summary>
     ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
-
-    /// <summary>After the author's last influencer_posts row was removed: states filled from now on lack the author, so the mark goes.</summary>
-    ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken);
 }
 
 /// <summary>The newest-first lists the cache holds, each shaped like its table's partition.</summary>

@@ -34,8 +34,12 @@ internal interface ITimelinePostStore
         int limitPerInfluencer,
         CancellationToken cancellationToken);
 
-    /// <summary>Those of <paramref name="authorIds"/> that have at least one influencer_posts row: the authors read by pull.</summary>
-    ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken);
+    /// <summary>
+    /// Those of <paramref name="authorIds"/> read by pull: every author that has, or ever had, an
+    /// influencer_posts row. The set only grows (an author stays in it after their last row is removed),
+    /// so a cached reader state never has to lose an author it pulls (<c>FanOut/PulledAuthors</c>).
+    /// </summary>
+    ValueTask<IReadOnlyCollection<Guid>> GetPulledAuthorsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes a post from the read model and from its author's influencer_posts, for good (see

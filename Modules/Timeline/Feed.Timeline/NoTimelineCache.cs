@@ -51,7 +51,4 @@ internal sealed class NoTimelineCache : ITimelineCache
 
     public ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
-
-    public ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
-        ValueTask.CompletedTask;
 }

@@ -82,7 +82,7 @@ public sealed class PostgresTimelineStoreTests(PostgresDatabase<TimelineOnPostgr
         Assert.Equal(new Dictionary<Guid, TimelinePost> { [pushed.PostId] = pushed, [pulled.PostId] = pulled }, posts);
         Assert.Equal([pushed.ToEntry()], await after.Stores.Rows.GetTimelineRowsAsync(reader, null, 10, Ct));
         Assert.Equal([pulled.ToEntry()], (await after.Stores.Posts.GetInfluencerPostsAsync([influencer, author], null, 10, Ct))[influencer]);
-        Assert.Equal([influencer], await after.Stores.Posts.GetAuthorsWithInfluencerPostsAsync([author, influencer], Ct));
+        Assert.Equal([influencer], await after.Stores.Posts.GetPulledAuthorsAsync([author, influencer], Ct));
     }
 
     [Fact]

@@ -57,7 +57,4 @@ internal sealed class CountingTimelineCache(ITimelineCache inner) : ITimelineCac
 
     public ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
         inner.MarkPulledAuthorAsync(authorId, cancellationToken);
-
-    public ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
-        inner.UnmarkPulledAuthorAsync(authorId, cancellationToken);
 }

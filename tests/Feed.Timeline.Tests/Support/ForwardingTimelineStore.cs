@@ -25,8 +25,8 @@ internal abstract class ForwardingTimelineStore(TimelineStores inner)
     public virtual ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(IReadOnlyCollection<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer, CancellationToken cancellationToken) =>
         inner.Posts.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
 
-    public virtual ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken) =>
-        inner.Posts.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
+    public virtual ValueTask<IReadOnlyCollection<Guid>> GetPulledAuthorsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken) =>
+        inner.Posts.GetPulledAuthorsAsync(authorIds, cancellationToken);
 
     public virtual ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>
         inner.Posts.RemovePostAsync(authorId, postId, cancellationToken);

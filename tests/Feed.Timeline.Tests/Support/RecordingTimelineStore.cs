@@ -69,14 +69,14 @@ internal sealed class RecordingTimelineStore(TimelineStores inner)
         return inner.Posts.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyCollection<Guid>> GetPulledAuthorsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
     {
         lock (RowReads)
         {
             PulledAuthorLookups++;
         }
 
-        return inner.Posts.GetAuthorsWithInfluencerPostsAsync(authorIds, cancellationToken);
+        return inner.Posts.GetPulledAuthorsAsync(authorIds, cancellationToken);
     }
 
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken) =>

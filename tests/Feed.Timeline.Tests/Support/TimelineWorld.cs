@@ -133,7 +133,7 @@ internal sealed class TimelineWorld
 
     public ReaderStates ReaderStates() => new(Cache, Store, Readers(), Clock);
 
-    public PulledAuthors PulledAuthors() => new(Modules, Store, Cache, Options.Create(new TimelineOptions()));
+    public PulledAuthors PulledAuthors() => new(Modules, Cache, Options.Create(new TimelineOptions()));
 
     public FanOutPost FanOut(int batchSize = 1000) => FanOut(TimelineStores.All(Store), batchSize);
 
@@ -150,7 +150,7 @@ internal sealed class TimelineWorld
         new(Modules, Store, Cache, PulledAuthors(), Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);
 
     public PostDeletedHandler DeletedHandler(int batchSize = 1000) =>
-        new(Store, Cache, new DeletedPostRows(Modules, Store, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), PulledAuthors(), LiveEvents());
+        new(Store, Cache, new DeletedPostRows(Modules, Store, Store, Cache, Options.Create(new TimelineOptions { FanOutBatchSize = batchSize })), LiveEvents());
 
     /// <summary>Follows next_cursor from the first page to the last; stops (and fails) on a runaway loop.</summary>
     public async Task<List<TimelinePage>> ReadAllAsync(int limit, int groupSize = 3, int postsPerInfluencer = 5, int maxPages = 1000)

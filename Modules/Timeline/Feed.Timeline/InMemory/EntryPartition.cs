@@ -15,17 +15,6 @@ internal sealed class EntryPartition
     private readonly Lock _gate = new();
     private readonly List<TimelineEntry> _entries = [];
 
-    public bool IsEmpty
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _entries.Count == 0;
-            }
-        }
-    }
-
     public void Add(TimelineEntry entry)
     {
         lock (_gate)

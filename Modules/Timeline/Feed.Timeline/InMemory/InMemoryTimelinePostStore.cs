@@ -68,19 +68,9 @@ internal sealed class InMemoryTimelinePostStore : ITimelinePostStore
         return ValueTask.FromResult<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>>(result);
     }
 
-    public ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
-    {
-        var pulled = new List<Guid>();
-        foreach (var authorId in authorIds)
-        {
-            if (_influencerPosts.TryGetValue(authorId, out var partition) && !partition.IsEmpty)
-            {
-                pulled.Add(authorId);
-            }
-        }
-
-        return ValueTask.FromResult<IReadOnlyCollection<Guid>>(pulled);
-    }
+    // A partition is never removed, even when its last entry is: it is the record that the author ever had one.
+    public ValueTask<IReadOnlyCollection<Guid>> GetPulledAuthorsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyCollection<Guid>>([.. authorIds.Distinct().Where(_influencerPosts.ContainsKey)]);
 
     public ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
     {

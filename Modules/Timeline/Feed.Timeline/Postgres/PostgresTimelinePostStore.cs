@@ -62,22 +62,30 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
             LIMIT $2) AS post
         """;
 
-    private const string AuthorsWithInfluencerPostsSql = $"""
+    // An author with rows, or one whose removed rows left them in pulled_authors (both primary-key probes).
+    private const string PulledAuthorsSql = $"""
         SELECT author.id
         FROM unnest($1::uuid[]) AS author(id)
         WHERE EXISTS (SELECT 1 FROM {TimelineTables.InfluencerPosts} WHERE influencer_id = author.id)
+            OR EXISTS (SELECT 1 FROM {TimelineTables.PulledAuthors} WHERE author_id = author.id)
         """;
 
     // The read model's created_on pins the influencer_posts row to one key; when the read model no
     // longer has the post (a repeated or out-of-order delete) the bounds open to the author's whole
-    // partition and the row is found by its id. Both deletes commit together.
+    // partition and the row is found by its id. A removed row records its author in pulled_authors, so
+    // the author stays pulled (GetPulledAuthorsAsync). All of it commits together.
     internal const string RemovePostSql = $"""
         WITH removed AS (
-            DELETE FROM {TimelineTables.Posts} WHERE post_id = $2 RETURNING created_on)
-        DELETE FROM {TimelineTables.InfluencerPosts}
-        WHERE influencer_id = $1 AND post_id = $2
-            AND created_on BETWEEN COALESCE((SELECT created_on FROM removed), '-infinity')
-                               AND COALESCE((SELECT created_on FROM removed), 'infinity')
+            DELETE FROM {TimelineTables.Posts} WHERE post_id = $2 RETURNING created_on),
+        unpulled AS (
+            DELETE FROM {TimelineTables.InfluencerPosts}
+            WHERE influencer_id = $1 AND post_id = $2
+                AND created_on BETWEEN COALESCE((SELECT created_on FROM removed), '-infinity')
+                                   AND COALESCE((SELECT created_on FROM removed), 'infinity')
+            RETURNING influencer_id)
+        INSERT INTO {TimelineTables.PulledAuthors} (author_id)
+        SELECT DISTINCT influencer_id FROM unpulled
+        ON CONFLICT DO NOTHING
         """;
 
     private const string RecordRemovedPostSql = $"""
@@ -171,14 +179,14 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
         return result;
     }
 
-    public async ValueTask<IReadOnlyCollection<Guid>> GetAuthorsWithInfluencerPostsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyCollection<Guid>> GetPulledAuthorsAsync(IReadOnlyCollection<Guid> authorIds, CancellationToken cancellationToken)
     {
         if (authorIds.Count == 0)
         {
             return [];
         }
 
-        await using var command = dataSource.CreateCommand(AuthorsWithInfluencerPostsSql);
+        await using var command = dataSource.CreateCommand(PulledAuthorsSql);
         command.Parameters.Add(Value(authorIds.Distinct().ToArray()));
         var pulled = new HashSet<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

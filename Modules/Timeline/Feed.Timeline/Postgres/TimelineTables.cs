@@ -32,6 +32,12 @@ internal static class TimelineTables
     /// <summary>One row per user who has read their timeline: when last, and whether a rebuild is unfinished.</summary>
     public const string Readers = "timeline_readers";
 
+    /// <summary>
+    /// Authors who had an influencer_posts row removed: they stay read by pull (with those who have rows), so
+    /// that the pulled authors only ever grow. Like <see cref="RemovedPosts"/>, a record that is never deleted.
+    /// </summary>
+    public const string PulledAuthors = "timeline_pulled_authors";
+
     /// <summary>One row per unfinished fan-out: the follower cursor it resumes from after a crash.</summary>
     public const string FanOutProgress = "timeline_fanout_progress";
 
@@ -44,6 +50,7 @@ internal static class TimelineTables
         options.Storage.ExtendedSchemaObjects.Add(ReaderRows());
         options.Storage.ExtendedSchemaObjects.Add(RemovedPostRows());
         options.Storage.ExtendedSchemaObjects.Add(FanOutProgressRows());
+        options.Storage.ExtendedSchemaObjects.Add(PulledAuthorRows());
     }
 
     private static Table TimelineRows()
@@ -89,6 +96,13 @@ internal static class TimelineTables
         table.AddColumn<Guid>("user_id").AsPrimaryKey();
         table.AddColumn<DateTimeOffset>("last_read_on").NotNull();
         table.AddColumn<DateTimeOffset>("rebuild_started_on");
+        return table;
+    }
+
+    private static Table PulledAuthorRows()
+    {
+        var table = new Table(PulledAuthors);
+        table.AddColumn<Guid>("author_id").AsPrimaryKey();
         return table;
     }
 

@@ -163,29 +163,17 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    public ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
-        SetPulledAuthorAsync(authorId, pulled: true);
-
-    public ValueTask UnmarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken) =>
-        SetPulledAuthorAsync(authorId, pulled: false);
-
-    /// <summary>
-    /// A failed mark is harmless (the author's next pulled post walks again); a failed unmark is a lost
-    /// write: still marked, that post would drop nobody's state, so the cache is distrusted.
-    /// </summary>
-    private async ValueTask SetPulledAuthorAsync(Guid authorId, bool pulled)
+    /// <summary>A failed mark is harmless: the author's next pulled post walks again.</summary>
+    public async ValueTask MarkPulledAuthorAsync(Guid authorId, CancellationToken cancellationToken)
     {
         try
         {
-            var changed = pulled
-                ? Database.SetAddAsync(PulledAuthorsKey, Member(authorId))
-                : Database.SetRemoveAsync(PulledAuthorsKey, Member(authorId));
-            await changed;
+            await Database.SetAddAsync(PulledAuthorsKey, Member(authorId));
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            Unavailable(exception, "write", lostWrite: !pulled);
+            Unavailable(exception, "write", lostWrite: false);
         }
     }
 

@@ -68,10 +68,10 @@ internal sealed class ReaderStates(ITimelineCache cache, ITimelinePostStore stor
     /// <summary>After a miss: begins the read in the store and caches the state when <paramref name="fill"/> allows; says whether the timeline was rebuilt.</summary>
     private async ValueTask<(ReaderState State, bool Rebuilt)> BeginInStoreAsync(Guid readerId, CacheFill? fill, CancellationToken cancellationToken)
     {
-        // Pull every followee that has influencer_posts, not only current influencers: a demoted
+        // Pull every followee that has (or ever had) influencer_posts, not only current influencers: a demoted
         // influencer's older posts exist only there, while their newer ones arrive as rows.
         var read = await activity.BeginReadAsync(readerId, cancellationToken);
-        var pulled = read.Followees.Count == 0 ? [] : await store.GetAuthorsWithInfluencerPostsAsync(read.Followees, cancellationToken);
+        var pulled = read.Followees.Count == 0 ? [] : await store.GetPulledAuthorsAsync(read.Followees, cancellationToken);
         var state = new ReaderState(read.Followees, [.. pulled], read.RecordedUntil);
         if (fill is not null)
         {

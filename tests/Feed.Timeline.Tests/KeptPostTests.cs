@@ -1,3 +1,4 @@
+using Feed.Testing;
 using Feed.Timeline.Redis;
 using Feed.Timeline.Tests.Support;
 using StackExchange.Redis;
@@ -115,6 +116,64 @@ public sealed class KeptPostTests
 
         var read = await redis.Cache.GetPostsAsync([post.PostId], await BeginReadAsync(redis.Cache), Ct);
         Assert.Empty(read.Found);
+    }
+
+    [Fact]
+    public async Task A_deletion_lost_by_one_process_is_not_served_by_another_once_that_process_writes_again()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        await using var proxy = new RedisOutageProxy();
+        await using var connection = await OutageConnectionAsync(proxy);
+        using var deleter = RedisTestCache.On(connection, prefix: redis.Prefix);
+        var deleted = NewPost(1);
+        await CacheAndReadAsync(redis.Cache, deleted); // another process keeps the post's details
+
+        proxy.Cut();
+        await deleter.Cache.RemovePostAsync(deleted.AuthorId, deleted.PostId, Ct); // gone from the store; the cache write is lost
+        proxy.Restore();
+        await RedisTimelineCacheTests.WaitUntilConnectedAsync(connection);
+
+        // The deleting process reaches Redis again: its next write (another deletion) is marked and announced.
+        var later = NewPost(2);
+        await deleter.Cache.RemovePostAsync(later.AuthorId, later.PostId, Ct);
+        Assert.Equal("deleted", (string?)await redis.Db.StringGetAsync(redis.PostKey(later.PostId)));
+
+        var kept = await redis.Cache.GetPostsAsync([deleted.PostId, later.PostId], await BeginReadAsync(redis.Cache), Ct);
+        var fromRedis = await redis.Cache.GetPostsAsync([deleted.PostId], null, Ct);
+        Assert.Equal([later.PostId], kept.Deleted);
+        Assert.DoesNotContain(deleted.PostId, kept.Found.Keys);
+        Assert.DoesNotContain(deleted.PostId, fromRedis.Found.Keys);
+    }
+
+    [Fact]
+    public async Task A_deletion_lost_by_a_process_that_makes_no_further_call_is_not_served_by_another_once_redis_is_back()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        await using var proxy = new RedisOutageProxy();
+        await using var connection = await OutageConnectionAsync(proxy);
+        using var deleter = RedisTestCache.On(connection, prefix: redis.Prefix);
+        var deleted = NewPost(1);
+        await CacheAndReadAsync(redis.Cache, deleted);
+
+        proxy.Cut();
+        await deleter.Cache.RemovePostAsync(deleted.AuthorId, deleted.PostId, Ct);
+        proxy.Restore();
+        await RedisTimelineCacheTests.WaitUntilConnectedAsync(connection);
+
+        // The deleting process does nothing more (no read, no write): the other process stops serving the post all the same.
+        await Patience.UntilAsync(
+            async () => !(await redis.Cache.GetPostsAsync([deleted.PostId], await BeginReadAsync(redis.Cache), Ct)).Found.ContainsKey(deleted.PostId),
+            "the other process to stop serving the post whose deletion was lost",
+            Ct);
+        Assert.DoesNotContain(deleted.PostId, (await redis.Cache.GetPostsAsync([deleted.PostId], null, Ct)).Found.Keys);
+    }
+
+    /// <summary>A connection of its own through <paramref name="proxy"/>, reconnecting quickly once the proxy is restored.</summary>
+    private static async Task<ConnectionMultiplexer> OutageConnectionAsync(RedisOutageProxy proxy)
+    {
+        var options = TimelineCacheRegistration.ConnectionOptions(proxy.EndPoint);
+        options.ReconnectRetryPolicy = new LinearRetry(100);
+        return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
     [Fact]

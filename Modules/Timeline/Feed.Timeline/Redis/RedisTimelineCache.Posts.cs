@@ -32,6 +32,7 @@ internal sealed partial class RedisTimelineCache
     {
         try
         {
+            await RenewVersionIfDistrustedAsync();
             var batch = Database.CreateBatch();
             var fromInfluencerPosts = batch.ScriptEvaluateAsync(RedisTimelineScripts.RemovePost, [ListKey(CachedList.InfluencerPosts, authorId)], [postId.ToByteArray(bigEndian: true)]);
             var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);

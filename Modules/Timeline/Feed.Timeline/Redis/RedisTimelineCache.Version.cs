@@ -10,6 +10,10 @@ internal sealed partial class RedisTimelineCache
     // without a read of their own.
     private volatile string? _knownVersion;
 
+    private static readonly TimeSpan RenewalRetry = TimeSpan.FromSeconds(1);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _renewing;
+
     /// <summary>The version read with a batch; when there is none yet (new or flushed Redis), the one now set.</summary>
     private async ValueTask<string> CurrentVersionAsync(RedisValue read)
     {
@@ -64,6 +68,50 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
+    /// <summary>
+    /// After a lost write, renews the version in the background at once and then every
+    /// <see cref="RenewalRetry"/> until Redis takes it (one such loop at a time): other processes may
+    /// serve what the write left stale until the renewal, so it must not wait for this process's next
+    /// read or write (a process may make none).
+    /// </summary>
+    private void RenewInBackground()
+    {
+        if (Interlocked.Exchange(ref _renewing, 1) == 0)
+        {
+            _ = Task.Run(RenewUntilCoveredAsync);
+        }
+    }
+
+    private async Task RenewUntilCoveredAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await RenewVersionIfDistrustedAsync();
+                }
+                catch (Exception exception) when (IsUnavailable(exception))
+                {
+                    await Task.Delay(RenewalRetry, _stopping.Token);
+                    continue;
+                }
+
+                // A failure counted while this loop ran started no loop of its own: go on for it.
+                Volatile.Write(ref _renewing, 0);
+                if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures) || Interlocked.Exchange(ref _renewing, 1) == 1)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
+        {
+            // Disposed: the process is stopping.
+        }
+    }
+
     private static string NewVersion() => Guid.NewGuid().ToString("N");
 
     private static bool IsUnavailable(Exception exception) => exception is RedisException or RedisTimeoutException;
@@ -81,6 +129,7 @@ internal sealed partial class RedisTimelineCache
         if (lostWrite)
         {
             Interlocked.Increment(ref _failures);
+            RenewInBackground();
         }
 
         if (Interlocked.Exchange(ref _degraded, 1) == 0)

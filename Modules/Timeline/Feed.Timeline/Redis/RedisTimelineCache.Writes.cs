@@ -78,7 +78,8 @@ internal sealed partial class RedisTimelineCache
 
     /// <summary>
     /// Sends <paramref name="commands"/> in one batch and waits for them. A failure leaves what they would
-    /// have changed stale, so it distrusts the cache (the version renewal makes every list untrusted).
+    /// have changed stale, so it distrusts the cache (the version renewal makes every list untrusted);
+    /// a write after one renews the version first, if the background renewal has not yet.
     /// </summary>
     private async ValueTask WriteAsync(int count, Func<IBatch, IEnumerable<Task>> commands, Func<Task>? then)
     {
@@ -89,6 +90,7 @@ internal sealed partial class RedisTimelineCache
 
         try
         {
+            await RenewVersionIfDistrustedAsync();
             var batch = Database.CreateBatch();
             var sent = commands(batch).ToList();
             batch.Execute();

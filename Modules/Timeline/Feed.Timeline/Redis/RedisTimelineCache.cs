@@ -25,8 +25,10 @@ namespace Feed.Timeline.Redis;
 /// fan-out; a write that fails (Redis down, timeout) leaves it stale. Every list and post records the
 /// cache version it was filled under and is trusted only while that is the current version. A
 /// failed write or a lost connection makes this process distrust the cache: before its next cache
-/// read it sets a new random version (one SET), so everything cached before is refilled on its next
-/// read. Processes also start distrustful (a predecessor may have died with failures unreported).
+/// read or write it sets a new random version (one SET), so everything cached before is refilled on its next
+/// read. A failed write also starts that renewal in the background, retried until Redis takes it, so
+/// that it does not wait for a call this process may never make. Processes also start distrustful (a
+/// predecessor may have died with failures unreported).
 /// Fills stay safe under concurrent writes because a reader places a fill marker before it reads
 /// the store, writers add to any list that exists, and the fill applies only if the marker it saw
 /// is still there. Limit: with several processes, another one may serve a list made stale by this
@@ -95,6 +97,8 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     public void Dispose()
     {
         _redis.ConnectionFailed -= OnConnectionFailed;
+        _stopping.Cancel();
+        _stopping.Dispose();
         _renewal.Dispose();
     }
 }

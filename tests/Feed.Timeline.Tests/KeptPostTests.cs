@@ -168,6 +168,38 @@ public sealed class KeptPostTests
         Assert.DoesNotContain(deleted.PostId, (await redis.Cache.GetPostsAsync([deleted.PostId], null, Ct)).Found.Keys);
     }
 
+    [Fact]
+    public async Task A_deletion_is_announced_on_the_stream_only_once_its_mark_and_list_removal_are_done()
+    {
+        // A process establishing its stream position at an entry applies none before it (KeptPosts), so a
+        // details read it sends next must find the marks of all of them: on a cluster the stream is on
+        // another node than the mark, and an XADD sent with the mark could land first.
+        using var redis = await RedisTestCache.CreateAsync();
+        RedisKey stream = redis.Prefix + "deleted-posts";
+
+        // The author's list is not a sorted set, so the batch with the mark fails: an XADD sent along with
+        // it would be in the stream whatever became of it; one sent after its answers is not sent at all.
+        var failed = NewPost();
+        await redis.Db.StringSetAsync(redis.InfluencerPostsKey(failed.AuthorId), "not a sorted set");
+        await redis.Cache.RemovePostAsync(failed.AuthorId, failed.PostId, Ct);
+        Assert.DoesNotContain(failed.PostId.ToString("N"), (await redis.Db.StreamRangeAsync(stream)).Select(entry => (string?)entry[KeptPosts.PostField]));
+
+        // A deletion that succeeds: when its XADD runs (on the stream's node), its mark is readable.
+        var post = NewPost();
+        var member = post.PostId.ToString("N");
+        await using var monitor = await RedisMonitor.StartAsync(redis.Redis, stream, Ct);
+        var deleting = redis.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct).AsTask();
+        var commands = await monitor.UntilAsync(line => line.Contains("\"XADD\"", StringComparison.Ordinal) && line.Contains(member, StringComparison.Ordinal), Ct);
+        Assert.Equal("deleted", (string?)await redis.Db.StringGetAsync(redis.PostKey(post.PostId)));
+        if (!RedisTestCache.IsCluster(redis.Redis))
+        {
+            // One server runs both: the mark's write came first.
+            Assert.Contains(commands, line => line.Contains("post:" + member, StringComparison.Ordinal) && line.Contains("\"deleted\"", StringComparison.Ordinal));
+        }
+
+        await deleting;
+    }
+
     /// <summary>A connection of its own through <paramref name="proxy"/>, reconnecting quickly once the proxy is restored.</summary>
     private static async Task<ConnectionMultiplexer> OutageConnectionAsync(RedisOutageProxy proxy)
     {

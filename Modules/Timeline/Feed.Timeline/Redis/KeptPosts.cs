@@ -7,7 +7,9 @@ namespace Feed.Timeline.Redis;
 /// <summary>
 /// Post details this process keeps in memory, and what it knows of deletions. Details never change
 /// (usernames neither); a post only ever becomes deleted, and every deletion is appended to the stream
-/// <c>deleted-posts</c> with the post's "deleted" mark. A timeline read reads the stream from where this
+/// <c>deleted-posts</c> once the post's "deleted" mark is in place (answered before the append is sent:
+/// establishing the position skips every entry before the newest, so a details read sent after it must
+/// find their marks; on a cluster the mark and the stream are on different nodes). A timeline read reads the stream from where this
 /// process has applied it (<see cref="Seen"/>) in its first round trip; once that answer is applied,
 /// every deletion done before the read is known here and evicted, so kept details may hydrate its page
 /// with no second round trip (<see cref="DeletionsSeen"/>).

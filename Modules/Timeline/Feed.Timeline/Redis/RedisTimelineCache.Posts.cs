@@ -8,7 +8,7 @@ namespace Feed.Timeline.Redis;
 /// Post details, as a page shows them (with the author's username: usernames never change), or the
 /// mark "deleted". Details are immutable, so a key is only ever written once per cache version, by
 /// the fan-out that delivers the post or by a read that missed it; the mark wins over both. Processes
-/// keep the details they read (<see cref="KeptPosts"/>); a deletion is announced on a stream with its mark.
+/// keep the details they read (<see cref="KeptPosts"/>); a deletion is announced on a stream once its mark is in place.
 /// </summary>
 internal sealed partial class RedisTimelineCache
 {
@@ -36,9 +36,12 @@ internal sealed partial class RedisTimelineCache
             var batch = Database.CreateBatch();
             var fromInfluencerPosts = batch.ScriptEvaluateAsync(RedisTimelineScripts.RemovePost, [ListKey(CachedList.InfluencerPosts, authorId)], [postId.ToByteArray(bigEndian: true)]);
             var details = batch.StringSetAsync(PostKey(postId), DeletedValue, PostLifetime, When.Always);
-            var announced = AnnounceDeletion(batch, postId);
             batch.Execute();
-            await Task.WhenAll(fromInfluencerPosts, details, announced);
+            await Task.WhenAll(fromInfluencerPosts, details);
+
+            // Announced only once the mark is in place: on a cluster the stream is on another node, and a
+            // process establishing its stream position at this entry must find the mark (KeptPosts).
+            await AnnounceDeletionAsync(postId);
             await ChangeTokensAsync(CachedList.InfluencerPosts, [authorId]);
             Recovered();
         }
@@ -178,10 +181,10 @@ internal sealed partial class RedisTimelineCache
     /// Appends the deletion to the stream every process keeping details reads (KeptPosts), trimmed to its
     /// last minutes by age (this process's clock; skew of seconds is far inside the margin).
     /// </summary>
-    private Task<RedisResult> AnnounceDeletion(IBatch batch, Guid postId)
+    private Task<RedisResult> AnnounceDeletionAsync(Guid postId)
     {
         var oldest = DateTimeOffset.UtcNow.Subtract(KeptPosts.StreamAge).ToUnixTimeMilliseconds();
-        return batch.ExecuteAsync("XADD", [_deletionsKey, "MINID", "~", oldest, "*", KeptPosts.PostField, Member(postId)]);
+        return Database.ExecuteAsync("XADD", [_deletionsKey, "MINID", "~", oldest, "*", KeptPosts.PostField, Member(postId)]);
     }
 
     /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>

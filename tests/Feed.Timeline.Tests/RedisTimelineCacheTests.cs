@@ -328,6 +328,32 @@ public sealed class RedisTimelineCacheTests
     }
 
     [Fact]
+    public async Task A_read_that_finds_its_list_filled_meanwhile_under_the_current_version_gets_no_permission_to_fill_it()
+    {
+        var hook = new ScriptHook();
+        using var redis = RedisTestCache.On(hook.Wrap(await RedisTestCache.SharedRedisAsync()), cacheSize: 3);
+        var userId = Guid.NewGuid();
+        List<TimelineEntry> before = [Entry(100), Entry(90)];
+        List<TimelineEntry> after = [.. before, Entry(80), Entry(70), Entry(60)];
+
+        // The read finds no list; another reader fills it before this read's fill-marker script runs, so the
+        // script answers the filled marker "v:<version>", which every fill under this version writes.
+        hook.Before(RedisTimelineScripts.PlaceFillMarkers, () => FillAsync(redis.Cache, userId, before));
+        var late = await ReadAsync(redis.Cache, userId);
+
+        // The store changes (rows older than the list's, say): the list is dropped, then refilled by another reader.
+        await redis.Cache.DropAsync(CachedList.Timeline, [userId], Ct);
+        await FillAsync(redis.Cache, userId, after);
+        // The late read fills from its earlier store read: it must not find the refilled list's marker its own.
+        await redis.Cache.FillAsync(CachedList.Timeline, late.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = before }, Ct);
+
+        var range = Hit(await ReadAsync(redis.Cache, userId), userId);
+        Assert.False(range.ReachesEnd, "the cached list claims to be whole: the rows at 70 and 60 would never be read");
+        Assert.Equal(Keys(after.Take(3)), Keys(range.Entries));
+        Assert.DoesNotContain(userId, late.Fill!.Expected.Keys);
+    }
+
+    [Fact]
     public async Task Influencer_posts_carry_their_influencer_and_a_deleted_post_leaves_them()
     {
         using var redis = await RedisTestCache.CreateAsync();

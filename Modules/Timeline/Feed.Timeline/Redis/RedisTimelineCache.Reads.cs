@@ -109,15 +109,21 @@ internal sealed partial class RedisTimelineCache
 
         if (absent is not null)
         {
-            await PlaceFillMarkersAsync(list, absent, expected);
+            await PlaceFillMarkersAsync(list, absent, version, expected);
         }
 
         return expected;
     }
 
-    /// <summary>A fill marker of this read's own on each list still absent; a list created meanwhile answers with its marker.</summary>
-    private async ValueTask PlaceFillMarkersAsync(CachedList list, List<Guid> ownerIds, Dictionary<Guid, string> expected)
+    /// <summary>
+    /// A fill marker of this read's own on each list still absent; a list created meanwhile answers with its
+    /// marker, and is left to its reader. One filled meanwhile under <paramref name="version"/> gets no fill
+    /// permission: its marker is shared by every fill under this version, so a fill expecting it would also
+    /// take the list after a drop and a refill since, and mark it from this read's older store rows.
+    /// </summary>
+    private async ValueTask PlaceFillMarkersAsync(CachedList list, List<Guid> ownerIds, string version, Dictionary<Guid, string> expected)
     {
+        RedisValue filled = FilledPrefix + version;
         RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
         var batch = Database.CreateBatch();
         var groups = ScriptGroups(list, ownerIds);
@@ -134,7 +140,10 @@ internal sealed partial class RedisTimelineCache
             var markers = (RedisValue[])placed[g].Result!;
             for (var i = 0; i < markers.Length; i++)
             {
-                expected[groups[g][i]] = markers[i].ToString();
+                if (markers[i] != filled)
+                {
+                    expected[groups[g][i]] = markers[i].ToString();
+                }
             }
         }
     }

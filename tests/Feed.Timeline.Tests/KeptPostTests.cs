@@ -169,6 +169,25 @@ public sealed class KeptPostTests
     }
 
     [Fact]
+    public async Task A_deletion_lost_to_a_failed_write_is_not_served_by_another_process_though_the_deleter_makes_no_further_call()
+    {
+        // No outage (so on a cluster too): the deletion's batch fails on a key of the wrong type.
+        using var redis = await RedisTestCache.CreateAsync();
+        using var deleter = redis.Sibling();
+        await BeginReadAsync(deleter.Cache); // past its start-up renewal: the deleter trusts the cache
+        var deleted = NewPost(1);
+        await CacheAndReadAsync(redis.Cache, deleted);
+        await redis.Db.StringSetAsync(redis.InfluencerPostsKey(deleted.AuthorId), "not a sorted set");
+
+        await deleter.Cache.RemovePostAsync(deleted.AuthorId, deleted.PostId, Ct);
+
+        await Patience.UntilAsync(
+            async () => !(await redis.Cache.GetPostsAsync([deleted.PostId], await BeginReadAsync(redis.Cache), Ct)).Found.ContainsKey(deleted.PostId),
+            "the other process to stop serving the post whose deletion failed",
+            Ct);
+    }
+
+    [Fact]
     public async Task A_deletion_is_announced_on_the_stream_only_once_its_mark_and_list_removal_are_done()
     {
         // A process establishing its stream position at an entry applies none before it (KeptPosts), so a

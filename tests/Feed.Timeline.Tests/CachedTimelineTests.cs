@@ -256,9 +256,9 @@ public sealed class CachedTimelineTests
     [InlineData(true)]
     public async Task A_deleted_pulled_post_is_hidden_from_the_moment_the_store_has_removed_it(bool withRedis)
     {
-        using var redis = await RedisTestCache.CreateAsync();
+        using var redis = withRedis ? await RedisTestCache.CreateAsync() : null;
         var store = new SteppingStore(TimelineStores.InMemory());
-        var world = new TimelineWorld(TimelineStores.All(store), withRedis ? redis.Cache : null);
+        var world = new TimelineWorld(TimelineStores.All(store), redis?.Cache);
         var influencer = world.Modules.AddUser("influencer", isInfluencer: true);
         await world.FollowAsync(world.Reader, influencer);
         var kept = await world.PostAsync(influencer, 1);

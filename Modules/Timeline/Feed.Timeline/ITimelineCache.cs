@@ -5,7 +5,7 @@ namespace Feed.Timeline;
 /// <summary>
 /// A cache in front of the timeline stores (<see cref="ITimelineRowStore"/>, <see cref="ITimelinePostStore"/>)
 /// for the hot reads: the newest entries of each user's <c>timeline</c> and each influencer's <c>influencer_posts</c>, and post details for
-/// hydration. The store is always written first and stays the only source of truth: the cache may
+/// hydration. The store is written first (but for a deletion's mark, which only hides) and stays the only source of truth: the cache may
 /// be empty, capped or unreachable, so every read answers "hit" only for what it can vouch for and
 /// a miss sends the caller to the store. No method throws because the cache is unreachable; such
 /// failures are logged and reads count as misses.
@@ -44,7 +44,7 @@ internal interface ITimelineCache
     /// <summary>After the store saved a new post: caches its details with its author's name, so that no read needs the store for them.</summary>
     ValueTask AddPostAsync(TimelinePost post, string authorName, CancellationToken cancellationToken);
 
-    /// <summary>After the store dropped the post: drops its details and its author's influencer_posts entry.</summary>
+    /// <summary>Before the store drops the post (a mark that only hides cannot be early): marks its details deleted and drops its author's influencer_posts entry.</summary>
     ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken);
 
     /// <summary>
@@ -183,7 +183,7 @@ internal sealed record CachedPosts(IReadOnlyDictionary<Guid, TimelinePost> Found
 
 /// <summary>
 /// What a timeline read needs to know about its reader, kept in the cache so that a read needs no
-/// store round trip: whom they follow, which of those have influencer_posts (pulled at read time), and
+/// store round trip: whom they follow, which of those have or had influencer_posts (pulled at read time), and
 /// until when their read activity needs no store check (the last recorded read plus the activity margin).
 /// </summary>
 internal sealed record ReaderState(IReadOnlyList<Guid> Followees, IReadOnlyList<Guid> Pulled, DateTimeOffset TrustedUntil)

@@ -171,6 +171,16 @@ public sealed class PostgresTimelineStoreTests(PostgresDatabase<TimelineOnPostgr
     }
 
     [Fact]
+    public async Task Pulled_authors_are_read_by_primary_key_from_both_tables()
+    {
+        var plan = await PlanAsync(PostgresTimelinePostStore.PulledAuthorsSql, new[] { Guid.NewGuid(), Guid.NewGuid() });
+
+        Assert.Contains($"using pkey_{TimelineTables.InfluencerPosts}_influencer_id_created_on_post_id", plan, StringComparison.Ordinal);
+        Assert.Contains($"using pkey_{TimelineTables.PulledAuthors}_author_id", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SubPlan", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Removing_a_post_known_to_the_read_model_reads_one_key_of_influencer_posts()
     {
         var plan = await PlanAsync(PostgresTimelinePostStore.RemovePostSql, Guid.NewGuid(), Guid.NewGuid());

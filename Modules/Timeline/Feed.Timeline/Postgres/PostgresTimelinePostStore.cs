@@ -62,12 +62,14 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
             LIMIT $2) AS post
         """;
 
-    // An author with rows, or one whose removed rows left them in pulled_authors (both primary-key probes).
-    private const string PulledAuthorsSql = $"""
+    // An author with rows, or one whose removed rows left them in pulled_authors: two primary-key reads
+    // (a UNION, not an OR of two EXISTS, which the planner cannot turn into joins). Internal for its plan test.
+    internal const string PulledAuthorsSql = $"""
         SELECT author.id
         FROM unnest($1::uuid[]) AS author(id)
         WHERE EXISTS (SELECT 1 FROM {TimelineTables.InfluencerPosts} WHERE influencer_id = author.id)
-            OR EXISTS (SELECT 1 FROM {TimelineTables.PulledAuthors} WHERE author_id = author.id)
+        UNION
+        SELECT author_id FROM {TimelineTables.PulledAuthors} WHERE author_id = ANY($1)
         """;
 
     // The read model's created_on pins the influencer_posts row to one key; when the read model no

@@ -94,10 +94,12 @@ internal sealed partial class RedisTimelineCache
         }
     }
 
-    /// <summary>A read ahead's answer; never fails (an unavailable cache answers a miss), so that an abandoned one needs no watching.</summary>
+    /// <summary>The reads of the reader's rows and of the influencer lists <paramref name="ahead"/> names, added to <paramref name="batch"/>.</summary>
     private (PendingListReads? Rows, PendingListReads? Influencers) StartReadsAhead(IBatch batch, Guid readerId, ReadAhead ahead) =>
         (StartListReads(batch, CachedList.Timeline, [readerId], ahead.After, ahead.RowLimit),
          ahead.Influencers.Count > 0 ? StartListReads(batch, CachedList.InfluencerPosts, ahead.Influencers, ahead.After, ahead.InfluencerLimit) : null);
+
+    /// <summary>A read ahead's answer; never fails (an unavailable cache answers a miss), so that an abandoned one needs no watching.</summary>
 
     private async Task<CachedRanges> AnsweredOrMissAsync(PendingListReads pending, Task<RedisValue> versionRead)
     {
@@ -168,6 +170,7 @@ internal sealed partial class RedisTimelineCache
     {
         try
         {
+            await RenewVersionIfDistrustedAsync();
             await Database.SetAddAsync(PulledAuthorsKey, Member(authorId));
             Recovered();
         }

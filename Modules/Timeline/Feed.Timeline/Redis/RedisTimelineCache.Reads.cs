@@ -109,7 +109,7 @@ internal sealed partial class RedisTimelineCache
 
         if (absent is not null)
         {
-            await PlaceFillMarkersAsync(list, absent, version, expected);
+            await PlaceFillMarkersAsync(list, absent, expected);
         }
 
         return expected;
@@ -117,13 +117,13 @@ internal sealed partial class RedisTimelineCache
 
     /// <summary>
     /// A fill marker of this read's own on each list still absent; a list created meanwhile answers with its
-    /// marker, and is left to its reader. One filled meanwhile under <paramref name="version"/> gets no fill
-    /// permission: its marker is shared by every fill under this version, so a fill expecting it would also
-    /// take the list after a drop and a refill since, and mark it from this read's older store rows.
+    /// marker, and is left to its reader. One filled meanwhile gets no fill permission: a filled marker is
+    /// shared by every fill under its version, so a fill expecting it would also take the list after a drop
+    /// and a refill since, and mark it from this read's older store rows (and one filled under a version
+    /// renewed since this read began is the current list, which this read's older rows must not replace).
     /// </summary>
-    private async ValueTask PlaceFillMarkersAsync(CachedList list, List<Guid> ownerIds, string version, Dictionary<Guid, string> expected)
+    private async ValueTask PlaceFillMarkersAsync(CachedList list, List<Guid> ownerIds, Dictionary<Guid, string> expected)
     {
-        RedisValue filled = FilledPrefix + version;
         RedisValue fillMarker = FillingPrefix + Guid.NewGuid().ToString("N");
         var batch = Database.CreateBatch();
         var groups = ScriptGroups(list, ownerIds);
@@ -140,7 +140,7 @@ internal sealed partial class RedisTimelineCache
             var markers = (RedisValue[])placed[g].Result!;
             for (var i = 0; i < markers.Length; i++)
             {
-                if (markers[i] != filled)
+                if (!markers[i].StartsWith(FilledPrefix))
                 {
                     expected[groups[g][i]] = markers[i].ToString();
                 }

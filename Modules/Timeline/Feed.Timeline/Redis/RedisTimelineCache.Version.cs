@@ -110,6 +110,12 @@ internal sealed partial class RedisTimelineCache
         {
             // Disposed: the process is stopping.
         }
+        catch (Exception exception)
+        {
+            // Not left marked as running: the next lost write starts another loop.
+            Volatile.Write(ref _renewing, 0);
+            LogRenewalFailed(exception);
+        }
     }
 
     private static string NewVersion() => Guid.NewGuid().ToString("N");
@@ -164,4 +170,7 @@ internal sealed partial class RedisTimelineCache
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Timeline cache version renewed: lists and posts cached before it are refilled from the store on their next read")]
     private partial void LogVersionRenewed();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Timeline cache version renewal stopped; the next read or write renews it")]
+    private partial void LogRenewalFailed(Exception exception);
 }

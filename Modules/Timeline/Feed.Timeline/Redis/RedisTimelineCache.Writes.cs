@@ -4,7 +4,7 @@ namespace Feed.Timeline.Redis;
 
 /// <summary>
 /// Writes to cached lists: fills after a read miss, adds and removals as the store changes, drops. The
-/// store is always written first; a failed write distrusts the cache (<see cref="RedisTimelineCache"/>, missed writes).
+/// store is written first (a deletion's mark excepted: PostDeletedHandler); a failed write distrusts the cache (<see cref="RedisTimelineCache"/>, missed writes).
 /// </summary>
 internal sealed partial class RedisTimelineCache
 {

@@ -99,6 +99,7 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
         _redis.ConnectionFailed -= OnConnectionFailed;
         _stopping.Cancel();
         _stopping.Dispose();
-        _renewal.Dispose();
+        // _renewal is not disposed: a renewal in flight (a background one, at shutdown in an outage) still
+        // releases it, and its waiters must not be dropped; it holds no wait handle to free.
     }
 }

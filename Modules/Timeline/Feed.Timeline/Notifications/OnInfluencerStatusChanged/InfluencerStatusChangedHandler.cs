@@ -11,7 +11,7 @@ namespace Feed.Timeline.Notifications.OnInfluencerStatusChanged;
 /// <summary>
 /// An author switching between push and pull. Correctness does not depend on this handler (Users
 /// publishes the switch in process, once, so it is not retried like outbox messages): a read pulls
-/// every followee that has influencer_posts rows, whatever their status now, and keeps the rows pushed
+/// every followee that has or had influencer_posts rows, whatever their status now, and keeps the rows pushed
 /// before; a post seen through both collapses into one. What it does:
 /// <list type="bullet">
 /// <item>Promotion: copies the author's recent posts into influencer_posts, so their pre-promotion posts

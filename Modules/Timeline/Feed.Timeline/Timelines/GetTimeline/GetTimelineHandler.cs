@@ -8,7 +8,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 
 /// <summary>
 /// Reads the hybrid timeline: the reader's pushed rows merged with the posts pulled from the
-/// followees that have influencer_posts, grouped as the design describes. Rows, influencer posts,
+/// followees that have or had influencer_posts, grouped as the design describes. Rows, influencer posts,
 /// post details and the reader's state go through the timeline cache (<see cref="TimelineReads"/>,
 /// <see cref="ReaderStates"/>), so a warm read needs no store round trip.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Feed.Timeline.Timelines.GetTimeline;
 /// What a timeline read knows about its reader (<see cref="ReaderState"/>): from the cache while it
 /// holds a trusted state, with no store round trip; otherwise begun in the store as
 /// <see cref="ReaderActivity"/> does it (the read recorded, an inactive reader's timeline rebuilt), with
-/// the followees that have influencer_posts, and cached for the next reads. The cache drops a state
+/// the followees that have or had influencer_posts, and cached for the next reads. The cache drops a state
 /// whenever what it holds changes (a follow or unfollow by the reader, a followee's first
 /// influencer_posts) and stops trusting it when the reader's activity must be checked again.
 /// </summary>

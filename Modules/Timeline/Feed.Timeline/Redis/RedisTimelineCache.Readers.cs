@@ -100,7 +100,6 @@ internal sealed partial class RedisTimelineCache
          ahead.Influencers.Count > 0 ? StartListReads(batch, CachedList.InfluencerPosts, ahead.Influencers, ahead.After, ahead.InfluencerLimit) : null);
 
     /// <summary>A read ahead's answer; never fails (an unavailable cache answers a miss), so that an abandoned one needs no watching.</summary>
-
     private async Task<CachedRanges> AnsweredOrMissAsync(PendingListReads pending, Task<RedisValue> versionRead)
     {
         try

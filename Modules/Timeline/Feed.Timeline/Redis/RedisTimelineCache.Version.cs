@@ -31,8 +31,10 @@ internal sealed partial class RedisTimelineCache
     }
 
     /// <summary>The last version seen, unless failures since make this process distrust the cache.</summary>
-    private string? TrustedVersion() =>
-        Volatile.Read(ref _covered) == Interlocked.Read(ref _failures) ? _knownVersion : null;
+    private string? TrustedVersion() => Covered() ? _knownVersion : null;
+
+    /// <summary>True when a renewal has covered every failure counted so far (the cache is trusted).</summary>
+    private bool Covered() => Volatile.Read(ref _covered) == Interlocked.Read(ref _failures);
 
     /// <summary>
     /// After failed writes or a lost connection, sets a new version before the next read, so that no
@@ -41,7 +43,7 @@ internal sealed partial class RedisTimelineCache
     /// </summary>
     private async ValueTask<bool> RenewVersionIfDistrustedAsync()
     {
-        if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures))
+        if (Covered())
         {
             return false;
         }
@@ -100,7 +102,7 @@ internal sealed partial class RedisTimelineCache
 
                 // A failure counted while this loop ran started no loop of its own: go on for it.
                 Volatile.Write(ref _renewing, 0);
-                if (Volatile.Read(ref _covered) == Interlocked.Read(ref _failures) || Interlocked.Exchange(ref _renewing, 1) == 1)
+                if (Covered() || Interlocked.Exchange(ref _renewing, 1) == 1)
                 {
                     return;
                 }

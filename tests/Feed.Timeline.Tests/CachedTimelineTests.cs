@@ -192,9 +192,7 @@ public sealed class CachedTimelineTests
     public async Task After_an_outage_the_cache_catches_up_with_the_writes_it_missed()
     {
         await using var proxy = new RedisOutageProxy();
-        var options = TimelineCacheRegistration.ConnectionOptions(proxy.EndPoint);
-        options.ReconnectRetryPolicy = new LinearRetry(100);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var connection = await proxy.ConnectAsync();
         using var redis = RedisTestCache.On(connection, cacheSize: 5);
         var world = new TimelineWorld(redis.Cache);
         var author = world.Modules.AddUser("author");

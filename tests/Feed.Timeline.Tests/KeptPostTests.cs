@@ -123,7 +123,7 @@ public sealed class KeptPostTests
     {
         using var redis = await RedisTestCache.CreateAsync();
         await using var proxy = new RedisOutageProxy();
-        await using var connection = await OutageConnectionAsync(proxy);
+        await using var connection = await proxy.ConnectAsync();
         using var deleter = RedisTestCache.On(connection, prefix: redis.Prefix);
         var deleted = NewPost(1);
         await CacheAndReadAsync(redis.Cache, deleted); // another process keeps the post's details
@@ -150,7 +150,7 @@ public sealed class KeptPostTests
     {
         using var redis = await RedisTestCache.CreateAsync();
         await using var proxy = new RedisOutageProxy();
-        await using var connection = await OutageConnectionAsync(proxy);
+        await using var connection = await proxy.ConnectAsync();
         using var deleter = RedisTestCache.On(connection, prefix: redis.Prefix);
         var deleted = NewPost(1);
         await CacheAndReadAsync(redis.Cache, deleted);
@@ -217,14 +217,6 @@ public sealed class KeptPostTests
         }
 
         await deleting;
-    }
-
-    /// <summary>A connection of its own through <paramref name="proxy"/>, reconnecting quickly once the proxy is restored.</summary>
-    private static async Task<ConnectionMultiplexer> OutageConnectionAsync(RedisOutageProxy proxy)
-    {
-        var options = TimelineCacheRegistration.ConnectionOptions(proxy.EndPoint);
-        options.ReconnectRetryPolicy = new LinearRetry(100);
-        return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
     [Fact]

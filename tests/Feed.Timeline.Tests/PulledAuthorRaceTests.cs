@@ -65,9 +65,7 @@ public sealed class PulledAuthorRaceTests
     public async Task An_author_whose_last_pulled_post_was_deleted_in_an_outage_reaches_followers_with_their_next_one()
     {
         await using var proxy = new RedisOutageProxy();
-        var options = TimelineCacheRegistration.ConnectionOptions(proxy.EndPoint);
-        options.ReconnectRetryPolicy = new LinearRetry(100);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var connection = await proxy.ConnectAsync();
         using var redis = RedisTestCache.On(connection);
         var cache = new HookedTimelineCache(redis.Cache);
         var world = new TimelineWorld(cache);

@@ -473,9 +473,7 @@ public sealed class RedisTimelineCacheTests
     public async Task A_lost_connection_makes_everything_cached_before_it_a_miss_once_redis_is_back()
     {
         await using var proxy = new RedisOutageProxy();
-        var options = Feed.Timeline.TimelineCacheRegistration.ConnectionOptions(proxy.EndPoint);
-        options.ReconnectRetryPolicy = new LinearRetry(100);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var connection = await proxy.ConnectAsync();
         using var redis = RedisTestCache.On(connection);
         var admin = await RedisTestCache.SharedRedisAsync();
         var userId = Guid.NewGuid();

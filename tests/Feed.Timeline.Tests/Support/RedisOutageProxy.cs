@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Feed.Testing;
+using StackExchange.Redis;
 
 namespace Feed.Timeline.Tests.Support;
 
@@ -30,6 +31,14 @@ internal sealed class RedisOutageProxy : IAsyncDisposable
     }
 
     public string EndPoint => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>A connection of its own through this relay, as the service makes one, reconnecting quickly once restored.</summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        var options = TimelineCacheRegistration.ConnectionOptions(EndPoint);
+        options.ReconnectRetryPolicy = new LinearRetry(100);
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     public void Cut()
     {

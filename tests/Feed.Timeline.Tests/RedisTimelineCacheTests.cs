@@ -337,7 +337,7 @@ public sealed class RedisTimelineCacheTests
         List<TimelineEntry> after = [.. before, Entry(80), Entry(70), Entry(60)];
 
         // The read finds no list; another reader fills it before this read's fill-marker script runs, so the
-        // script answers the filled marker "v:<version>", which every fill under this version writes.
+        // script answers that fill's marker.
         hook.Before(RedisTimelineScripts.PlaceFillMarkers, () => FillAsync(redis.Cache, userId, before));
         var late = await ReadAsync(redis.Cache, userId);
 
@@ -351,6 +351,43 @@ public sealed class RedisTimelineCacheTests
         Assert.False(range.ReachesEnd, "the cached list claims to be whole: the rows at 70 and 60 would never be read");
         Assert.Equal(Keys(after.Take(3)), Keys(range.Entries));
         Assert.DoesNotContain(userId, late.Fill!.Expected.Keys);
+    }
+
+    [Fact]
+    public async Task A_fill_of_a_stale_list_is_refused_when_a_reader_under_the_old_version_dropped_and_refilled_it_meanwhile()
+    {
+        var hook = new ScriptHook();
+        using var redis = RedisTestCache.On(hook.Wrap(await RedisTestCache.SharedRedisAsync()));
+        var userId = Guid.NewGuid();
+        var kept = Entry(100);
+        var removed = Entry(90);
+        await ReadAsync(redis.Cache, Guid.NewGuid()); // sets the version, V0
+        CachedRanges? underNewVersion = null;
+
+        // The old reader's batch read V0 and found no list. Before its fill-marker script runs: the list is
+        // filled under V0, the version is renewed (another process's lost write), a reader under the new one
+        // finds the list stale and reads the store (both rows), and the store loses a row, which drops the list.
+        hook.Before(RedisTimelineScripts.PlaceFillMarkers, async () =>
+        {
+            await FillAsync(redis.Cache, userId, [kept, removed]);
+            await redis.Db.StringSetAsync(redis.VersionKey, Guid.NewGuid().ToString("N"));
+            underNewVersion = await ReadAsync(redis.Cache, userId);
+            await redis.Cache.DropAsync(CachedList.Timeline, [userId], Ct);
+        });
+        var oldReader = await ReadAsync(redis.Cache, userId);
+
+        // The old reader refills the list from the store as it is now, under V0; then the new reader's fill
+        // arrives with its rows from before the removal. It expects the marker of the list's fill under V0:
+        // a refill under V0 must not look like that fill.
+        await redis.Cache.FillAsync(CachedList.Timeline, oldReader.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = [kept] }, Ct);
+        Assert.Empty(Assert.IsType<CachedRanges>(underNewVersion).Hits);
+        await redis.Cache.FillAsync(CachedList.Timeline, underNewVersion.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = [kept, removed] }, Ct);
+
+        // The list is the old reader's, stale under the new version: a miss, refilled from the store.
+        var read = await ReadAsync(redis.Cache, userId);
+        Assert.False(read.Hits.ContainsKey(userId), "the new reader's fill took the refilled list: the removed row is cached again");
+        await redis.Cache.FillAsync(CachedList.Timeline, read.Fill!, new Dictionary<Guid, IReadOnlyList<TimelineEntry>> { [userId] = [kept] }, Ct);
+        Assert.Equal([kept.Key], Keys(Hit(await ReadAsync(redis.Cache, userId), userId).Entries));
     }
 
     [Fact]

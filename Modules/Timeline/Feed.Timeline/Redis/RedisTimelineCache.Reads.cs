@@ -89,6 +89,7 @@ internal sealed partial class RedisTimelineCache
         Dictionary<Guid, CachedRange> hits)
     {
         var expected = new Dictionary<Guid, string>();
+        var filled = System.Text.Encoding.ASCII.GetBytes(FilledPrefix + version);
         List<Guid>? absent = null;
         for (var i = 0; i < reads.Length; i++)
         {
@@ -97,7 +98,7 @@ internal sealed partial class RedisTimelineCache
             {
                 (absent ??= []).Add(ownerIds[i]);
             }
-            else if (marker == FilledPrefix + version)
+            else if (IsFilledUnder(marker, filled))
             {
                 hits[ownerIds[i]] = reads[i].Range(list == CachedList.InfluencerPosts ? ownerIds[i] : Guid.Empty, after, limit);
             }
@@ -117,10 +118,9 @@ internal sealed partial class RedisTimelineCache
 
     /// <summary>
     /// A fill marker of this read's own on each list still absent; a list created meanwhile answers with its
-    /// marker, and is left to its reader. One filled meanwhile gets no fill permission: a filled marker is
-    /// shared by every fill under its version, so a fill expecting it would also take the list after a drop
-    /// and a refill since, and mark it from this read's older store rows (and one filled under a version
-    /// renewed since this read began is the current list, which this read's older rows must not replace).
+    /// marker, and is left to its reader. One filled meanwhile gets no fill permission either: it needs none,
+    /// and one filled under a version renewed since this read began is the current list, which this read's
+    /// store rows, read under the old version, must not replace.
     /// </summary>
     private async ValueTask PlaceFillMarkersAsync(CachedList list, List<Guid> ownerIds, Dictionary<Guid, string> expected)
     {

@@ -19,13 +19,14 @@ internal sealed partial class RedisTimelineCache
         {
             var batch = Database.CreateBatch();
             var fills = new List<Task>(fill.Expected.Count);
+            RedisValue filled = FilledMarker(fill.Version);
             foreach (var (ownerId, expected) in fill.Expected)
             {
                 var rows = newest.TryGetValue(ownerId, out var found) ? found : [];
                 var kept = Math.Min(rows.Count, Capacity);
                 var arguments = new RedisValue[5 + (2 * kept)];
                 arguments[0] = expected;
-                arguments[1] = FilledPrefix + fill.Version;
+                arguments[1] = filled;
                 arguments[2] = Capacity;
                 arguments[3] = rows.Count <= Capacity ? 1 : 0;
                 arguments[4] = ListSeconds;

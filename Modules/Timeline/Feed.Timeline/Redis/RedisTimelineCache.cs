@@ -50,6 +50,23 @@ internal sealed partial class RedisTimelineCache : ITimelineCache, IDisposable
     private static readonly byte[] FilledPrefixBytes = System.Text.Encoding.ASCII.GetBytes(FilledPrefix);
     private static readonly byte[] FillingPrefixBytes = System.Text.Encoding.ASCII.GetBytes(FillingPrefix);
 
+    /// <summary>
+    /// A filled list's marker: "v:", the version it was filled under, then an id of this fill's own. A fill
+    /// applies only over the marker its read saw; were filled markers shared, a fill expecting a stale list's
+    /// marker would also take that list after a drop and a refill by a reader still under the old version.
+    /// </summary>
+    private static string FilledMarker(string version) => $"{FilledPrefix}{version}:{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// True for a list's marker written by a fill under the version whose "v:&lt;version&gt;" is <paramref name="filled"/>:
+    /// followed by its fill's id, or by nothing when a process of the release before fill ids filled it.
+    /// </summary>
+    private static bool IsFilledUnder(RedisValue marker, ReadOnlySpan<byte> filled)
+    {
+        var bytes = ((ReadOnlyMemory<byte>)marker).Span;
+        return bytes.StartsWith(filled) && (bytes.Length == filled.Length || bytes[filled.Length] == (byte)':');
+    }
+
     /// <summary>Lists one read or add script handles at most: a hundred keep each call well under a millisecond of Redis time.</summary>
     private const int ListsPerScript = 100;
 

@@ -4,8 +4,8 @@ namespace Feed.Timeline.Redis;
 /// The Lua scripts of <see cref="RedisTimelineCache"/>. Each handles every list (or reader) it is
 /// given on its own, atomically per key; the cache gives a script only keys of one hash slot on a
 /// cluster. A list is a sorted set: entries (score = created_on in
-/// Unix ms, member = created_on and post id, 24 bytes big-endian), one marker at +inf ("v:&lt;version&gt;" once
-/// filled, "filling:&lt;id&gt;" while a reader fills it) and, when the set holds the whole list,
+/// Unix ms, member = created_on and post id, 24 bytes big-endian), one marker at +inf ("v:&lt;version&gt;:&lt;fill id&gt;"
+/// once filled, "filling:&lt;id&gt;" while a reader fills it: each unique to its fill) and, when the set holds the whole list,
 /// the member "end" at -inf. Trimming keeps the marker and the newest capacity entries, removing
 /// the oldest ones by rank, and "end" with them: older entries are then no longer all cached.
 /// </summary>

@@ -83,6 +83,7 @@ public sealed class KeptPostTests
     {
         using var redis = await RedisTestCache.CreateAsync();
         using var other = redis.Sibling();
+        await BeginReadAsync(other.Cache); // the deleter's own start-up renewal, out of the way
         var post = NewPost();
         await CacheAndReadAsync(redis.Cache, post);
         Assert.NotNull(await BeginReadAsync(redis.Cache));
@@ -113,6 +114,28 @@ public sealed class KeptPostTests
 
         // Another process renewed the version (after a write it lost: perhaps a deletion's mark).
         await redis.Db.StringSetAsync(redis.VersionKey, "renewed-elsewhere");
+
+        var read = await redis.Cache.GetPostsAsync([post.PostId], await BeginReadAsync(redis.Cache), Ct);
+        Assert.Empty(read.Found);
+    }
+
+    [Fact]
+    public async Task A_deletion_in_an_emptied_redis_is_seen_though_its_stream_numbers_below_the_position_reached_before()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        using var other = redis.Sibling();
+        await BeginReadAsync(other.Cache); // the deleter's own start-up renewal, out of the way
+        // The stream's newest entry is an hour ahead: numbered by a server whose clock ran ahead of the one
+        // that replaces it empty (stream ids follow the server's clock). This process's position reaches it.
+        var ahead = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
+        await redis.Db.StreamAddAsync(redis.Prefix + "deleted-posts", KeptPosts.PostField, Guid.NewGuid().ToString("N"), messageId: $"{ahead}-0");
+        await BeginReadAsync(redis.Cache);
+        Assert.NotNull(await BeginReadAsync(redis.Cache));
+
+        await redis.ForgetEverythingAsync();
+        var post = NewPost();
+        await CacheAndReadAsync(redis.Cache, post);
+        await other.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct);
 
         var read = await redis.Cache.GetPostsAsync([post.PostId], await BeginReadAsync(redis.Cache), Ct);
         Assert.Empty(read.Found);
@@ -224,14 +247,14 @@ public sealed class KeptPostTests
     {
         var kept = new KeptPosts(capacity: 100);
         var version = "v1";
-        var establish = new DeletionCheck(Establishing: true, Task.FromResult<StreamEntry[]>([]));
+        var establish = new DeletionCheck(Establishing: true, Position: 0, Task.FromResult<StreamEntry[]>([]));
         Assert.Null(kept.Apply(establish, [], version));
         var epoch = kept.Epoch;
         var deleted = NewPost();
         var other = NewPost();
 
         // The deletion's entry is applied while a details read sent before it is still in flight.
-        var check = new DeletionCheck(Establishing: false, Task.FromResult<StreamEntry[]>([]));
+        var check = new DeletionCheck(Establishing: false, Position: 0, Task.FromResult<StreamEntry[]>([]));
         var seen = kept.Apply(check, [new StreamEntry("5-0", [new NameValueEntry(KeptPosts.PostField, deleted.PostId.ToString("N"))])], version);
         Assert.NotNull(seen);
         kept.Keep(epoch, deleted.PostId, new KeptPost(deleted, "ada", version));
@@ -239,8 +262,12 @@ public sealed class KeptPostTests
         Assert.Null(kept.Find(deleted.PostId, seen));
         Assert.NotNull(kept.Find(other.PostId, seen));
 
-        // A new version starts over: a read sent before it keeps nothing, and earlier copies are gone.
-        var renewed = kept.Apply(check, [], "v2");
+        // A new version starts over: the position is established again (a check sent from the old one vouches
+        // for nothing), a read sent before it keeps nothing, and earlier copies are gone.
+        Assert.Null(kept.Apply(check, [], "v2"));
+        Assert.Null(kept.Apply(establish with { Position = 1 }, [], "v2"));
+        Assert.Null(kept.Apply(check, [], "v2"));
+        var renewed = kept.Apply(check with { Position = 1 }, [], "v2");
         Assert.NotNull(renewed);
         kept.Keep(epoch, other.PostId, new KeptPost(other, "bob", "v2"));
         Assert.Null(kept.Find(other.PostId, renewed));

@@ -36,6 +36,7 @@ internal sealed class KeptPosts(int capacity)
     private readonly ConcurrentDictionary<Guid, byte> _deleted = new();
     private readonly Lock _gate = new();
     private long _epoch;
+    private long _position;
     private string? _seen;
     private long _seenMs;
     private long _seenSequence;
@@ -51,11 +52,13 @@ internal sealed class KeptPosts(int capacity)
     /// <summary>Adds this process's check of the deletions stream to <paramref name="batch"/>.</summary>
     public DeletionCheck Check(IBatch batch, RedisKey stream)
     {
+        // The position's number before the position itself: a start-over clears the position first.
+        var position = Interlocked.Read(ref _position);
         var seen = Seen;
         var read = seen is null
             ? batch.StreamRangeAsync(stream, "-", "+", 1, Order.Descending)
             : batch.StreamRangeAsync(stream, "(" + seen, "+", EntriesPerCheck);
-        return new DeletionCheck(seen is null, read);
+        return new DeletionCheck(seen is null, position, read);
     }
 
     /// <summary>
@@ -69,15 +72,24 @@ internal sealed class KeptPosts(int capacity)
             var now = Stopwatch.GetTimestamp();
             if (_version != version || (_appliedAt != 0 && Stopwatch.GetElapsedTime(_appliedAt, now) > StreamAge / 2))
             {
-                // A new version distrusts every copy; a long pause may have let the stream's trim pass us.
+                // A new version distrusts every copy; a long pause may have let the stream's trim pass us. The
+                // position is established afresh by the next check: a new version may mean an emptied Redis,
+                // whose new stream is numbered by its own clock, perhaps behind the position reached before.
                 StartOver();
                 _version = version;
+                if (_seen is not null)
+                {
+                    Volatile.Write(ref _seen, null);
+                    Interlocked.Increment(ref _position);
+                }
             }
 
             _appliedAt = now;
-            if (check.Establishing || _seen is null)
+            // A check answers only for the position it was sent from: one sent before a start-over read on
+            // from a position in the stream as it was, and vouches for nothing.
+            if (check.Establishing || _seen is null || check.Position != Interlocked.Read(ref _position))
             {
-                if (_seen is null)
+                if (check.Establishing && _seen is null && check.Position == Interlocked.Read(ref _position))
                 {
                     SetSeen(entries.Length > 0 ? entries[0].Id.ToString() : "0-0");
                     Interlocked.Increment(ref _epoch);
@@ -171,5 +183,8 @@ internal sealed class KeptPosts(int capacity)
 /// <summary>A post's details as cached, with its author's username and the cache version they were read under.</summary>
 internal sealed record KeptPost(TimelinePost Post, string AuthorName, string Version);
 
-/// <summary>A check of the deletions stream sent in a batch: the stream's newest entry when <see cref="Establishing"/>, otherwise the entries after the position.</summary>
-internal readonly record struct DeletionCheck(bool Establishing, Task<StreamEntry[]> Entries);
+/// <summary>
+/// A check of the deletions stream sent in a batch: the stream's newest entry when <see cref="Establishing"/>, otherwise
+/// the entries after the position; <see cref="Position"/> numbers the position it was sent from (each start-over begins a new one).
+/// </summary>
+internal readonly record struct DeletionCheck(bool Establishing, long Position, Task<StreamEntry[]> Entries);

@@ -85,8 +85,8 @@ internal sealed class KeptPosts(int capacity)
             }
 
             _appliedAt = now;
-            // A check answers only for the position it was sent from: one sent before a start-over read on
-            // from a position in the stream as it was, and vouches for nothing.
+            // A check answers only for the position it was sent from: one sent before a start-over read the
+            // stream from the abandoned position, and vouches for nothing.
             if (check.Establishing || _seen is null || check.Position != Interlocked.Read(ref _position))
             {
                 if (check.Establishing && _seen is null && check.Position == Interlocked.Read(ref _position))

@@ -273,4 +273,38 @@ public sealed class KeptPostTests
         Assert.Null(kept.Find(other.PostId, renewed));
         Assert.Null(kept.Find(other.PostId, seen));
     }
+
+    [Fact]
+    public void A_details_read_that_saw_the_position_before_a_start_over_and_its_epoch_after_keeps_nothing_that_was_deleted_before_the_position_is_established_again()
+    {
+        // GetPostsAsync decides whether its MGET may keep copies by reading Seen, then Epoch, with no lock
+        // ("_keptPosts is { Seen: not null } ? _keptPosts.Epoch : null"); Apply's start-over raises the epoch
+        // (StartOver, then ForgetAll of up to KeptPosts copies) before it clears Seen. A details read whose two
+        // reads straddle that start-over takes the new epoch although its MGET is sent with no position.
+        var kept = new KeptPosts(capacity: 100);
+        var establish = new DeletionCheck(Establishing: true, Position: 0, Task.FromResult<StreamEntry[]>([]));
+        Assert.Null(kept.Apply(establish, [], "v1"));
+        var post = NewPost();
+
+        // The details read reads Seen: the position is known.
+        Assert.NotNull(kept.Seen);
+        // A read under a new version (an emptied Redis) starts over before the details read reads Epoch.
+        var fromOld = new DeletionCheck(Establishing: false, Position: 0, Task.FromResult<StreamEntry[]>([]));
+        Assert.Null(kept.Apply(fromOld, [], "v2"));
+        Assert.Null(kept.Seen);
+        var epoch = kept.Epoch;
+
+        // Its MGET (under v2) finds the post's details, not yet deleted, and keeps them. The post is then
+        // deleted: its entry is the stream's newest when the next read establishes the position afresh, so
+        // the position starts at the deletion and never applies it.
+        kept.Keep(epoch, post.PostId, new KeptPost(post, "ada", "v2"));
+        var deletion = new StreamEntry("7-0", [new NameValueEntry(KeptPosts.PostField, post.PostId.ToString("N"))]);
+        Assert.Null(kept.Apply(establish with { Position = 1, Entries = Task.FromResult<StreamEntry[]>([deletion]) }, [deletion], "v2"));
+
+        // A read that starts after the deletion checks the stream from the new position and vouches: it must
+        // not be answered from the deleted post's copy.
+        var seen = kept.Apply(new DeletionCheck(Establishing: false, Position: 1, Task.FromResult<StreamEntry[]>([])), [], "v2");
+        Assert.NotNull(seen);
+        Assert.Null(kept.Find(post.PostId, seen));
+    }
 }

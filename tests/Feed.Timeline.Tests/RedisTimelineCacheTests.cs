@@ -391,6 +391,24 @@ public sealed class RedisTimelineCacheTests
     }
 
     [Fact]
+    public async Task A_filled_short_list_stays_a_listpack_as_docs_scaling_measures_it()
+    {
+        // docs/scaling.md counts a 100-entry list at 42.8 bytes an entry (listpack) and advises
+        // zset-max-listpack-entries 1024 for the 800-entry window. Redis keeps a sorted set a listpack only
+        // while every member is at most zset-max-listpack-value bytes (64 by default): the marker too.
+        using var redis = await RedisTestCache.CreateAsync();
+        var userId = Guid.NewGuid();
+        await FillAsync(redis.Cache, userId, NewestFirst(Enumerable.Range(0, 5).Select(i => Entry(i * 10))));
+        Hit(await ReadAsync(redis.Cache, userId), userId);
+
+        var marker = (await redis.Db.SortedSetRangeByRankAsync(redis.TimelineKey(userId), 0, 0, Order.Descending))[0];
+        var limit = long.Parse((await redis.Redis.GetServers()[0].ConfigGetAsync("zset-max-listpack-value"))[0].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(((byte[])marker!).Length <= limit, $"the marker '{marker}' is {((byte[])marker!).Length} bytes, over zset-max-listpack-value ({limit})");
+        var encoding = (string?)await redis.Db.ExecuteAsync("OBJECT", "ENCODING", redis.TimelineKey(userId));
+        Assert.Contains(encoding, new[] { "listpack", "ziplist" });
+    }
+
+    [Fact]
     public async Task Influencer_posts_carry_their_influencer_and_a_deleted_post_leaves_them()
     {
         using var redis = await RedisTestCache.CreateAsync();

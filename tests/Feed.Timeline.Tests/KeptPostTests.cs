@@ -275,7 +275,7 @@ public sealed class KeptPostTests
     }
 
     [Fact]
-    public void A_details_read_that_saw_the_position_before_a_start_over_and_its_epoch_after_keeps_nothing_that_was_deleted_before_the_position_is_established_again()
+    public void A_copy_kept_while_no_position_was_established_does_not_outlive_the_position_established_after_it()
     {
         // GetPostsAsync decides whether its MGET may keep copies by reading Seen, then Epoch, with no lock
         // ("_keptPosts is { Seen: not null } ? _keptPosts.Epoch : null"); Apply's start-over raises the epoch

@@ -391,7 +391,7 @@ public sealed class RedisTimelineCacheTests
     }
 
     [Fact]
-    public async Task A_filled_short_list_stays_a_listpack_as_docs_scaling_measures_it()
+    public async Task A_filled_short_list_stays_a_listpack_its_marker_within_the_member_size_limit()
     {
         // docs/scaling.md counts a 100-entry list at 42.8 bytes an entry (listpack) and advises
         // zset-max-listpack-entries 1024 for the 800-entry window. Redis keeps a sorted set a listpack only

@@ -91,8 +91,11 @@ internal sealed class KeptPosts(int capacity)
             {
                 if (check.Establishing && _seen is null && check.Position == Interlocked.Read(ref _position))
                 {
+                    // A start-over, not only a new epoch: a details read that took the epoch while no position
+                    // was known (a start-over raises it before the position is cleared) may have kept a post
+                    // deleted before the entry the position now starts at, which it will never apply.
+                    StartOver();
                     SetSeen(entries.Length > 0 ? entries[0].Id.ToString() : "0-0");
-                    Interlocked.Increment(ref _epoch);
                 }
 
                 return null;

@@ -1,0 +1,158 @@
+using Feed.Social.Contracts;
+using Feed.Timeline.Tests.Support;
+
+namespace Feed.Timeline.Tests.Lifecycle;
+
+/// <summary>
+/// Races between writes (follows, unfollows, their cleanups and backfills, fan-outs, promotions,
+/// deletions), each interleaving forced by a step run inside a store call, and what the reader's
+/// pages show once every announcement has been delivered. One derived class per set-up: the
+/// in-memory default (no cache), and PostgreSQL behind the Redis cache.
+/// </summary>
+public abstract class WriteRaces
+{
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private protected abstract TimelineStores CreateStores();
+
+    private protected abstract ITimelineCache? CreateCache();
+
+    /// <summary>
+    /// A follow delivered after the unfollow that undid it finds the follow gone and cleans up. If the
+    /// reader follows again before that cleanup runs, and that second follow's backfill is done
+    /// first, the cleanup deletes the second follow's rows: nothing ever writes them again.
+    /// </summary>
+    [Fact]
+    public async Task A_stale_follow_s_cleanup_keeps_the_rows_of_a_follow_again_backfilled_just_before()
+    {
+        var (world, store) = NewWorld();
+        var author = world.Modules.AddUser("author");
+        var posts = new[] { await world.PostAsync(author, 1), await world.PostAsync(author, 2) };
+        Assert.Empty(await world.TimelineOfAsync(world.Reader));
+
+        // Followed, then unfollowed, in Social; the unfollow is delivered first (it finds no rows).
+        world.Modules.Follow(world.Reader, author);
+        var firstFollow = new UserFollowed(world.Reader, author, world.Clock.GetUtcNow(), 1);
+        await world.UnfollowAsync(world.Reader, author);
+
+        // The first follow is delivered: backfill, then the follow is found undone. Just before its
+        // cleanup deletes the author's rows, the reader follows again and that follow is delivered whole.
+        store.BeforeRemoveAuthorRows = () => world.FollowAsync(world.Reader, author);
+        await world.FollowedHandler().Handle(firstFollow, Ct);
+        Assert.Null(store.BeforeRemoveAuthorRows);
+
+        // Every announcement is delivered; the reader follows the author.
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
+    /// An unfollow delivered late (its first attempt failed) removes all of the author's rows, also
+    /// those fanned out after the reader followed again, then backfills the newest BackfillSize only:
+    /// posts delivered at the time are lost.
+    /// </summary>
+    [Fact]
+    public async Task A_late_unfollow_cleanup_keeps_the_posts_fanned_out_after_the_follow_again()
+    {
+        var (world, _) = NewWorld();
+        world.Lifecycle.BackfillSize = 1;
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+
+        // Unfollowed in Social (its delivery fails and waits for a retry), followed again (delivered).
+        world.Modules.Unfollow(world.Reader, author);
+        var unfollowed = new UserUnfollowed(world.Reader, author, 0);
+        await world.FollowAsync(world.Reader, author);
+
+        // Posted after the reader follows again: fanned out to the reader.
+        var posts = new[] { await world.PostAsync(author, 1), await world.PostAsync(author, 2) };
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+
+        // The unfollow's retry.
+        await world.UnfollowedHandler().Handle(unfollowed, Ct);
+
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
+    /// A promotion (published once, in process: never retried) copies the author's recent posts into
+    /// influencer_posts one by one, and only then drops the cached influencer_posts list. A copy cut
+    /// short by a store failure leaves copied rows in the store behind a cached list that is "whole"
+    /// without them; a new follower's backfill writes no row for a copied post (it is pulled), and
+    /// the pull reads the cached list: the post is missing until the list expires (7 days).
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_cut_short_by_a_store_failure_hides_no_copied_post_from_a_new_follower()
+    {
+        var (world, store) = NewWorld();
+        var late = world.Modules.AddUser("late");
+        await world.ActivateAsync(late);
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+
+        // Pulled once (promoted with nothing to copy, then a pulled post), then pushed again.
+        await world.SwitchAsync(author, isInfluencer: true);
+        var posts = new List<PostSummary> { await world.PostAsync(author, 1) };
+        await world.SwitchAsync(author, isInfluencer: false);
+        posts.Add(await world.PostAsync(author, 2));
+        posts.Add(await world.PostAsync(author, 3));
+        // The reader's read pulls the author: with a cache, the author's list is now cached, whole.
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+
+        // Promoted again: the copy writes the newest post, then the store fails on the next one.
+        var copied = 0;
+        store.BeforeAddInfluencerPost = () => ++copied == 2 ? throw new TimeoutException("the store failed") : Task.CompletedTask;
+        await Assert.ThrowsAsync<TimeoutException>(() => world.SwitchAsync(author, isInfluencer: true));
+        store.BeforeAddInfluencerPost = null;
+
+        // A new follower: the backfill leaves the copied post to the pull.
+        await world.FollowAsync(late, author);
+
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+    }
+
+    private protected (TimelineWorld World, HookedStore Store) NewWorld()
+    {
+        var store = new HookedStore(CreateStores());
+        var world = new TimelineWorld(TimelineStores.All(store), CreateCache());
+        return (world, store);
+    }
+
+    /// <summary>Stores, passed through, that run a step once just before chosen writes.</summary>
+    private protected sealed class HookedStore(TimelineStores inner) : ForwardingTimelineStore(inner)
+    {
+        public Func<Task>? BeforeRemoveAuthorRows { get; set; }
+
+        /// <summary>Runs before every influencer_posts write while set (not cleared: a test counts, or fails, the writes).</summary>
+        public Func<Task>? BeforeAddInfluencerPost { get; set; }
+
+        public override async ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+        {
+            if (BeforeAddInfluencerPost is { } step)
+            {
+                await step();
+            }
+
+            await base.AddInfluencerPostAsync(entry, cancellationToken);
+        }
+
+        public override async ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken)
+        {
+            if (BeforeRemoveAuthorRows is { } step)
+            {
+                BeforeRemoveAuthorRows = null;
+                await step();
+            }
+
+            await base.RemoveAuthorTimelineRowsAsync(userId, authorId, cancellationToken);
+        }
+    }
+}
+
+/// <summary>The write races on the in-memory stores, without a cache (the default).</summary>
+public sealed class InMemoryWriteRaceTests : WriteRaces
+{
+    private protected override TimelineStores CreateStores() => TimelineStores.InMemory();
+
+    private protected override ITimelineCache? CreateCache() => null;
+}

@@ -38,14 +38,21 @@ internal sealed partial class InfluencerStatusChangedHandler(
         }
 
         var recent = await sender.Send(new GetRecentPosts(notification.UserId, options.Value.BackfillSize), cancellationToken);
-        foreach (var post in recent)
+        try
         {
-            await store.AddInfluencerPostAsync(
-                new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry(), cancellationToken);
+            foreach (var post in recent)
+            {
+                await store.AddInfluencerPostAsync(
+                    new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry(), cancellationToken);
+            }
         }
-
-        // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the store.
-        await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], cancellationToken);
+        finally
+        {
+            // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the
+            // store; also when the copy failed part-way (this handler is not retried), since the rows copied
+            // so far are pulled (a follow's backfill writes no row for them) and a cached list would hide them.
+            await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], CancellationToken.None);
+        }
         if (recent.Count > 0)
         {
             await pulledAuthors.AnnounceAsync(notification.UserId, cancellationToken);

@@ -35,6 +35,16 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore stor
         {
             await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
             await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
+
+            // Followed again since the check: that follow's backfill may have run before this removal
+            // and lost its rows to it, so backfill again (checked after the removal, as the unfollow
+            // handler does, so a follow committed later runs its own backfill after the removal).
+            if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken)
+                && await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
+            {
+                await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
+            }
+
             return;
         }
 

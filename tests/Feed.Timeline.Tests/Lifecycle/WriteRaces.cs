@@ -20,7 +20,7 @@ public abstract class WriteRaces
     /// <summary>
     /// A follow delivered after the unfollow that undid it finds the follow gone and cleans up. If the
     /// reader follows again before that cleanup runs, and that second follow's backfill is done
-    /// first, the cleanup deletes the second follow's rows: nothing ever writes them again.
+    /// first, the cleanup deletes the second follow's rows; it must then backfill them again.
     /// </summary>
     [Fact]
     public async Task A_stale_follow_s_cleanup_keeps_the_rows_of_a_follow_again_backfilled_just_before()
@@ -46,9 +46,9 @@ public abstract class WriteRaces
     }
 
     /// <summary>
-    /// An unfollow delivered late (its first attempt failed) removes all of the author's rows, also
-    /// those fanned out after the reader followed again, then backfills the newest BackfillSize only:
-    /// posts delivered at the time are lost.
+    /// An unfollow delivered late (its first attempt failed), after the reader followed again, must not
+    /// remove the author's rows: those fanned out since the new follow could not all be backfilled again
+    /// (only the newest BackfillSize are).
     /// </summary>
     [Fact]
     public async Task A_late_unfollow_cleanup_keeps_the_posts_fanned_out_after_the_follow_again()
@@ -75,10 +75,9 @@ public abstract class WriteRaces
 
     /// <summary>
     /// A promotion (published once, in process: never retried) copies the author's recent posts into
-    /// influencer_posts one by one, and only then drops the cached influencer_posts list. A copy cut
-    /// short by a store failure leaves copied rows in the store behind a cached list that is "whole"
-    /// without them; a new follower's backfill writes no row for a copied post (it is pulled), and
-    /// the pull reads the cached list: the post is missing until the list expires (7 days).
+    /// influencer_posts one by one, then drops the cached influencer_posts list. A copy cut short by a
+    /// store failure must drop it too: a new follower's backfill writes no row for a copied post (it is
+    /// pulled), and a cached list "whole" without it would hide it until the list expires (7 days).
     /// </summary>
     [Fact]
     public async Task A_promotion_s_copy_cut_short_by_a_store_failure_hides_no_copied_post_from_a_new_follower()

@@ -18,12 +18,19 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore st
         // Also dropped in process when the request committed; again here, for a process that died before that.
         await cache.DropReadersAsync([notification.FollowerId], cancellationToken);
 
+        // Followed again before this (late) delivery: the author's rows are that follow's backfill and the
+        // posts fanned out since, which a backfill could not all bring back. Nothing to clean up.
+        if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken))
+        {
+            return;
+        }
+
         await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
         await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
 
-        // Followed again since: that follow's backfill may have run before this cleanup and lost its
-        // rows to it, so backfill again (checked after the removal, so a later follow's own backfill
-        // runs after it and survives).
+        // Followed again between the check and the removal: that follow's backfill may have run before
+        // this cleanup and lost its rows to it, so backfill again (checked after the removal, so a later
+        // follow's own backfill runs after it and survives).
         if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken)
             && await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
         {

@@ -110,6 +110,43 @@ public abstract class WriteRaces
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
     }
 
+    /// <summary>
+    /// The same copy, seen half done: what a new follower reads then is what a crash at that point would
+    /// leave (nothing retries the handler). The post already copied is pulled, so the cached list must hold it.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_half_done_shows_every_post_to_a_new_follower()
+    {
+        var (world, store) = NewWorld();
+        var late = world.Modules.AddUser("late");
+        await world.ActivateAsync(late);
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        await world.SwitchAsync(author, isInfluencer: true);
+        var posts = new List<PostSummary> { await world.PostAsync(author, 1) };
+        await world.SwitchAsync(author, isInfluencer: false);
+        posts.Add(await world.PostAsync(author, 2));
+        posts.Add(await world.PostAsync(author, 3));
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+
+        // Promoted again; after the first copied post, before the second, a new follower reads.
+        var copied = 0;
+        List<Guid>? halfway = null;
+        store.BeforeAddInfluencerPost = async () =>
+        {
+            if (++copied == 2)
+            {
+                await world.FollowAsync(late, author);
+                halfway = await world.TimelineOfAsync(late);
+            }
+        };
+        await world.SwitchAsync(author, isInfluencer: true);
+        store.BeforeAddInfluencerPost = null;
+
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), halfway);
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+    }
+
     private protected (TimelineWorld World, HookedStore Store) NewWorld()
     {
         var store = new HookedStore(CreateStores());

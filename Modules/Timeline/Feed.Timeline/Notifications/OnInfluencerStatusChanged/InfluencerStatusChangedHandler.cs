@@ -38,26 +38,21 @@ internal sealed partial class InfluencerStatusChangedHandler(
         }
 
         var recent = await sender.Send(new GetRecentPosts(notification.UserId, options.Value.BackfillSize), cancellationToken);
-        try
+        foreach (var post in recent)
         {
-            foreach (var post in recent)
-            {
-                await store.AddInfluencerPostAsync(
-                    new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry(), cancellationToken);
-            }
+            // Into a cached influencer_posts list at once, each after its row: the handler is not retried, and a
+            // copied row is pulled (a follow's backfill writes no row for it), so a cached list left without it by
+            // a failure or a crash part-way would hide it until the list expires. The add script places an entry
+            // older than a capped window nowhere, as it should (the store serves it).
+            var entry = new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry();
+            await store.AddInfluencerPostAsync(entry, cancellationToken);
+            await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);
         }
-        finally
-        {
-            // Older entries than a cached influencer_posts list may hold: forget it, to be refilled from the
-            // store; also when the copy failed part-way (this handler is not retried), since the rows copied
-            // so far are pulled (a follow's backfill writes no row for them) and a cached list would hide them.
-            await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], CancellationToken.None);
-        }
+
         if (recent.Count > 0)
         {
             await pulledAuthors.AnnounceAsync(notification.UserId, cancellationToken);
         }
-
 
         LogSwitchedToPull(logger, notification.UserId, notification.ChangedOn, recent.Count);
     }

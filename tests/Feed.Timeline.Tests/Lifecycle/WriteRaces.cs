@@ -75,27 +75,14 @@ public abstract class WriteRaces
 
     /// <summary>
     /// A promotion (published once, in process: never retried) copies the author's recent posts into
-    /// influencer_posts one by one, then drops the cached influencer_posts list. A copy cut short by a
-    /// store failure must drop it too: a new follower's backfill writes no row for a copied post (it is
-    /// pulled), and a cached list "whole" without it would hide it until the list expires (7 days).
+    /// influencer_posts one by one. A copy cut short by a store failure must leave the cached
+    /// influencer_posts list holding what it copied: a new follower's backfill writes no row for a copied
+    /// post (it is pulled), and a cached list "whole" without it would hide it until the list expires (7 days).
     /// </summary>
     [Fact]
     public async Task A_promotion_s_copy_cut_short_by_a_store_failure_hides_no_copied_post_from_a_new_follower()
     {
-        var (world, store) = NewWorld();
-        var late = world.Modules.AddUser("late");
-        await world.ActivateAsync(late);
-        var author = world.Modules.AddUser("author");
-        await world.FollowAsync(world.Reader, author);
-
-        // Pulled once (promoted with nothing to copy, then a pulled post), then pushed again.
-        await world.SwitchAsync(author, isInfluencer: true);
-        var posts = new List<PostSummary> { await world.PostAsync(author, 1) };
-        await world.SwitchAsync(author, isInfluencer: false);
-        posts.Add(await world.PostAsync(author, 2));
-        posts.Add(await world.PostAsync(author, 3));
-        // The reader's read pulls the author: with a cache, the author's list is now cached, whole.
-        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+        var (world, store, late, author, posts) = await PulledThenPushedAgainAsync();
 
         // Promoted again: the copy writes the newest post, then the store fails on the next one.
         var copied = 0;
@@ -117,17 +104,7 @@ public abstract class WriteRaces
     [Fact]
     public async Task A_promotion_s_copy_half_done_shows_every_post_to_a_new_follower()
     {
-        var (world, store) = NewWorld();
-        var late = world.Modules.AddUser("late");
-        await world.ActivateAsync(late);
-        var author = world.Modules.AddUser("author");
-        await world.FollowAsync(world.Reader, author);
-        await world.SwitchAsync(author, isInfluencer: true);
-        var posts = new List<PostSummary> { await world.PostAsync(author, 1) };
-        await world.SwitchAsync(author, isInfluencer: false);
-        posts.Add(await world.PostAsync(author, 2));
-        posts.Add(await world.PostAsync(author, 3));
-        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+        var (world, store, late, author, posts) = await PulledThenPushedAgainAsync();
 
         // Promoted again; after the first copied post, before the second, a new follower reads.
         var copied = 0;
@@ -145,6 +122,27 @@ public abstract class WriteRaces
 
         Assert.Equal(LifecycleSteps.NewestFirst(posts), halfway);
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+    }
+
+    /// <summary>
+    /// An author the reader follows, pulled once (promoted with nothing to copy, then a pulled post), then
+    /// pushed again (two posts); the reader's read caches the author's list, whole. Also a user, active, who
+    /// does not follow the author yet.
+    /// </summary>
+    private async Task<(TimelineWorld World, HookedStore Store, Guid Late, Guid Author, List<PostSummary> Posts)> PulledThenPushedAgainAsync()
+    {
+        var (world, store) = NewWorld();
+        var late = world.Modules.AddUser("late");
+        await world.ActivateAsync(late);
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        await world.SwitchAsync(author, isInfluencer: true);
+        var posts = new List<PostSummary> { await world.PostAsync(author, 1) };
+        await world.SwitchAsync(author, isInfluencer: false);
+        posts.Add(await world.PostAsync(author, 2));
+        posts.Add(await world.PostAsync(author, 3));
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+        return (world, store, late, author, posts);
     }
 
     private protected (TimelineWorld World, HookedStore Store) NewWorld()

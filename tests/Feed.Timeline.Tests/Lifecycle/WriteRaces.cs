@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
 using Feed.Timeline.Tests.Support;
 
@@ -71,6 +72,76 @@ public abstract class WriteRaces
         await world.UnfollowedHandler().Handle(unfollowed, Ct);
 
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
+    /// An unfollow's first attempt finds the author not followed, but the reader follows again (and that
+    /// follow's backfill runs) before its removal; the attempt then fails after the removal, before its
+    /// check again. Its retry finds the author followed: whatever it skips, it must not leave the reader
+    /// without the rows that removal took (the retry is the only delivery left to bring them back).
+    /// </summary>
+    [Fact]
+    public async Task An_unfollow_retried_after_a_removal_that_took_a_follow_again_s_backfill_brings_the_rows_back()
+    {
+        var (world, store) = NewWorld();
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        var posts = new[] { await world.PostAsync(author, 1), await world.PostAsync(author, 2) };
+
+        // Unfollowed in Social. Its first attempt checks the graph (not followed), then, just before its
+        // removal, the reader follows again and that follow is delivered whole; the removal takes those rows,
+        // and the attempt fails right after it (a store timeout after the commit, or a crash).
+        world.Modules.Unfollow(world.Reader, author);
+        var unfollowed = new UserUnfollowed(world.Reader, author, 0);
+        store.BeforeRemoveAuthorRows = () => world.FollowAsync(world.Reader, author);
+        store.AfterRemoveAuthorRows = () => throw new TimeoutException("the store answered too late");
+        await Assert.ThrowsAsync<TimeoutException>(() => world.UnfollowedHandler().Handle(unfollowed, Ct).AsTask());
+
+        // The outbox retries the unfollow.
+        await world.UnfollowedHandler().Handle(unfollowed, Ct);
+
+        // Every announcement is delivered; the reader follows the author.
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
+    /// A promotion's copy adds the author's recent posts, newest first, to the cached influencer_posts list;
+    /// a reader may be filling that list at the time (its store read done, before its fill). The placeholder
+    /// takes the adds; once it holds more than the cache keeps, the add trims the oldest (the copied post
+    /// itself). The fill, whose store read found the list empty, must not then call the list whole: a new
+    /// follower's backfill writes no row for a copied post (it is pulled), so a "whole" list without it hides it.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_into_a_list_being_filled_hides_no_copied_post_from_a_new_follower()
+    {
+        var (world, store) = NewWorld();
+        var late = world.Modules.AddUser("late");
+        await world.ActivateAsync(late);
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+
+        // Pulled once, that post deleted: the author stays pulled, with no influencer_posts row.
+        await world.SwitchAsync(author, isInfluencer: true);
+        await world.DeletePostAsync(await world.PostAsync(author, 1));
+        await world.SwitchAsync(author, isInfluencer: false);
+
+        // Pushed again: more posts than the cache keeps of a list (5 in the cached set-up).
+        var posts = new List<PostSummary>();
+        for (var i = 2; i <= 7; i++)
+        {
+            posts.Add(await world.PostAsync(author, i));
+        }
+
+        // The reader's read fills the author's list: it finds it empty in the store; before its fill, the
+        // author is promoted again and the copy runs whole.
+        store.AfterGetInfluencerPosts = () => world.SwitchAsync(author, isInfluencer: true);
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+        Assert.Null(store.AfterGetInfluencerPosts);
+
+        // A new follower: the backfill leaves every copied post to the pull.
+        await world.FollowAsync(late, author);
+
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
     }
 
     /// <summary>
@@ -157,6 +228,12 @@ public abstract class WriteRaces
     {
         public Func<Task>? BeforeRemoveAuthorRows { get; set; }
 
+        /// <summary>Runs once just after an author's rows are removed (a failure there: the removal is done, the caller sees an error).</summary>
+        public Func<Task>? AfterRemoveAuthorRows { get; set; }
+
+        /// <summary>Runs once just after an influencer_posts read has its answer (before the caller uses it).</summary>
+        public Func<Task>? AfterGetInfluencerPosts { get; set; }
+
         /// <summary>Runs before every influencer_posts write while set (not cleared: a test counts, or fails, the writes).</summary>
         public Func<Task>? BeforeAddInfluencerPost { get; set; }
 
@@ -179,6 +256,23 @@ public abstract class WriteRaces
             }
 
             await base.RemoveAuthorTimelineRowsAsync(userId, authorId, cancellationToken);
+            if (AfterRemoveAuthorRows is { } after)
+            {
+                AfterRemoveAuthorRows = null;
+                await after();
+            }
+        }
+
+        public override async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(IReadOnlyCollection<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer, CancellationToken cancellationToken)
+        {
+            var answer = await base.GetInfluencerPostsAsync(influencerIds, after, limitPerInfluencer, cancellationToken);
+            if (AfterGetInfluencerPosts is { } step)
+            {
+                AfterGetInfluencerPosts = null;
+                await step();
+            }
+
+            return answer;
         }
     }
 }

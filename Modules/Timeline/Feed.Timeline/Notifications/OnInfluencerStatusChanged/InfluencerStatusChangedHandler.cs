@@ -38,15 +38,25 @@ internal sealed partial class InfluencerStatusChangedHandler(
         }
 
         var recent = await sender.Send(new GetRecentPosts(notification.UserId, options.Value.BackfillSize), cancellationToken);
-        foreach (var post in recent)
+        try
         {
-            // Into a cached influencer_posts list at once, each after its row: the handler is not retried, and a
-            // copied row is pulled (a follow's backfill writes no row for it), so a cached list left without it by
-            // a failure or a crash part-way would hide it until the list expires. The add script places an entry
-            // older than a capped window nowhere, as it should (the store serves it).
-            var entry = new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry();
-            await store.AddInfluencerPostAsync(entry, cancellationToken);
-            await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);
+            foreach (var post in recent)
+            {
+                // Into a cached influencer_posts list at once, each after its row: the handler is not retried, and a
+                // copied row is pulled (a follow's backfill writes no row for it), so a cached list left without it by
+                // a failure or a crash part-way would hide it until the list expires. The add script places an entry
+                // older than a capped window nowhere, as it should (the store serves it).
+                var entry = new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry();
+                await store.AddInfluencerPostAsync(entry, cancellationToken);
+                await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Then dropped as well: a list being filled meanwhile took the adds as a placeholder, which trims its
+            // oldest entries once it holds more than the cache keeps, and a fill whose store read came before the
+            // copy would then call the list whole without them (the next read refills it from the store).
+            await cache.DropAsync(CachedList.InfluencerPosts, [notification.UserId], CancellationToken.None);
         }
 
         if (recent.Count > 0)

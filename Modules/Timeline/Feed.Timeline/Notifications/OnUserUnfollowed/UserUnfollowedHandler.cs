@@ -19,9 +19,16 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore st
         await cache.DropReadersAsync([notification.FollowerId], cancellationToken);
 
         // Followed again before this (late) delivery: the author's rows are that follow's backfill and the
-        // posts fanned out since, which a backfill could not all bring back. Nothing to clean up.
+        // posts fanned out since, which a backfill could not all bring back. Nothing to clean up; but this may
+        // be the retry of an attempt that failed after its removal, which took a follow-again's backfill (the
+        // case the check after the removal covers): backfill again (idempotent, adds only).
         if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken))
         {
+            if (await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
+            {
+                await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
+            }
+
             return;
         }
 

@@ -42,10 +42,9 @@ internal sealed partial class InfluencerStatusChangedHandler(
         {
             foreach (var post in recent)
             {
-                // Into a cached influencer_posts list at once, each after its row: the handler is not retried, and a
-                // copied row is pulled (a follow's backfill writes no row for it), so a cached list left without it by
-                // a failure or a crash part-way would hide it until the list expires. The add script places an entry
-                // older than a capped window nowhere, as it should (the store serves it).
+                // Into a cached influencer_posts list too, each right after its row: a copied post is pulled (a
+                // follow's backfill writes no row for it), and the handler is not retried, so a crash part-way must
+                // not leave a cached list without it. An entry older than a capped window stays out (the store has it).
                 var entry = new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry();
                 await store.AddInfluencerPostAsync(entry, cancellationToken);
                 await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);

@@ -83,8 +83,7 @@ public sealed class FollowLifecycleTests
         await world.FollowAsync(world.Reader, kept);
         var keptPost = await world.PostAsync(kept, 5);
         await world.PostAsync(author, 1);
-        world.Modules.Follow(world.Reader, author);
-        var followed = new UserFollowed(world.Reader, author, world.Clock.GetUtcNow(), 1);
+        var followed = world.FollowInSocial(world.Reader, author);
 
         // The unfollow is handled first (it finds nothing), then the follow's backfill runs.
         await world.UnfollowAsync(world.Reader, author);
@@ -149,9 +148,9 @@ public sealed class FollowLifecycleTests
         var posts = new[] { await world.PostAsync(author, 1), await world.PostAsync(author, 2) };
 
         // Unfollowed and followed again in Social; the follow's backfill ran, then the unfollow arrives.
-        world.Modules.Unfollow(world.Reader, author);
+        var unfollowed = world.UnfollowInSocial(world.Reader, author);
         await world.FollowAsync(world.Reader, author);
-        await world.UnfollowedHandler().Handle(new UserUnfollowed(world.Reader, author, 0), Ct);
+        await world.UnfollowedHandler().Handle(unfollowed, Ct);
 
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.RowsOfAsync(world.Reader));
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));

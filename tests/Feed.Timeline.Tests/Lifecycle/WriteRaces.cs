@@ -32,8 +32,7 @@ public abstract class WriteRaces
         Assert.Empty(await world.TimelineOfAsync(world.Reader));
 
         // Followed, then unfollowed, in Social; the unfollow is delivered first (it finds no rows).
-        world.Modules.Follow(world.Reader, author);
-        var firstFollow = new UserFollowed(world.Reader, author, world.Clock.GetUtcNow(), 1);
+        var firstFollow = world.FollowInSocial(world.Reader, author);
         await world.UnfollowAsync(world.Reader, author);
 
         // The first follow is delivered: backfill, then the follow is found undone. Just before its
@@ -60,8 +59,7 @@ public abstract class WriteRaces
         await world.FollowAsync(world.Reader, author);
 
         // Unfollowed in Social (its delivery fails and waits for a retry), followed again (delivered).
-        world.Modules.Unfollow(world.Reader, author);
-        var unfollowed = new UserUnfollowed(world.Reader, author, 0);
+        var unfollowed = world.UnfollowInSocial(world.Reader, author);
         await world.FollowAsync(world.Reader, author);
 
         // Posted after the reader follows again: fanned out to the reader.
@@ -91,8 +89,7 @@ public abstract class WriteRaces
         // Unfollowed in Social. Its first attempt checks the graph (not followed), then, just before its
         // removal, the reader follows again and that follow is delivered whole; the removal takes those rows,
         // and the attempt fails right after it (a store timeout after the commit, or a crash).
-        world.Modules.Unfollow(world.Reader, author);
-        var unfollowed = new UserUnfollowed(world.Reader, author, 0);
+        var unfollowed = world.UnfollowInSocial(world.Reader, author);
         store.BeforeRemoveAuthorRows = () => world.FollowAsync(world.Reader, author);
         store.AfterRemoveAuthorRows = () => throw new TimeoutException("the store answered too late");
         await Assert.ThrowsAsync<TimeoutException>(() => world.UnfollowedHandler().Handle(unfollowed, Ct).AsTask());

@@ -32,17 +32,25 @@ internal static class LifecycleSteps
     }
 
     /// <summary>Social records the follow; then UserFollowed is delivered.</summary>
-    public static async Task FollowAsync(this TimelineWorld world, Guid followerId, Guid followeeId)
+    public static async Task FollowAsync(this TimelineWorld world, Guid followerId, Guid followeeId) =>
+        await world.FollowedHandler().Handle(world.FollowInSocial(followerId, followeeId), Ct);
+
+    /// <summary>Social records the follow; its UserFollowed is returned, not delivered (a test delivers it when it chooses).</summary>
+    public static UserFollowed FollowInSocial(this TimelineWorld world, Guid followerId, Guid followeeId)
     {
         world.Modules.Follow(followerId, followeeId);
-        await world.FollowedHandler().Handle(new UserFollowed(followerId, followeeId, world.Clock.GetUtcNow(), 1), Ct);
+        return new UserFollowed(followerId, followeeId, world.Clock.GetUtcNow(), 1);
     }
 
     /// <summary>Social removes the follow; then UserUnfollowed is delivered.</summary>
-    public static async Task UnfollowAsync(this TimelineWorld world, Guid followerId, Guid followeeId)
+    public static async Task UnfollowAsync(this TimelineWorld world, Guid followerId, Guid followeeId) =>
+        await world.UnfollowedHandler().Handle(world.UnfollowInSocial(followerId, followeeId), Ct);
+
+    /// <summary>Social removes the follow; its UserUnfollowed is returned, not delivered (a test delivers it when it chooses).</summary>
+    public static UserUnfollowed UnfollowInSocial(this TimelineWorld world, Guid followerId, Guid followeeId)
     {
         world.Modules.Unfollow(followerId, followeeId);
-        await world.UnfollowedHandler().Handle(new UserUnfollowed(followerId, followeeId, 0), Ct);
+        return new UserUnfollowed(followerId, followeeId, 0);
     }
 
     /// <summary>Users switches the author; then InfluencerStatusChanged is published.</summary>

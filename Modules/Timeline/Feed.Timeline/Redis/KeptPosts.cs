@@ -87,9 +87,10 @@ internal sealed class KeptPosts(int capacity)
             _appliedAt = now;
             // A check answers only for the position it was sent from: one sent before a start-over read the
             // stream from the abandoned position, and vouches for nothing.
-            if (check.Establishing || _seen is null || check.Position != Interlocked.Read(ref _position))
+            var fromCurrent = check.Position == Interlocked.Read(ref _position);
+            if (check.Establishing || _seen is null || !fromCurrent)
             {
-                if (check.Establishing && _seen is null && check.Position == Interlocked.Read(ref _position))
+                if (check.Establishing && _seen is null && fromCurrent)
                 {
                     // A start-over, not only a new epoch: a details read that took the epoch while no position
                     // was known (a start-over raises it before the position is cleared) may have kept a post

@@ -120,7 +120,7 @@ public sealed class ReaderStateTests
         Assert.Equal([pushed.PostId], await world.TimelineOfAsync(world.Reader)); // the state: nobody pulled
         Assert.False(await redis.Cache.IsPulledAuthorAsync(author, Ct));
 
-        // Promoted without the promotion handler (it is not retried, so correctness must not depend on it).
+        // Promoted without the promotion handler (its delivery may come late: reads must not depend on it).
         world.Modules.SetInfluencer(author, true);
         var pulled = await world.PostAsync(author, 2);
 

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Outbox;
 using Feed.Users.InMemory;
 using Feed.Users.Profiles.SearchUsers;
 using Feed.Users.Registration.RegisterUser;
@@ -15,7 +16,7 @@ public sealed class UsersModuleTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(setting => KeyValuePair.Create(setting.Key, (string?)setting.Value)))
             .Build();
-        return new ServiceCollection().AddUsers(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddFeedOutbox(configuration).AddUsers(configuration).BuildServiceProvider();
     }
 
     [Fact]

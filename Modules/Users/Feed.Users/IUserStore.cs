@@ -1,3 +1,5 @@
+using Feed.SharedKernel.Outbox;
+
 namespace Feed.Users;
 
 /// <summary>
@@ -27,9 +29,10 @@ internal interface IUserStore
 
     /// <summary>
     /// Compare-and-set of the influencer flag: sets it to <paramref name="isInfluencer"/> only when it
-    /// currently differs. True when this call changed it, so exactly one caller announces a change.
+    /// currently differs, and then stores <paramref name="announcement"/> in the outbox with the change (one
+    /// transaction), so exactly one caller announces it and a crash cannot lose it. True when this call changed it.
     /// </summary>
-    ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, CancellationToken cancellationToken);
+    ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, OutboxMessage announcement, CancellationToken cancellationToken);
 
     /// <summary>Users whose username starts with <paramref name="prefix"/> (ignoring case), ordered by normalized username.</summary>
     ValueTask<IReadOnlyList<User>> SearchByUsernamePrefixAsync(string prefix, int limit, CancellationToken cancellationToken);

@@ -1,4 +1,6 @@
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Storage;
+using Feed.Users.Contracts;
 using Feed.Users.Authentication;
 using Feed.Users.Authentication.IssueToken;
 using Feed.Users.InMemory;
@@ -43,6 +45,7 @@ public static class UsersModule
             services.TryAddSingleton<IUserStore, InMemoryUserStore>();
         }
 
+        services.AddOutboxMessage<InfluencerStatusChanged>("users.influencer_status_changed");
         services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.TryAddSingleton<PasswordHashes>();
         services.TryAddSingleton<CurrentUserTokens>();

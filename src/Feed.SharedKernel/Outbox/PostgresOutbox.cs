@@ -1,3 +1,4 @@
+using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
@@ -39,6 +40,20 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)message.TraceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The same insert for a store on Marten: queued in the session's unit of work, so it commits with the
+    /// session's changes in <c>SaveChangesAsync</c>.
+    /// </summary>
+    public static void Queue(IDocumentOperations session, OutboxMessage message) =>
+        session.QueueSqlCommand(
+            "INSERT INTO outbox (message_id, type, payload, created_on, due_on, trace_parent) VALUES (?, ?, ?, ?, ?, ?)",
+            message.MessageId,
+            message.Type,
+            message.Payload,
+            message.CreatedOn,
+            message.CreatedOn,
+            (object?)message.TraceParent ?? DBNull.Value);
 
     public async ValueTask<IReadOnlyList<PendingOutboxMessage>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
+using Feed.Users.Contracts;
 using Feed.Timeline.Tests.Support;
 
 namespace Feed.Timeline.Tests.Lifecycle;
@@ -142,10 +143,10 @@ public abstract class WriteRaces
     }
 
     /// <summary>
-    /// A promotion (published once, in process: never retried) copies the author's recent posts into
-    /// influencer_posts one by one. A copy cut short by a store failure must leave the cached
-    /// influencer_posts list holding what it copied: a new follower's backfill writes no row for a copied
-    /// post (it is pulled), and a cached list "whole" without it would hide it until the list expires (7 days).
+    /// A promotion copies the author's recent posts into influencer_posts one by one. A copy cut short by a
+    /// store failure must leave the cached influencer_posts list holding what it copied until the promotion is
+    /// delivered again: a new follower's backfill writes no row for a copied post (it is pulled), and a cached
+    /// list "whole" without it would hide it.
     /// </summary>
     [Fact]
     public async Task A_promotion_s_copy_cut_short_by_a_store_failure_hides_no_copied_post_from_a_new_follower()
@@ -166,8 +167,33 @@ public abstract class WriteRaces
     }
 
     /// <summary>
+    /// The promotion travels through Users' outbox, so a copy cut short is delivered again, and that delivery
+    /// copies every recent post: a new follower then pulls all of them and gets no row for any (a post left
+    /// uncopied would come by a backfilled row instead), in both stores.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_cut_short_is_completed_by_its_redelivery()
+    {
+        var (world, store, late, author, posts) = await PulledThenPushedAgainAsync();
+        var promotion = new InfluencerStatusChanged(author, true, world.Clock.GetUtcNow());
+
+        var copied = 0;
+        store.BeforeAddInfluencerPost = () => ++copied == 2 ? throw new TimeoutException("the store failed") : Task.CompletedTask;
+        await Assert.ThrowsAsync<TimeoutException>(async () => await world.StatusChangedHandler().Handle(promotion, Ct));
+        store.BeforeAddInfluencerPost = null;
+
+        await world.StatusChangedHandler().Handle(promotion, Ct);
+
+        var pulled = await world.Store.GetInfluencerPostsAsync([author], null, 10, Ct);
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), pulled[author].Select(entry => entry.PostId));
+        await world.FollowAsync(late, author);
+        Assert.Empty(await world.RowsOfAsync(late));
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+    }
+
+    /// <summary>
     /// The same copy, seen half done: what a new follower reads then is what a crash at that point would
-    /// leave (nothing retries the handler). The post already copied is pulled, so the cached list must hold it.
+    /// leave until the redelivery. The post already copied is pulled, so the cached list must hold it.
     /// </summary>
     [Fact]
     public async Task A_promotion_s_copy_half_done_shows_every_post_to_a_new_follower()

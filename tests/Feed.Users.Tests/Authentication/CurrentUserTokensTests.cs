@@ -16,7 +16,7 @@ namespace Feed.Users.Tests.Authentication;
 public sealed class CurrentUserTokensTests : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly CountingUserStore _store = new(new InMemoryUserStore(new Feed.SharedKernel.Storage.InMemoryRegisteredUsers()));
+    private readonly CountingUserStore _store = new(UserFactory.NewInMemoryStore());
     private readonly CurrentUserTokens _tokens;
 
     public CurrentUserTokensTests() =>
@@ -148,8 +148,8 @@ public sealed class CurrentUserTokensTests : IDisposable
         public ValueTask<UserUpdateResult> UpdateProfileAsync(Guid userId, ProfileChanges changes, DateTimeOffset updatedOn, CancellationToken cancellationToken) =>
             inner.UpdateProfileAsync(userId, changes, updatedOn, cancellationToken);
 
-        public ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, CancellationToken cancellationToken) =>
-            inner.TrySetInfluencerAsync(userId, isInfluencer, changedOn, cancellationToken);
+        public ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, Feed.SharedKernel.Outbox.OutboxMessage announcement, CancellationToken cancellationToken) =>
+            inner.TrySetInfluencerAsync(userId, isInfluencer, changedOn, announcement, cancellationToken);
 
         public ValueTask<IReadOnlyList<User>> SearchByUsernamePrefixAsync(string prefix, int limit, CancellationToken cancellationToken) =>
             inner.SearchByUsernamePrefixAsync(prefix, limit, cancellationToken);

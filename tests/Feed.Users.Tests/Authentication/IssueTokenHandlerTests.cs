@@ -21,7 +21,7 @@ public sealed class IssueTokenHandlerTests
         TokenLifetimeMinutes = 15,
     };
 
-    private readonly InMemoryUserStore _store = new(new Feed.SharedKernel.Storage.InMemoryRegisteredUsers());
+    private readonly InMemoryUserStore _store = UserFactory.NewInMemoryStore();
     private readonly PasswordHashes _passwords = new(new PasswordHasher<User>());
 
     private IssueTokenHandler Handler() => new(_store, _passwords, Options.Create(Auth), TimeProvider.System);

@@ -1,29 +1,54 @@
-using System.Collections.Concurrent;
+using Feed.SharedKernel.Outbox;
 using Feed.Social.Contracts;
 using Feed.Users.Contracts;
 using Feed.Users.Influence;
-using Feed.Users.InMemory;
-using Mediator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Feed.Users.Tests.Influence;
 
-public sealed class FollowerCountChangedHandlerTests
+/// <summary>The handler on the in-memory store and outbox, registered as the host registers them; announcements are read back from the outbox.</summary>
+public sealed class FollowerCountChangedHandlerTests : IDisposable
 {
-    private readonly InMemoryUserStore _store = new(new Feed.SharedKernel.Storage.InMemoryRegisteredUsers());
-    private readonly RecordingPublisher _published = new();
     private readonly ManualClock _time = new(DateTimeOffset.Parse("2025-06-01T12:00:00.123Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly ServiceProvider _services;
+    private readonly List<InfluencerStatusChanged> _announced = [];
+
+    public FollowerCountChangedHandlerTests()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(_time)
+            .AddFeedOutbox(configuration)
+            .AddUsers(configuration)
+            .BuildServiceProvider();
+    }
+
+    private IUserStore Store => _services.GetRequiredService<IUserStore>();
+
+    public void Dispose() => _services.Dispose();
 
     private FollowerCountChangedHandler Handler(long promotion = 3, long? demotion = null) => new(
-        _store,
-        _published,
+        Store,
+        _services.GetRequiredService<OutboxMessageTypes>(),
         Options.Create(new UsersOptions { InfluencerFollowerThreshold = promotion, InfluencerDemotionFollowerThreshold = demotion }),
         _time);
+
+    /// <summary>Every switch announced so far, oldest first: what the outbox holds for delivery.</summary>
+    private async Task<IReadOnlyList<InfluencerStatusChanged>> AnnouncedAsync()
+    {
+        var types = _services.GetRequiredService<OutboxMessageTypes>();
+        var pending = await _services.GetRequiredService<IOutboxStore>().ClaimDueAsync(int.MaxValue, TimeSpan.FromHours(1), CancellationToken.None);
+        _announced.AddRange(pending.Select(claimed => Assert.IsType<InfluencerStatusChanged>(types.Unwrap(claimed.Message))));
+        return _announced;
+    }
 
     private async Task<User> RegisteredAsync()
     {
         var user = UserFactory.NewUser();
-        await _store.AddAsync(user, CancellationToken.None);
+        await Store.AddAsync(user, CancellationToken.None);
         return user;
     }
 
@@ -38,14 +63,14 @@ public sealed class FollowerCountChangedHandlerTests
         var handler = Handler();
 
         await handler.Handle(Followed(user.UserId, 2), CancellationToken.None);
-        Assert.Empty(_published.Notifications);
+        Assert.Empty(await AnnouncedAsync());
 
         await handler.Handle(Followed(user.UserId, 3), CancellationToken.None);
         await handler.Handle(Followed(user.UserId, 4), CancellationToken.None);
 
-        var changed = Assert.Single(_published.Notifications);
+        var changed = Assert.Single(await AnnouncedAsync());
         Assert.Equal(new InfluencerStatusChanged(user.UserId, true, _time.GetUtcNow()), changed);
-        Assert.True((await _store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
+        Assert.True((await Store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
     }
 
     [Fact]
@@ -57,15 +82,15 @@ public sealed class FollowerCountChangedHandlerTests
 
         // 90% of 10 is 9: 9 keeps the status, 8 drops it.
         await handler.Handle(Unfollowed(user.UserId, 9), CancellationToken.None);
-        Assert.True((await _store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
+        Assert.True((await Store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
 
         _time.Advance(TimeSpan.FromMinutes(1));
         await handler.Handle(Unfollowed(user.UserId, 8), CancellationToken.None);
 
         Assert.Equal(
             [new InfluencerStatusChanged(user.UserId, true, _time.GetUtcNow().AddMinutes(-1)), new InfluencerStatusChanged(user.UserId, false, _time.GetUtcNow())],
-            _published.Notifications);
-        Assert.False((await _store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
+            await AnnouncedAsync());
+        Assert.False((await Store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
     }
 
     [Fact]
@@ -89,7 +114,7 @@ public sealed class FollowerCountChangedHandlerTests
             previous = count;
         }
 
-        Assert.Equal([true], _published.Notifications.Select(changed => changed.IsInfluencer));
+        Assert.Equal([true], (await AnnouncedAsync()).Select(changed => changed.IsInfluencer));
     }
 
     [Fact]
@@ -101,8 +126,8 @@ public sealed class FollowerCountChangedHandlerTests
         await Task.WhenAll(Enumerable.Range(3, 32).Select(count => Task.Run(async () =>
             await handler.Handle(Followed(user.UserId, count), CancellationToken.None))));
 
-        Assert.Equal([new InfluencerStatusChanged(user.UserId, true, _time.GetUtcNow())], _published.Notifications);
-        Assert.True((await _store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
+        Assert.Equal([new InfluencerStatusChanged(user.UserId, true, _time.GetUtcNow())], await AnnouncedAsync());
+        Assert.True((await Store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
     }
 
     [Fact]
@@ -110,22 +135,6 @@ public sealed class FollowerCountChangedHandlerTests
     {
         await Handler().Handle(Followed(Guid.CreateVersion7(), 1_000), CancellationToken.None);
 
-        Assert.Empty(_published.Notifications);
-    }
-
-    private sealed class RecordingPublisher : IPublisher
-    {
-        private readonly ConcurrentQueue<InfluencerStatusChanged> _notifications = new();
-
-        public IReadOnlyList<InfluencerStatusChanged> Notifications => [.. _notifications];
-
-        public ValueTask Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
-            where TNotification : INotification => Publish((object)notification, cancellationToken);
-
-        public ValueTask Publish(object notification, CancellationToken cancellationToken = default)
-        {
-            _notifications.Enqueue(Assert.IsType<InfluencerStatusChanged>(notification));
-            return ValueTask.CompletedTask;
-        }
+        Assert.Empty(await AnnouncedAsync());
     }
 }

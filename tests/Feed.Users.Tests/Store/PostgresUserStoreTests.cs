@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Outbox;
 using Feed.Testing;
 using Feed.Users.Postgres;
 using Npgsql;
@@ -11,6 +12,42 @@ public sealed class PostgresUserStoreTests(PostgresDatabase<UsersOnPostgres> dat
     private static readonly CancellationToken None = CancellationToken.None;
 
     private protected override ValueTask<IUserStore> CreateStoreAsync() => ValueTask.FromResult(database.Module.Store);
+
+    private protected override async ValueTask<IReadOnlyList<OutboxMessage>> StoredAnnouncementsAsync(IReadOnlyCollection<Guid> messageIds)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(None);
+        await using var select = new NpgsqlCommand(
+            "SELECT message_id, type, payload, created_on, trace_parent FROM outbox WHERE message_id = ANY($1)", connection);
+        select.Parameters.Add(new NpgsqlParameter { Value = messageIds.ToArray() });
+        await using var reader = await select.ExecuteReaderAsync(None);
+        var stored = new List<OutboxMessage>();
+        while (await reader.ReadAsync(None))
+        {
+            stored.Add(new OutboxMessage(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return stored;
+    }
+
+    [Fact]
+    public async Task A_switch_whose_announcement_cannot_be_stored_is_not_made()
+    {
+        var store = database.Module.Store;
+        var user = UserFactory.NewUser();
+        var other = UserFactory.NewUser();
+        await store.AddAsync(user, None);
+        await store.AddAsync(other, None);
+        var announcement = Announcement();
+        Assert.True(await store.TrySetInfluencerAsync(other.UserId, true, other.CreatedOn.AddSeconds(1), announcement, None));
+
+        // The same message id again: the outbox's primary key refuses it, inside the switch's transaction.
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), announcement, None));
+
+        Assert.Equal(user, await store.GetAsync(user.UserId, None));
+        Assert.True(await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(2), Announcement(), None));
+    }
 
     [Fact]
     public void The_postgres_storage_choice_selects_the_marten_store()
@@ -53,7 +90,7 @@ public sealed class PostgresUserStoreTests(PostgresDatabase<UsersOnPostgres> dat
         await using (var before = await UsersOnPostgres.StartAsync(database.ConnectionString))
         {
             Assert.Equal(UserWriteOutcome.Done, await before.Store.AddAsync(user, None));
-            Assert.True(await before.Store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), None));
+            Assert.True(await before.Store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), Announcement(), None));
         }
 
         await using var after = await UsersOnPostgres.StartAsync(database.ConnectionString);
@@ -62,7 +99,7 @@ public sealed class PostgresUserStoreTests(PostgresDatabase<UsersOnPostgres> dat
         Assert.Equal(expected, await after.Store.GetAsync(user.UserId, None));
         Assert.Equal(expected, await after.Store.FindByUsernameAsync(user.Username.ToUpperInvariant(), None));
         Assert.Equal([expected], await after.Store.SearchByUsernamePrefixAsync(user.Username.ToLowerInvariant(), 10, None));
-        Assert.False(await after.Store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(2), None));
+        Assert.False(await after.Store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(2), Announcement(), None));
         Assert.Equal(UserWriteOutcome.UsernameTaken, await after.Store.AddAsync(UserFactory.NewUser(username: user.Username.ToLowerInvariant()), None));
         Assert.Equal(UserWriteOutcome.EmailTaken, await after.Store.AddAsync(UserFactory.NewUser(email: user.Email.ToUpperInvariant()), None));
     }

@@ -1,4 +1,5 @@
 using CsCheck;
+using Feed.SharedKernel.Outbox;
 
 namespace Feed.Users.Tests.Store;
 
@@ -11,6 +12,13 @@ public abstract class UserStoreContract
     private static readonly CancellationToken None = CancellationToken.None;
 
     private protected abstract ValueTask<IUserStore> CreateStoreAsync();
+
+    /// <summary>Which of <paramref name="messageIds"/> the last created store holds in its outbox.</summary>
+    private protected abstract ValueTask<IReadOnlyList<OutboxMessage>> StoredAnnouncementsAsync(IReadOnlyCollection<Guid> messageIds);
+
+    /// <summary>An influencer switch's announcement, as the store receives it (the payload is the caller's, opaque to the store).</summary>
+    private protected static OutboxMessage Announcement() =>
+        new(Guid.CreateVersion7(), "users.influencer_status_changed", $"{{\"n\":\"{Guid.NewGuid()}\"}}", DateTimeOffset.UnixEpoch.AddDays(20_000));
 
     [Fact]
     public async Task Added_user_reads_back_exactly_by_id()
@@ -158,7 +166,7 @@ public abstract class UserStoreContract
         var store = await CreateStoreAsync();
         var user = UserFactory.NewUser();
         await store.AddAsync(user, None);
-        await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), None);
+        await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), Announcement(), None);
         var updatedOn = user.CreatedOn.AddMinutes(5);
 
         var result = await store.UpdateProfileAsync(user.UserId, new ProfileChanges(FirstName: "Grace", Age: 40), updatedOn, None);
@@ -283,13 +291,19 @@ public abstract class UserStoreContract
         await store.AddAsync(user, None);
         var promotedOn = user.CreatedOn.AddHours(1);
 
-        Assert.True(await store.TrySetInfluencerAsync(user.UserId, true, promotedOn, None));
-        Assert.False(await store.TrySetInfluencerAsync(user.UserId, true, promotedOn.AddSeconds(1), None));
+        var announcements = Enumerable.Range(0, 4).Select(_ => Announcement()).ToArray();
+
+        Assert.True(await store.TrySetInfluencerAsync(user.UserId, true, promotedOn, announcements[0], None));
+        Assert.False(await store.TrySetInfluencerAsync(user.UserId, true, promotedOn.AddSeconds(1), announcements[1], None));
         Assert.Equal(user with { IsInfluencer = true, UpdatedOn = promotedOn }, await store.GetAsync(user.UserId, None));
 
-        Assert.True(await store.TrySetInfluencerAsync(user.UserId, false, promotedOn.AddHours(1), None));
-        Assert.False(await store.TrySetInfluencerAsync(user.UserId, false, promotedOn.AddHours(2), None));
+        Assert.True(await store.TrySetInfluencerAsync(user.UserId, false, promotedOn.AddHours(1), announcements[2], None));
+        Assert.False(await store.TrySetInfluencerAsync(user.UserId, false, promotedOn.AddHours(2), announcements[3], None));
         Assert.False((await store.GetAsync(user.UserId, None))!.IsInfluencer);
+
+        // Each switch stores its announcement, exactly as given; a call that changes nothing stores none.
+        var stored = await StoredAnnouncementsAsync([.. announcements.Select(announcement => announcement.MessageId)]);
+        Assert.Equal(new[] { announcements[0], announcements[2] }.OrderBy(message => message.MessageId), stored.OrderBy(message => message.MessageId));
     }
 
     [Fact]
@@ -297,7 +311,7 @@ public abstract class UserStoreContract
     {
         var store = await CreateStoreAsync();
 
-        Assert.False(await store.TrySetInfluencerAsync(Guid.CreateVersion7(), true, DateTimeOffset.UnixEpoch, None));
+        Assert.False(await store.TrySetInfluencerAsync(Guid.CreateVersion7(), true, DateTimeOffset.UnixEpoch, Announcement(), None));
     }
 
     [Fact]
@@ -307,11 +321,15 @@ public abstract class UserStoreContract
         var user = UserFactory.NewUser();
         await store.AddAsync(user, None);
 
-        var changed = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
-            await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), None))));
+        var announcements = Enumerable.Range(0, 32).Select(_ => Announcement()).ToArray();
+
+        var changed = await Task.WhenAll(announcements.Select(announcement => Task.Run(async () =>
+            await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), announcement, None))));
 
         Assert.Single(changed, wasChanged => wasChanged);
         Assert.True((await store.GetAsync(user.UserId, None))!.IsInfluencer);
+        var winner = announcements[Array.IndexOf(changed, true)];
+        Assert.Equal([winner], await StoredAnnouncementsAsync([.. announcements.Select(announcement => announcement.MessageId)]));
     }
 
     [Fact]
@@ -322,7 +340,7 @@ public abstract class UserStoreContract
         await store.AddAsync(user, None);
 
         await Task.WhenAll(
-            Task.Run(async () => await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), None)),
+            Task.Run(async () => await store.TrySetInfluencerAsync(user.UserId, true, user.CreatedOn.AddSeconds(1), Announcement(), None)),
             Task.Run(async () => await store.UpdateProfileAsync(user.UserId, new ProfileChanges(LastName: "Byron"), user.CreatedOn.AddSeconds(1), None)));
 
         var stored = await store.GetAsync(user.UserId, None);

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Storage;
 
 namespace Feed.Users.InMemory;
@@ -7,7 +8,7 @@ namespace Feed.Users.InMemory;
 /// check-then-insert of registration and the compare-and-set of the influencer flag are atomic.
 /// Rows are immutable records: readers get a snapshot that later writes cannot change.
 /// </summary>
-internal sealed class InMemoryUserStore(InMemoryRegisteredUsers registered) : IUserStore
+internal sealed class InMemoryUserStore(InMemoryRegisteredUsers registered, InMemoryOutbox outbox) : IUserStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, User> _users = [];
@@ -108,7 +109,7 @@ internal sealed class InMemoryUserStore(InMemoryRegisteredUsers registered) : IU
         }
     }
 
-    public ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, CancellationToken cancellationToken)
+    public ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, OutboxMessage announcement, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -118,6 +119,7 @@ internal sealed class InMemoryUserStore(InMemoryRegisteredUsers registered) : IU
             }
 
             _users[userId] = current with { IsInfluencer = isInfluencer, UpdatedOn = changedOn };
+            outbox.Enqueue(announcement);
             return ValueTask.FromResult(true);
         }
     }

@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Outbox;
 using Feed.SharedKernel.Time;
 using Feed.Social.Contracts;
 using Feed.Users.Contracts;
@@ -9,11 +10,13 @@ namespace Feed.Users.Influence;
 /// <summary>
 /// Re-evaluates the followee's influencer status whenever their follower count changes, and
 /// announces a change exactly once: the store's compare-and-set lets only one of several
-/// concurrent notifications make (and so publish) the same change.
+/// concurrent notifications make (and so announce) the same change. The announcement goes through the
+/// outbox, committed with the change: a crash after the change cannot lose it, and the Timeline's copy it
+/// starts is retried until it succeeds (a redelivered follow finds the status already set, and sends nothing).
 /// </summary>
 internal sealed class FollowerCountChangedHandler(
     IUserStore store,
-    IPublisher publisher,
+    OutboxMessageTypes announcements,
     IOptions<UsersOptions> options,
     TimeProvider time)
     : INotificationHandler<UserFollowed>, INotificationHandler<UserUnfollowed>
@@ -39,9 +42,7 @@ internal sealed class FollowerCountChangedHandler(
         }
 
         var changedOn = time.GetUtcNowMilliseconds();
-        if (await store.TrySetInfluencerAsync(userId, isInfluencer, changedOn, cancellationToken))
-        {
-            await publisher.Publish(new InfluencerStatusChanged(userId, isInfluencer, changedOn), cancellationToken);
-        }
+        var announcement = announcements.Wrap(new InfluencerStatusChanged(userId, isInfluencer, changedOn), time.NewId(), time.GetUtcNow());
+        await store.TrySetInfluencerAsync(userId, isInfluencer, changedOn, announcement, cancellationToken);
     }
 }

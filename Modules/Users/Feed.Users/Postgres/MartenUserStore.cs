@@ -1,3 +1,4 @@
+using Feed.SharedKernel.Outbox;
 using Marten;
 using Npgsql;
 
@@ -7,9 +8,10 @@ namespace Feed.Users.Postgres;
 /// Users in PostgreSQL as Marten documents. Uniqueness is left to the unique indexes on the
 /// lower-cased username and email (a clash is read back from the violated index's name), and every
 /// read-modify-write holds the user's row lock, so the influencer compare-and-set and profile updates
-/// never lose each other's changes.
+/// never lose each other's changes. The influencer switch commits with its outbox message (whose commit
+/// wakes the dispatcher).
 /// </summary>
-internal sealed class MartenUserStore(IDocumentStore store) : IUserStore
+internal sealed class MartenUserStore(IDocumentStore store, OutboxSignal outbox) : IUserStore
 {
     public async ValueTask<UserWriteOutcome> AddAsync(User user, CancellationToken cancellationToken)
     {
@@ -75,7 +77,7 @@ internal sealed class MartenUserStore(IDocumentStore store) : IUserStore
         }
     }
 
-    public async ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, CancellationToken cancellationToken)
+    public async ValueTask<bool> TrySetInfluencerAsync(Guid userId, bool isInfluencer, DateTimeOffset changedOn, OutboxMessage announcement, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
         var current = await LockAsync(session, userId, cancellationToken);
@@ -87,7 +89,9 @@ internal sealed class MartenUserStore(IDocumentStore store) : IUserStore
         current.IsInfluencer = isInfluencer;
         current.UpdatedOn = changedOn;
         session.Update(current);
+        PostgresOutbox.Queue(session, announcement);
         await session.SaveChangesAsync(cancellationToken);
+        outbox.Wake();
         return true;
     }
 

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Feed.Timeline.Notifications.OnInfluencerStatusChanged;
 
 /// <summary>
-/// An author switching between push and pull. Correctness does not depend on this handler (Users
-/// publishes the switch in process, once, so it is not retried like outbox messages): a read pulls
-/// every followee that has or had influencer_posts rows, whatever their status now, and keeps the rows pushed
-/// before; a post seen through both collapses into one. What it does:
+/// An author switching between push and pull, delivered through the outbox (Users stores it with the switch):
+/// at least once, retried until it succeeds, in any order with the author's other switches. Reads do not wait
+/// for it: a read pulls every followee that has or had influencer_posts rows, whatever their status now, and
+/// keeps the rows pushed before; a post seen through both collapses into one. What it does:
 /// <list type="bullet">
 /// <item>Promotion: copies the author's recent posts into influencer_posts, so their pre-promotion posts
 /// also reach new followers by pull (the follow backfill then writes no rows for them). Idempotent.</item>
@@ -43,8 +43,8 @@ internal sealed partial class InfluencerStatusChangedHandler(
             foreach (var post in recent)
             {
                 // Into a cached influencer_posts list too, each right after its row: a copied post is pulled (a
-                // follow's backfill writes no row for it), and the handler is not retried, so a crash part-way must
-                // not leave a cached list without it. An entry older than a capped window stays out (the store has it).
+                // follow's backfill writes no row for it), so a crash part-way must not leave a cached list without
+                // it until the redelivery. An entry older than a capped window stays out (the store has it).
                 var entry = new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry();
                 await store.AddInfluencerPostAsync(entry, cancellationToken);
                 await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);

@@ -142,7 +142,7 @@ internal static class FanOutScenario
             Statistics.MedianByPart(cpuPer1000),
             otherCores.Count == 0 ? null : Math.Round(Statistics.Median(otherCores), 2),
             $"median of {posts.Count} posts after one unmeasured; each entry = 1 PostgreSQL timeline row + 1 Redis sorted-set entry; pace = F / (visible - POST); ceiling = pipelined ZADD, batches of {batchSize}; " +
-            $"store ceiling = per batch one INSERT ... SELECT FROM unnest into an emptied LIKE timeline INCLUDING ALL table, then the batch's ZADDs pipelined, {inFlight} batches in flight; both alternating with the posts");
+            $"store ceiling = per batch one INSERT ... SELECT FROM unnest into a LIKE timeline INCLUDING ALL table holding a copy of timeline's rows, then the batch's ZADDs pipelined, {inFlight} batches in flight; both alternating with the posts");
     }
 
     /// <summary>One ZADD per key, pipelined in batches of <paramref name="batchSize"/>, one batch at a time: ZADDs per second.</summary>

@@ -11,7 +11,9 @@ namespace Feed.Timeline.Tests.Lifecycle;
 /// timeline reads and clock jumps past the inactivity limit, while the announcements wait in an
 /// outbox-like queue and are delivered, in order, at random moments (so reads and rebuilds happen
 /// between a change and its delivery). Influencer status follows the follower counts the messages
-/// carry (promotion at 3, demotion below 2), published while the follow is delivered, as Users does.
+/// carry (promotion at 3, demotion below 2), switched while the follow is delivered and announced through
+/// the queue, as Users does; an earlier switch is also delivered again at random moments (at least once,
+/// in any order with the author's other switches).
 /// After everything is delivered, every user's paged timeline must equal the model's; a read before
 /// that may lag behind, but must be a well-formed page of posts by authors the reader follows or followed.
 /// </summary>
@@ -71,6 +73,7 @@ public sealed class LifecycleModelProperties
         private readonly HashSet<(int Follower, int Followee)> _everFollowed = [];
         private readonly Queue<object> _outbox = new();
         private readonly HashSet<Guid> _influencers = [];
+        private readonly List<InfluencerStatusChanged> _switches = [];
         private long _millis;
 
         public Run(TimelineWorld world)
@@ -121,6 +124,12 @@ public sealed class LifecycleModelProperties
                     break;
                 case < 82:
                     await DeliverAsync(1 + (step.B % 4));
+                    if (step.A % 3 == 0 && _switches.Count > 0)
+                    {
+                        // At least once, in any order: an earlier switch is delivered again, late.
+                        await _world.StatusChangedHandler().Handle(_switches[step.A % _switches.Count], Ct);
+                    }
+
                     break;
                 case < 90:
                     var limit = 1 + (step.B % 3);
@@ -160,6 +169,9 @@ public sealed class LifecycleModelProperties
                         await _world.UnfollowedHandler().Handle(unfollowed, Ct);
                         await ReviewInfluencerAsync(unfollowed.FolloweeId, unfollowed.FolloweeFollowerCount);
                         break;
+                    case InfluencerStatusChanged changed:
+                        await _world.StatusChangedHandler().Handle(changed, Ct);
+                        break;
                 }
             }
         }
@@ -190,7 +202,7 @@ public sealed class LifecycleModelProperties
 
         private long FollowerCount(int user) => _follows.Count(follow => follow.Followee == user);
 
-        /// <summary>As the Users module: promoted at 3 followers, demoted below 2, announced in process.</summary>
+        /// <summary>As the Users module: promoted at 3 followers, demoted below 2, announced through the outbox (behind what waits there).</summary>
         private async Task ReviewInfluencerAsync(Guid userId, long followerCount)
         {
             var isInfluencer = _influencers.Contains(userId) ? followerCount >= 2 : followerCount >= 3;
@@ -209,7 +221,9 @@ public sealed class LifecycleModelProperties
             }
 
             _world.Modules.SetInfluencer(userId, isInfluencer);
-            await _world.StatusChangedHandler().Handle(new InfluencerStatusChanged(userId, isInfluencer, _world.Clock.GetUtcNow()), Ct);
+            var changed = new InfluencerStatusChanged(userId, isInfluencer, _world.Clock.GetUtcNow());
+            _switches.Add(changed);
+            _outbox.Enqueue(changed);
         }
     }
 }

@@ -192,6 +192,39 @@ public abstract class WriteRaces
     }
 
     /// <summary>
+    /// A promotion's copy (delivered late, or again) has read the author's recent posts; before it writes the
+    /// newest, the author deletes that post and the deletion is delivered whole. The copy then writes the
+    /// deleted post's influencer_posts row and cached entry (nothing refuses a removed post there): a row left
+    /// by a race, which no read may show, neither to a follower nor to a new one, nor after a redelivery.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_racing_a_delete_shows_the_deleted_post_to_nobody()
+    {
+        var (world, store, late, author, posts) = await PulledThenPushedAgainAsync();
+        var promotion = new InfluencerStatusChanged(author, true, world.Clock.GetUtcNow());
+        var deleted = posts[^1];
+
+        var raced = false;
+        store.BeforeAddInfluencerPost = async () =>
+        {
+            if (!raced)
+            {
+                raced = true;
+                await world.DeletePostAsync(deleted);
+            }
+        };
+        world.Modules.SetInfluencer(author, true);
+        await world.StatusChangedHandler().Handle(promotion, Ct);
+        await world.StatusChangedHandler().Handle(promotion, Ct);
+        store.BeforeAddInfluencerPost = null;
+        posts.Remove(deleted);
+
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+        await world.FollowAsync(late, author);
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+    }
+
+    /// <summary>
     /// The same copy, seen half done: what a new follower reads then is what a crash at that point would
     /// leave until the redelivery. The post already copied is pulled, so the cached list must hold it.
     /// </summary>

@@ -53,7 +53,7 @@ internal static class LifecycleSteps
         return new UserUnfollowed(followerId, followeeId, 0);
     }
 
-    /// <summary>Users switches the author; then InfluencerStatusChanged is published.</summary>
+    /// <summary>Users switches the author; then its InfluencerStatusChanged is delivered.</summary>
     public static async Task SwitchAsync(this TimelineWorld world, Guid userId, bool isInfluencer)
     {
         world.Modules.SetInfluencer(userId, isInfluencer);

@@ -130,6 +130,19 @@ public sealed class FollowerCountChangedHandlerTests : IDisposable
         Assert.True((await Store.GetAsync(user.UserId, CancellationToken.None))!.IsInfluencer);
     }
 
+    /// <summary>Messages stored by one version are delivered by the next, so the name may never change.</summary>
+    [Fact]
+    public async Task The_switch_is_stored_under_its_stable_name_and_reads_back_equal()
+    {
+        var user = await RegisteredAsync();
+        await Handler().Handle(Followed(user.UserId, 3), CancellationToken.None);
+
+        var stored = Assert.Single(await _services.GetRequiredService<IOutboxStore>().ClaimDueAsync(10, TimeSpan.FromHours(1), CancellationToken.None)).Message;
+
+        Assert.Equal("users.influencer_status_changed", stored.Type);
+        Assert.Equal(new InfluencerStatusChanged(user.UserId, true, _time.GetUtcNow()), _services.GetRequiredService<OutboxMessageTypes>().Unwrap(stored));
+    }
+
     [Fact]
     public async Task Unknown_followee_is_ignored()
     {

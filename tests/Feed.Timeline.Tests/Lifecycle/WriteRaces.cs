@@ -1,6 +1,7 @@
 using Feed.SharedKernel.Paging;
 using Feed.Social.Contracts;
 using Feed.Users.Contracts;
+using Feed.Timeline.Live;
 using Feed.Timeline.Tests.Support;
 
 namespace Feed.Timeline.Tests.Lifecycle;
@@ -100,6 +101,38 @@ public abstract class WriteRaces
 
         // Every announcement is delivered; the reader follows the author.
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
+    /// An unfollow whose cleanup finds the reader following the author again (a follow between its check and
+    /// its removal) says nothing to the reader's stream: a "followee left" would take the author's posts off a
+    /// stream that follows them. Here the reader is inactive by then, so nothing is backfilled either: their
+    /// next read rebuilds the timeline.
+    /// </summary>
+    [Fact]
+    public async Task An_unfollow_s_cleanup_that_finds_a_follow_again_announces_no_followee_left()
+    {
+        var (world, store) = NewWorld();
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        var post = await world.PostAsync(author, 1);
+        var left = new List<LiveTimelineMessage>();
+        await world.LiveBus.SubscribeAsync(message => { if (message.Kind == LiveMessageKind.ReaderLost) { lock (left) { left.Add(message); } } }, Ct);
+
+        // Just before the cleanup removes the rows, the reader follows again (delivered after) and has gone quiet.
+        var unfollow = world.UnfollowInSocial(world.Reader, author);
+        UserFollowed? followAgain = null;
+        store.BeforeRemoveAuthorRows = () =>
+        {
+            followAgain = world.FollowInSocial(world.Reader, author);
+            world.Clock.Advance(world.Lifecycle.InactiveAfter + TimeSpan.FromMinutes(1));
+            return Task.CompletedTask;
+        };
+        await world.UnfollowedHandler().Handle(unfollow, Ct);
+        await world.FollowedHandler().Handle(followAgain!, Ct);
+
+        Assert.Empty(left);
+        Assert.Equal([post.PostId], await world.TimelineOfAsync(world.Reader));
     }
 
     /// <summary>

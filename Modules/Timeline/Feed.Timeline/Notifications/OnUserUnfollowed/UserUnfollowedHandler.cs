@@ -21,14 +21,9 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore st
         // Followed again before this (late) delivery: the author's rows are that follow's backfill and the
         // posts fanned out since, which a backfill could not all bring back. Nothing to clean up; but this may
         // be the retry of an attempt that failed after its removal, which took a follow-again's backfill (the
-        // case the check after the removal covers): backfill again (idempotent, adds only).
-        if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken))
+        // case the check after the removal covers).
+        if (await KeptByAFollowAgainAsync(notification, cancellationToken))
         {
-            if (await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
-            {
-                await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
-            }
-
             return;
         }
 
@@ -36,15 +31,32 @@ internal sealed class UserUnfollowedHandler(ISender sender, ITimelineRowStore st
         await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
 
         // Followed again between the check and the removal: that follow's backfill may have run before
-        // this cleanup and lost its rows to it, so backfill again (checked after the removal, so a later
-        // follow's own backfill runs after it and survives).
-        if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken)
-            && await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
+        // this cleanup and lost its rows to it (checked after the removal, so a later follow's own backfill
+        // runs after it and survives). The reader follows the author: no "followee left" for their stream.
+        if (await KeptByAFollowAgainAsync(notification, cancellationToken))
         {
-            await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
             return;
         }
 
         await live.FolloweeLeftAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
+    }
+
+    /// <summary>
+    /// True when the reader follows the author again; an active reader then gets the author's posts backfilled
+    /// (idempotent, adds only). An inactive one is rebuilt from the graph on their next read.
+    /// </summary>
+    private async Task<bool> KeptByAFollowAgainAsync(UserUnfollowed notification, CancellationToken cancellationToken)
+    {
+        if (!await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken))
+        {
+            return false;
+        }
+
+        if (await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
+        {
+            await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
+        }
+
+        return true;
     }
 }

@@ -199,21 +199,28 @@ internal sealed partial class RedisTimelineCache
     /// </summary>
     private async Task ChangeTokensAsync(CachedList list, IEnumerable<Guid> ownerIds)
     {
+        var batch = Database.CreateBatch();
+        var sets = ChangeTokens(batch, list, ownerIds);
+        batch.Execute();
+        await Task.WhenAll(sets);
+    }
+
+    /// <summary>The new tokens of <see cref="ChangeTokensAsync"/>, queued on a batch the caller sends.</summary>
+    private List<Task> ChangeTokens(IBatch batch, CachedList list, IEnumerable<Guid> ownerIds)
+    {
+        var sets = new List<Task>();
         if (list != CachedList.InfluencerPosts)
         {
-            return;
+            return sets;
         }
 
-        var batch = Database.CreateBatch();
-        var sets = new List<Task>();
         var lifetime = TimeSpan.FromSeconds(ListSeconds);
         foreach (var ownerId in ownerIds)
         {
             sets.Add(batch.StringSetAsync(TokenKey(ownerId), NewToken(), lifetime));
         }
 
-        batch.Execute();
-        await Task.WhenAll(sets);
+        return sets;
     }
 
     /// <summary>The pending answers of <see cref="ReadBehindTokens"/>.</summary>

@@ -40,9 +40,13 @@ internal sealed partial class RedisTimelineCache
             await Task.WhenAll(fromInfluencerPosts, details);
 
             // Announced only once the mark is in place: on a cluster the stream is on another node, and a
-            // process establishing its stream position at this entry must find the mark (KeptPosts).
-            await AnnounceDeletionAsync(postId);
-            await ChangeTokensAsync(CachedList.InfluencerPosts, [authorId]);
+            // process establishing its stream position at this entry must find the mark (KeptPosts). The list's
+            // new token goes in the same round trip: its edit is done too.
+            var announcing = Database.CreateBatch();
+            var announced = ChangeTokens(announcing, CachedList.InfluencerPosts, [authorId]);
+            announced.Add(AnnounceDeletionAsync(announcing, postId));
+            announcing.Execute();
+            await Task.WhenAll(announced);
             Recovered();
         }
         catch (Exception exception) when (IsUnavailable(exception))
@@ -181,10 +185,10 @@ internal sealed partial class RedisTimelineCache
     /// Appends the deletion to the stream every process keeping details reads (KeptPosts), trimmed to its
     /// last minutes by age (this process's clock; skew of seconds is far inside the margin).
     /// </summary>
-    private Task<RedisResult> AnnounceDeletionAsync(Guid postId)
+    private Task<RedisResult> AnnounceDeletionAsync(IBatch batch, Guid postId)
     {
         var oldest = DateTimeOffset.UtcNow.Subtract(KeptPosts.StreamAge).ToUnixTimeMilliseconds();
-        return Database.ExecuteAsync("XADD", [_deletionsKey, "MINID", "~", oldest, "*", KeptPosts.PostField, Member(postId)]);
+        return batch.ExecuteAsync("XADD", [_deletionsKey, "MINID", "~", oldest, "*", KeptPosts.PostField, Member(postId)]);
     }
 
     /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>

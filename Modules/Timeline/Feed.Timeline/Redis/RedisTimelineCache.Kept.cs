@@ -199,25 +199,25 @@ internal sealed partial class RedisTimelineCache
     /// </summary>
     private async Task ChangeTokensAsync(CachedList list, IEnumerable<Guid> ownerIds)
     {
+        if (list != CachedList.InfluencerPosts)
+        {
+            return;
+        }
+
         var batch = Database.CreateBatch();
-        var sets = ChangeTokens(batch, list, ownerIds);
+        var sets = ChangeInfluencerTokens(batch, ownerIds);
         batch.Execute();
         await Task.WhenAll(sets);
     }
 
-    /// <summary>The new tokens of <see cref="ChangeTokensAsync"/>, queued on a batch the caller sends.</summary>
-    private List<Task> ChangeTokens(IBatch batch, CachedList list, IEnumerable<Guid> ownerIds)
+    /// <summary>New tokens for influencer lists, queued on a batch the caller sends once the lists changed.</summary>
+    private List<Task> ChangeInfluencerTokens(IBatch batch, IEnumerable<Guid> authorIds)
     {
         var sets = new List<Task>();
-        if (list != CachedList.InfluencerPosts)
-        {
-            return sets;
-        }
-
         var lifetime = TimeSpan.FromSeconds(ListSeconds);
-        foreach (var ownerId in ownerIds)
+        foreach (var authorId in authorIds)
         {
-            sets.Add(batch.StringSetAsync(TokenKey(ownerId), NewToken(), lifetime));
+            sets.Add(batch.StringSetAsync(TokenKey(authorId), NewToken(), lifetime));
         }
 
         return sets;

@@ -43,7 +43,7 @@ internal sealed partial class RedisTimelineCache
             // process establishing its stream position at this entry must find the mark (KeptPosts). The list's
             // new token goes in the same round trip: its edit is done too.
             var announcing = Database.CreateBatch();
-            var announced = ChangeTokens(announcing, CachedList.InfluencerPosts, [authorId]);
+            var announced = ChangeInfluencerTokens(announcing, [authorId]);
             announced.Add(AnnounceDeletionAsync(announcing, postId));
             announcing.Execute();
             await Task.WhenAll(announced);

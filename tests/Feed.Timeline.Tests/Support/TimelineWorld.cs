@@ -142,9 +142,11 @@ internal sealed class TimelineWorld
 
     public PostCreatedHandler CreatedHandler(int batchSize = 1000) => new(Store, FanOut(batchSize), LiveEvents());
 
-    public UserFollowedHandler FollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), LiveEvents());
+    public UserFollowedHandler FollowedHandler() => new(Modules, Cache, Readers(), Backfill(), UnfollowedRows(), LiveEvents());
 
-    public UserUnfollowedHandler UnfollowedHandler() => new(Modules, Store, Cache, Readers(), Backfill(), LiveEvents());
+    public UserUnfollowedHandler UnfollowedHandler() => new(Cache, UnfollowedRows(), LiveEvents());
+
+    public UnfollowedAuthorRows UnfollowedRows() => new(Modules, Store, Cache, Readers(), Backfill());
 
     public InfluencerStatusChangedHandler StatusChangedHandler() =>
         new(Modules, Store, Cache, PulledAuthors(), Options.Create(Lifecycle), NullLogger<InfluencerStatusChangedHandler>.Instance);

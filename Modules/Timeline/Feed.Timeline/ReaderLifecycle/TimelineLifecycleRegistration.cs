@@ -20,6 +20,7 @@ internal static class TimelineLifecycleRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<TimelineBackfill>();
         services.AddScoped<ReaderActivity>();
+        services.AddScoped<UnfollowedAuthorRows>();
         return services;
     }
 }

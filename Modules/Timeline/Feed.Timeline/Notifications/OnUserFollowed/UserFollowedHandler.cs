@@ -12,7 +12,7 @@ namespace Feed.Timeline.Notifications.OnUserFollowed;
 /// A post created before the follow was committed is in the backfill; one created after it is fanned
 /// out to a follower list that already holds the follower.
 /// </summary>
-internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore store, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, LiveTimelineEvents live)
+internal sealed class UserFollowedHandler(ISender sender, ITimelineCache cache, ReaderActivity readers, TimelineBackfill backfill, UnfollowedAuthorRows rows, LiveTimelineEvents live)
     : INotificationHandler<UserFollowed>
 {
     public async ValueTask Handle(UserFollowed notification, CancellationToken cancellationToken)
@@ -33,18 +33,7 @@ internal sealed class UserFollowedHandler(ISender sender, ITimelineRowStore stor
         // again. Reads already hide these rows, because they show only followed authors.
         if (!await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken))
         {
-            await store.RemoveAuthorTimelineRowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
-            await cache.DropAsync(CachedList.Timeline, [notification.FollowerId], cancellationToken);
-
-            // Followed again since the check: that follow's backfill may have run before this removal
-            // and lost its rows to it, so backfill again (checked after the removal, as the unfollow
-            // handler does, so a follow committed later runs its own backfill after the removal).
-            if (await sender.FollowsAsync(notification.FollowerId, notification.FolloweeId, cancellationToken)
-                && await readers.IsActiveAsync(notification.FollowerId, cancellationToken))
-            {
-                await backfill.RunAsync(notification.FollowerId, [notification.FolloweeId], cancellationToken);
-            }
-
+            await rows.RemoveAsync(notification.FollowerId, notification.FolloweeId, cancellationToken);
             return;
         }
 

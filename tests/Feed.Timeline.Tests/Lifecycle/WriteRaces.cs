@@ -187,10 +187,7 @@ public abstract class WriteRaces
         var (world, store, late, author, posts) = await PulledThenPushedAgainAsync();
 
         // Promoted again: the copy writes the newest post, then the store fails on the next one.
-        var copied = 0;
-        store.BeforeAddInfluencerPost = () => ++copied == 2 ? throw new TimeoutException("the store failed") : Task.CompletedTask;
-        await Assert.ThrowsAsync<TimeoutException>(() => world.SwitchAsync(author, isInfluencer: true));
-        store.BeforeAddInfluencerPost = null;
+        await CutShortAsync(store, () => world.SwitchAsync(author, isInfluencer: true));
 
         // A new follower: the backfill leaves the copied post to the pull.
         await world.FollowAsync(late, author);
@@ -210,10 +207,7 @@ public abstract class WriteRaces
         var (world, store, late, author, posts) = await PulledThenPushedAgainAsync();
         var promotion = new InfluencerStatusChanged(author, true, world.Clock.GetUtcNow());
 
-        var copied = 0;
-        store.BeforeAddInfluencerPost = () => ++copied == 2 ? throw new TimeoutException("the store failed") : Task.CompletedTask;
-        await Assert.ThrowsAsync<TimeoutException>(async () => await world.StatusChangedHandler().Handle(promotion, Ct));
-        store.BeforeAddInfluencerPost = null;
+        await CutShortAsync(store, async () => await world.StatusChangedHandler().Handle(promotion, Ct));
 
         await world.StatusChangedHandler().Handle(promotion, Ct);
 
@@ -282,6 +276,15 @@ public abstract class WriteRaces
 
         Assert.Equal(LifecycleSteps.NewestFirst(posts), halfway);
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+    }
+
+    /// <summary>Runs a promotion whose copy writes the newest post, then fails at the store on the next one.</summary>
+    private static async Task CutShortAsync(HookedStore store, Func<Task> promote)
+    {
+        var copied = 0;
+        store.BeforeAddInfluencerPost = () => ++copied == 2 ? throw new TimeoutException("the store failed") : Task.CompletedTask;
+        await Assert.ThrowsAsync<TimeoutException>(promote);
+        store.BeforeAddInfluencerPost = null;
     }
 
     /// <summary>

@@ -20,7 +20,11 @@ internal interface ITimelinePostStore
     /// <summary>The read-model posts among <paramref name="postIds"/>; deleted or unknown ids are absent.</summary>
     ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
 
-    /// <summary>Writes the influencer_posts row of <paramref name="entry"/> (partition <see cref="TimelineEntry.AuthorId"/>); writing it twice is harmless.</summary>
+    /// <summary>
+    /// Writes the influencer_posts row of <paramref name="entry"/> (partition <see cref="TimelineEntry.AuthorId"/>);
+    /// writing it twice is harmless. A removed post gets no row (see <see cref="SavePostAsync"/>): a promotion's
+    /// copy that read the post before its removal writes nothing for it.
+    /// </summary>
     ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken);
 
     /// <summary>

@@ -220,9 +220,9 @@ public abstract class WriteRaces
 
     /// <summary>
     /// A promotion's copy (delivered late, or again) has read the author's recent posts; before it writes the
-    /// newest, the author deletes that post and the deletion is delivered whole. The copy then writes the
-    /// deleted post's influencer_posts row and cached entry (nothing refuses a removed post there): a row left
-    /// by a race, which no read may show, neither to a follower nor to a new one, nor after a redelivery.
+    /// newest, the author deletes that post and the deletion is delivered whole. The store refuses the deleted
+    /// post's influencer_posts row, and no read shows the post, neither to a follower nor to a new one, nor
+    /// after a redelivery.
     /// </summary>
     [Fact]
     public async Task A_promotion_s_copy_racing_a_delete_shows_the_deleted_post_to_nobody()
@@ -249,6 +249,8 @@ public abstract class WriteRaces
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
         await world.FollowAsync(late, author);
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+        var pulled = await world.Store.GetInfluencerPostsAsync([author], null, 100, Ct);
+        Assert.DoesNotContain(deleted.PostId, pulled[author].Select(entry => entry.PostId));
     }
 
     /// <summary>

@@ -199,4 +199,54 @@ public abstract class TimelinePostStoreContract : TimelineStoreContract
 
         Assert.Empty(await stores.Posts.GetPostsAsync([.. posts.Select(post => post.PostId)], Ct));
     }
+
+    [Fact]
+    public async Task A_removed_post_gets_no_influencer_posts_row_again()
+    {
+        var stores = CreateStores();
+        var influencer = Guid.NewGuid();
+        var kept = Post(influencer, 1);
+        var removed = Post(influencer, 2);
+        var onlyPost = Post(Guid.NewGuid(), 3);
+        foreach (var post in new[] { kept, removed, onlyPost })
+        {
+            await stores.Posts.SavePostAsync(post, Ct);
+        }
+
+        await stores.Posts.AddInfluencerPostAsync(kept.ToEntry(), Ct);
+        await stores.Posts.RemovePostAsync(influencer, removed.PostId, Ct);
+        await stores.Posts.RemovePostAsync(onlyPost.AuthorId, onlyPost.PostId, Ct);
+
+        // A promotion's copy that read these posts before they were removed.
+        await stores.Posts.AddInfluencerPostAsync(removed.ToEntry(), Ct);
+        await stores.Posts.AddInfluencerPostAsync(onlyPost.ToEntry(), Ct);
+
+        var read = await stores.Posts.GetInfluencerPostsAsync([influencer, onlyPost.AuthorId], null, 10, Ct);
+        Assert.Equal([kept.PostId], read[influencer].Select(entry => entry.PostId));
+        Assert.False(read.TryGetValue(onlyPost.AuthorId, out var none) && none.Count > 0);
+        // A refused write leaves no trace: an author who never had a row is not pulled.
+        Assert.Equal([influencer], await stores.Posts.GetPulledAuthorsAsync([influencer, onlyPost.AuthorId], Ct));
+    }
+
+    [Fact]
+    public async Task Influencer_posts_writes_racing_removals_of_the_same_posts_never_leave_one_behind()
+    {
+        var stores = CreateStores();
+        var influencer = Guid.NewGuid();
+        var posts = Enumerable.Range(0, 60).Select(i => Post(influencer, i)).ToList();
+        foreach (var post in posts)
+        {
+            await stores.Posts.SavePostAsync(post, Ct);
+        }
+
+        await Parallel.ForEachAsync(posts, Ct, async (post, ct) =>
+        {
+            var add = Task.Run(async () => await stores.Posts.AddInfluencerPostAsync(post.ToEntry(), ct), ct);
+            var remove = Task.Run(async () => await stores.Posts.RemovePostAsync(influencer, post.PostId, ct), ct);
+            await Task.WhenAll(add, remove);
+        });
+
+        var read = await stores.Posts.GetInfluencerPostsAsync([influencer], null, posts.Count, Ct);
+        Assert.False(read.TryGetValue(influencer, out var left) && left.Count > 0, $"{left?.Count} influencer_posts rows left behind");
+    }
 }

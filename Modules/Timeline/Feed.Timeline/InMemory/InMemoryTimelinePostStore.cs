@@ -13,7 +13,7 @@ internal sealed class InMemoryTimelinePostStore : ITimelinePostStore
 
     public ValueTask<bool> SavePostAsync(TimelinePost post, CancellationToken cancellationToken)
     {
-        // One gate for saves and removals: a save can never slip in between a removal's two steps.
+        // One gate for saves, influencer_posts writes and removals: neither can slip in between a removal's steps.
         lock (_postsGate)
         {
             if (_removedPosts.Contains(post.PostId))
@@ -42,7 +42,16 @@ internal sealed class InMemoryTimelinePostStore : ITimelinePostStore
 
     public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
     {
-        _influencerPosts.GetOrAdd(entry.AuthorId, static _ => new EntryPartition()).Add(entry);
+        // Under the saves' gate: a removal marks the post before it takes the entry out, so the entry is
+        // either added before the removal takes it out or refused.
+        lock (_postsGate)
+        {
+            if (!_removedPosts.Contains(entry.PostId))
+            {
+                _influencerPosts.GetOrAdd(entry.AuthorId, static _ => new EntryPartition()).Add(entry);
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -12,9 +12,9 @@ namespace Feed.Timeline.Postgres;
 /// </summary>
 internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : ITimelinePostStore
 {
-    // Saves and removals of one post take the same transaction-scoped advisory lock first (in one
-    // batch, one round trip), so each sees the other's committed result: under READ COMMITTED a save
-    // racing a removal could otherwise insert after the removal's delete read the table.
+    // Saves, influencer_posts writes and removals of one post take the same transaction-scoped advisory
+    // lock first (in one batch, one round trip), so each sees the other's committed result: under READ
+    // COMMITTED a write racing a removal could otherwise insert after the removal's delete read the table.
     private const string PostLockSql = "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))";
 
     private const string SavePostSql = $"""
@@ -32,9 +32,11 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
         WHERE post_id = ANY($1)
         """;
 
+    // Under the post's lock, like a save: a promotion's copy racing the post's removal writes no row for it.
     private const string AddInfluencerPostSql = $"""
         INSERT INTO {TimelineTables.InfluencerPosts} (influencer_id, created_on, post_id)
-        VALUES ($1, $2, $3)
+        SELECT $1, $2, $3
+        WHERE NOT EXISTS (SELECT 1 FROM {TimelineTables.RemovedPosts} WHERE post_id = $3)
         ON CONFLICT DO NOTHING
         """;
 
@@ -132,11 +134,14 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
 
     public async ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(AddInfluencerPostSql);
-        command.Parameters.Add(Value(entry.AuthorId));
-        command.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
-        command.Parameters.Add(Value(entry.PostId));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(PostLock(entry.PostId));
+        var add = new NpgsqlBatchCommand(AddInfluencerPostSql);
+        add.Parameters.Add(Value(entry.AuthorId));
+        add.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
+        add.Parameters.Add(Value(entry.PostId));
+        batch.BatchCommands.Add(add);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(

@@ -11,7 +11,10 @@ namespace Feed.Timeline.Tests.Support;
 internal sealed class FakeModules : FakeMediator
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, List<Guid>> _followers = [];
+    // Each followee's followers with the order of their follow (Social's followed_on): a follow again after an
+    // unfollow is a new, newer follow.
+    private readonly Dictionary<Guid, List<(Guid FollowerId, long FollowedAt)>> _followers = [];
+    private long _follows;
     private readonly Dictionary<Guid, UserSummary> _users = [];
     private readonly Dictionary<Guid, List<PostSummary>> _posts = [];
 
@@ -61,9 +64,9 @@ internal sealed class FakeModules : FakeMediator
                 _followers[followeeId] = followers = [];
             }
 
-            if (!followers.Contains(followerId))
+            if (!followers.Exists(follower => follower.FollowerId == followerId))
             {
-                followers.Add(followerId);
+                followers.Add((followerId, ++_follows));
             }
         }
 
@@ -76,7 +79,7 @@ internal sealed class FakeModules : FakeMediator
         {
             if (_followers.TryGetValue(followeeId, out var followers))
             {
-                followers.Remove(followerId);
+                followers.RemoveAll(follower => follower.FollowerId == followerId);
             }
         }
 
@@ -118,7 +121,7 @@ internal sealed class FakeModules : FakeMediator
     private List<Guid> Followees(GetFolloweeIds query)
     {
         FolloweeQueries++;
-        return _followers.Where(pair => pair.Value.Contains(query.FollowerId)).Select(pair => pair.Key).ToList();
+        return _followers.Where(pair => pair.Value.Exists(follower => follower.FollowerId == query.FollowerId)).Select(pair => pair.Key).ToList();
     }
 
     private Dictionary<Guid, UserSummary> Summaries(GetUserSummaries query)
@@ -138,13 +141,20 @@ internal sealed class FakeModules : FakeMediator
             .ToList();
     }
 
+    /// <summary>
+    /// As Social walks a followers partition: newest follow first, each batch strictly after the last one's
+    /// final follow, so a follow during a walk is not reached (its backfill covers it) and an unfollow skips nobody.
+    /// </summary>
     private FollowerBatch FollowerBatch(GetFollowerBatch query)
     {
         FollowerBatchQueries.Add(query);
-        var followers = _followers.TryGetValue(query.FolloweeId, out var list) ? list : [];
-        var start = query.Cursor is null ? 0 : int.Parse(query.Cursor, System.Globalization.CultureInfo.InvariantCulture);
-        var batch = followers.Skip(start).Take(query.BatchSize).ToList();
-        var next = start + batch.Count < followers.Count ? (start + batch.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return new FollowerBatch(batch, next);
+        var after = query.Cursor is null ? long.MaxValue : long.Parse(query.Cursor, System.Globalization.CultureInfo.InvariantCulture);
+        var rest = (_followers.TryGetValue(query.FolloweeId, out var list) ? list : [])
+            .Where(follower => follower.FollowedAt < after)
+            .OrderByDescending(follower => follower.FollowedAt)
+            .ToList();
+        var batch = rest.Take(query.BatchSize).ToList();
+        var next = rest.Count > batch.Count ? batch[^1].FollowedAt.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new FollowerBatch([.. batch.Select(follower => follower.FollowerId)], next);
     }
 }

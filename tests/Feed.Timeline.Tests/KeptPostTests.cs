@@ -307,4 +307,36 @@ public sealed class KeptPostTests
         Assert.NotNull(seen);
         Assert.Null(kept.Find(post.PostId, seen));
     }
+
+    [Fact]
+    public async Task A_deletion_trims_the_stream_to_the_minutes_it_keeps_by_the_server_s_clock()
+    {
+        using var redis = await RedisTestCache.CreateAsync();
+        RedisKey stream = redis.Prefix + "deleted-posts";
+        var time = (RedisResult[])(await redis.Db.ExecuteAsync("TIME"))!;
+        var serverMs = ((long)time[0] * 1000) + ((long)time[1] / 1000);
+        var kept = (long)KeptPosts.StreamAge.TotalMilliseconds;
+
+        // Entries numbered as the server numbers them: some older than the stream keeps, some younger.
+        const int Each = 300;
+        var stale = serverMs - (2 * kept);
+        var recent = serverMs - (kept / 2);
+        foreach (var at in new[] { stale, recent })
+        {
+            for (var i = 0; i < Each; i++)
+            {
+                await redis.Db.StreamAddAsync(stream, KeptPosts.PostField, Guid.NewGuid().ToString("N"), messageId: $"{at}-{i}");
+            }
+        }
+
+        var post = NewPost();
+        await redis.Cache.RemovePostAsync(post.AuthorId, post.PostId, Ct);
+
+        var left = await redis.Db.StreamRangeAsync(stream);
+        static long Millis(StreamEntry entry) => long.Parse(((string)entry.Id!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Each, left.Count(entry => Millis(entry) == recent));
+        Assert.Equal(post.PostId.ToString("N"), (string?)left[^1][KeptPosts.PostField]);
+        // The trim is approximate (whole nodes of the stream go, a node mixing both ages stays): most of the stale entries go.
+        Assert.InRange(left.Count(entry => Millis(entry) == stale), 0, (Each / 2) - 1);
+    }
 }

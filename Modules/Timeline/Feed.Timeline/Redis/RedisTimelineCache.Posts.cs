@@ -183,13 +183,14 @@ internal sealed partial class RedisTimelineCache
 
     /// <summary>
     /// Appends the deletion to the stream every process keeping details reads (KeptPosts), trimmed to its
-    /// last minutes by age (this process's clock; skew of seconds is far inside the margin).
+    /// last minutes by age on the server's clock (a process whose clock ran ahead would trim entries other
+    /// processes have yet to apply).
     /// </summary>
-    private Task<RedisResult> AnnounceDeletionAsync(IBatch batch, Guid postId)
-    {
-        var oldest = DateTimeOffset.UtcNow.Subtract(KeptPosts.StreamAge).ToUnixTimeMilliseconds();
-        return batch.ExecuteAsync("XADD", [_deletionsKey, "MINID", "~", oldest, "*", KeptPosts.PostField, Member(postId)]);
-    }
+    private Task<RedisResult> AnnounceDeletionAsync(IBatch batch, Guid postId) =>
+        batch.ScriptEvaluateAsync(
+            RedisTimelineScripts.AnnounceDeletion,
+            [_deletionsKey],
+            [(long)KeptPosts.StreamAge.TotalMilliseconds, KeptPosts.PostField, Member(postId)]);
 
     /// <summary>Details written by this or an earlier layout; anything unreadable is a miss.</summary>
     private static CachedPostDetails? TryParseDetails(ReadOnlySpan<byte> value)

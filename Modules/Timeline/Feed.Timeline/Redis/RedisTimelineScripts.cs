@@ -216,4 +216,16 @@ internal static class RedisTimelineScripts
         redis.call('EXPIRE', KEYS[1], ARGV[6])
         return 1
         """;
+
+    /// <summary>
+    /// Appends a deletion to the deletions stream and trims the entries older than the given age, both by
+    /// the server's clock: the entry's id is the server's time, and so is the trim's bound, so no process's
+    /// clock decides which entries another process may still need. KEYS[1] stream; ARGV: [1] age kept (ms),
+    /// [2] field, [3] post id. Returns the entry's id.
+    /// </summary>
+    public const string AnnounceDeletion = """
+        local now = redis.call('TIME')
+        local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1])
+        return redis.call('XADD', KEYS[1], 'MINID', '~', oldest, '*', ARGV[2], ARGV[3])
+        """;
 }

@@ -254,6 +254,42 @@ public abstract class WriteRaces
     }
 
     /// <summary>
+    /// A promotion's copy whose only post is deleted before it writes it: the store refuses the row, so the
+    /// store does not count the author as pulled, and a reader state filled afterwards does not pull them. The
+    /// author's next post is their first influencer_posts row: its fan-out must still drop the followers'
+    /// states (the copy must not have marked the author as accounted for), or the reader never sees it.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_refused_for_a_deleted_post_hides_no_later_pulled_post()
+    {
+        var (world, store) = NewWorld();
+        var author = world.Modules.AddUser("author");
+        await world.FollowAsync(world.Reader, author);
+        var deleted = await world.PostAsync(author, 1);
+        Assert.Equal([deleted.PostId], await world.TimelineOfAsync(world.Reader));
+
+        // Promoted: the copy has read the post; before it writes it, the author deletes it (delivered whole).
+        var raced = false;
+        store.BeforeAddInfluencerPost = async () =>
+        {
+            if (!raced)
+            {
+                raced = true;
+                await world.DeletePostAsync(deleted);
+            }
+        };
+        await world.SwitchAsync(author, isInfluencer: true);
+        store.BeforeAddInfluencerPost = null;
+        Assert.True(raced);
+        Assert.Empty(await world.TimelineOfAsync(world.Reader));
+
+        // The author's next post, pulled.
+        var next = await world.PostAsync(author, 2);
+
+        Assert.Equal([next.PostId], await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
     /// The same copy, seen half done: what a new follower reads then is what a crash at that point would
     /// leave until the redelivery. The post already copied is pulled, so the cached list must hold it.
     /// </summary>

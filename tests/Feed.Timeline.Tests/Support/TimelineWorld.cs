@@ -133,7 +133,7 @@ internal sealed class TimelineWorld
 
     public ReaderStates ReaderStates() => new(Cache, Store, Readers(), Clock);
 
-    public PulledAuthors PulledAuthors() => new(Modules, Cache, Options.Create(new TimelineOptions()));
+    public PulledAuthors PulledAuthors() => new(Modules, Store, Cache, Options.Create(new TimelineOptions()));
 
     public FanOutPost FanOut(int batchSize = 1000) => FanOut(TimelineStores.All(Store), batchSize);
 

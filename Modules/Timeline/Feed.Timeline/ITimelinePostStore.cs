@@ -21,11 +21,11 @@ internal interface ITimelinePostStore
     ValueTask<IReadOnlyDictionary<Guid, TimelinePost>> GetPostsAsync(IReadOnlyCollection<Guid> postIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes the influencer_posts row of <paramref name="entry"/> (partition <see cref="TimelineEntry.AuthorId"/>);
-    /// writing it twice is harmless. A removed post gets no row (see <see cref="SavePostAsync"/>): a promotion's
-    /// copy that read the post before its removal writes nothing for it.
+    /// Writes the influencer_posts row of <paramref name="entry"/> (partition <see cref="TimelineEntry.AuthorId"/>)
+    /// and returns true; writing it twice is harmless. A removed post gets no row (see <see cref="SavePostAsync"/>),
+    /// and false is returned: a promotion's copy that read the post before its removal writes nothing for it.
     /// </summary>
-    ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken);
+    ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken);
 
     /// <summary>
     /// One read for many influencers (like a CQL <c>IN</c> query): for each, up to

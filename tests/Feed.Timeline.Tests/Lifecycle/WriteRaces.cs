@@ -254,6 +254,36 @@ public abstract class WriteRaces
     }
 
     /// <summary>
+    /// An influencer's post deleted (and the deletion delivered whole) after the post was saved, before its
+    /// fan-out writes the influencer_posts row: the store refuses the row, and the author's cached list, filled
+    /// by an earlier read, does not take the entry either (the cache holds only what the store holds).
+    /// </summary>
+    [Fact]
+    public async Task An_influencer_post_deleted_before_its_row_is_written_is_cached_nowhere()
+    {
+        var (world, store) = NewWorld();
+        var author = world.Modules.AddUser("star", isInfluencer: true);
+        await world.FollowAsync(world.Reader, author);
+        var kept = await world.PostAsync(author, 1);
+        Assert.Equal([kept.PostId], await world.TimelineOfAsync(world.Reader));
+
+        PostSummary? deleted = null;
+        store.BeforeAddInfluencerPost = async () =>
+        {
+            store.BeforeAddInfluencerPost = null;
+            await world.DeletePostAsync(deleted!);
+        };
+        deleted = LifecycleSteps.NewPost(author, 2);
+        world.Modules.AddPost(deleted);
+        await world.CreatedHandler(1000).Handle(new PostCreated(deleted), Ct);
+
+        var cached = await world.Cache.ReadAsync(CachedList.InfluencerPosts, [author], null, 10, Ct);
+        Assert.All(cached.Hits.Values, range => Assert.DoesNotContain(deleted.PostId, range.Entries.Select(entry => entry.PostId)));
+        Assert.DoesNotContain(deleted.PostId, (await world.Store.GetInfluencerPostsAsync([author], null, 10, Ct))[author].Select(entry => entry.PostId));
+        Assert.Equal([kept.PostId], await world.TimelineOfAsync(world.Reader));
+    }
+
+    /// <summary>
     /// A promotion's copy whose only post is deleted before it writes it: the store refuses the row, so the
     /// store does not count the author as pulled, and a reader state filled afterwards does not pull them. The
     /// author's next post is their first influencer_posts row: its fan-out must still drop the followers'
@@ -367,14 +397,14 @@ public abstract class WriteRaces
         /// <summary>Runs before every influencer_posts write while set (not cleared: a test counts, or fails, the writes).</summary>
         public Func<Task>? BeforeAddInfluencerPost { get; set; }
 
-        public override async ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+        public override async ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
         {
             if (BeforeAddInfluencerPost is { } step)
             {
                 await step();
             }
 
-            await base.AddInfluencerPostAsync(entry, cancellationToken);
+            return await base.AddInfluencerPostAsync(entry, cancellationToken);
         }
 
         public override async ValueTask RemoveAuthorTimelineRowsAsync(Guid userId, Guid authorId, CancellationToken cancellationToken)

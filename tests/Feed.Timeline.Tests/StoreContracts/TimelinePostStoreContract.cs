@@ -213,13 +213,14 @@ public abstract class TimelinePostStoreContract : TimelineStoreContract
             await stores.Posts.SavePostAsync(post, Ct);
         }
 
-        await stores.Posts.AddInfluencerPostAsync(kept.ToEntry(), Ct);
+        Assert.True(await stores.Posts.AddInfluencerPostAsync(kept.ToEntry(), Ct));
         await stores.Posts.RemovePostAsync(influencer, removed.PostId, Ct);
         await stores.Posts.RemovePostAsync(onlyPost.AuthorId, onlyPost.PostId, Ct);
 
         // A promotion's copy that read these posts before they were removed.
-        await stores.Posts.AddInfluencerPostAsync(removed.ToEntry(), Ct);
-        await stores.Posts.AddInfluencerPostAsync(onlyPost.ToEntry(), Ct);
+        Assert.False(await stores.Posts.AddInfluencerPostAsync(removed.ToEntry(), Ct));
+        Assert.False(await stores.Posts.AddInfluencerPostAsync(onlyPost.ToEntry(), Ct));
+        Assert.True(await stores.Posts.AddInfluencerPostAsync(kept.ToEntry(), Ct));
 
         var read = await stores.Posts.GetInfluencerPostsAsync([influencer, onlyPost.AuthorId], null, 10, Ct);
         Assert.Equal([kept.PostId], read[influencer].Select(entry => entry.PostId));

@@ -19,7 +19,7 @@ internal abstract class ForwardingTimelineStore(TimelineStores inner)
     public virtual ValueTask<IReadOnlyList<TimelineEntry>> GetTimelineRowsAsync(Guid userId, SequenceKey? after, int limit, CancellationToken cancellationToken) =>
         inner.Rows.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
 
-    public virtual ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
+    public virtual ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
         inner.Posts.AddInfluencerPostAsync(entry, cancellationToken);
 
     public virtual ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(IReadOnlyCollection<Guid> influencerIds, SequenceKey? after, int limitPerInfluencer, CancellationToken cancellationToken) =>

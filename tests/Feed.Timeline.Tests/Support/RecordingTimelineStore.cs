@@ -52,7 +52,7 @@ internal sealed class RecordingTimelineStore(TimelineStores inner)
         return await inner.Rows.GetTimelineRowsAsync(userId, after, limit, cancellationToken);
     }
 
-    public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
+    public ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken) =>
         inner.Posts.AddInfluencerPostAsync(entry, cancellationToken);
 
     public ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(

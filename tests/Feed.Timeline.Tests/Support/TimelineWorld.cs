@@ -83,12 +83,14 @@ internal sealed class TimelineWorld
         await Cache.AddAsync(CachedList.Timeline, to, post.ToEntry(), TestContext.Current.CancellationToken);
     }
 
-    /// <summary>An influencer_posts row, as fan-out writes it: the store, then the cache.</summary>
+    /// <summary>An influencer_posts row, as fan-out writes it: the store, then, unless the store refused a removed post, the cache.</summary>
     public async Task DeliverToInfluencerPostsAsync(TimelinePost post)
     {
-        await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken);
-        await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
-        await PulledAuthors().AnnounceAsync(post.AuthorId, TestContext.Current.CancellationToken);
+        if (await Store.AddInfluencerPostAsync(post.ToEntry(), TestContext.Current.CancellationToken))
+        {
+            await Cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], post.ToEntry(), TestContext.Current.CancellationToken);
+            await PulledAuthors().AnnounceAsync(post.AuthorId, TestContext.Current.CancellationToken);
+        }
     }
 
     public async Task<TimelinePost> SaveAsync(Guid authorId, long millis, Guid? postId = null)

@@ -43,9 +43,13 @@ internal sealed class FanOutPost(
 
         if (author is { IsInfluencer: true })
         {
-            await postStore.AddInfluencerPostAsync(entry, cancellationToken);
-            await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
-            await pulledAuthors.AnnounceAsync(post.AuthorId, cancellationToken);
+            // A post removed since it was saved gets no row, and so no cached entry: the cache holds only what the store does.
+            if (await postStore.AddInfluencerPostAsync(entry, cancellationToken))
+            {
+                await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);
+                await pulledAuthors.AnnounceAsync(post.AuthorId, cancellationToken);
+            }
+
             return;
         }
 

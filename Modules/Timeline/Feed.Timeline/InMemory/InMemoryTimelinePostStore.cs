@@ -40,19 +40,20 @@ internal sealed class InMemoryTimelinePostStore : ITimelinePostStore
         return ValueTask.FromResult<IReadOnlyDictionary<Guid, TimelinePost>>(found);
     }
 
-    public ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    public ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
     {
         // Under the saves' gate: a removal marks the post before it takes the entry out, so the entry is
         // either added before the removal takes it out or refused.
         lock (_postsGate)
         {
-            if (!_removedPosts.Contains(entry.PostId))
+            if (_removedPosts.Contains(entry.PostId))
             {
-                _influencerPosts.GetOrAdd(entry.AuthorId, static _ => new EntryPartition()).Add(entry);
+                return ValueTask.FromResult(false);
             }
-        }
 
-        return ValueTask.CompletedTask;
+            _influencerPosts.GetOrAdd(entry.AuthorId, static _ => new EntryPartition()).Add(entry);
+            return ValueTask.FromResult(true);
+        }
     }
 
     public ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(

@@ -33,11 +33,15 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
         """;
 
     // Under the post's lock, like a save: a promotion's copy racing the post's removal writes no row for it.
+    // Answers whether the post may have its row (a row already there is not a refusal).
     private const string AddInfluencerPostSql = $"""
-        INSERT INTO {TimelineTables.InfluencerPosts} (influencer_id, created_on, post_id)
-        SELECT $1, $2, $3
-        WHERE NOT EXISTS (SELECT 1 FROM {TimelineTables.RemovedPosts} WHERE post_id = $3)
-        ON CONFLICT DO NOTHING
+        WITH allowed AS (
+            SELECT NOT EXISTS (SELECT 1 FROM {TimelineTables.RemovedPosts} WHERE post_id = $3) AS ok),
+        added AS (
+            INSERT INTO {TimelineTables.InfluencerPosts} (influencer_id, created_on, post_id)
+            SELECT $1, $2, $3 FROM allowed WHERE ok
+            ON CONFLICT DO NOTHING)
+        SELECT ok FROM allowed
         """;
 
     // Like a CQL IN query with a per-partition limit: one range scan per influencer, one round trip.
@@ -132,7 +136,7 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
         return found;
     }
 
-    public async ValueTask AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    public async ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(PostLock(entry.PostId));
@@ -141,7 +145,9 @@ internal sealed class PostgresTimelinePostStore(NpgsqlDataSource dataSource) : I
         add.Parameters.Add(Value(entry.CreatedOn.ToUniversalTime()));
         add.Parameters.Add(Value(entry.PostId));
         batch.BatchCommands.Add(add);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken); // past the lock's row
+        return await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
     }
 
     public async ValueTask<IReadOnlyDictionary<Guid, IReadOnlyList<TimelineEntry>>> GetInfluencerPostsAsync(

@@ -45,9 +45,12 @@ internal sealed partial class InfluencerStatusChangedHandler(
                 // Into a cached influencer_posts list too, each right after its row: a copied post is pulled (a
                 // follow's backfill writes no row for it), so a crash part-way must not leave a cached list without
                 // it until the redelivery. An entry older than a capped window stays out (the store has it).
+                // A post deleted since Social listed it gets no row, and so no cached entry.
                 var entry = new TimelinePost(post.PostId, post.AuthorId, post.PostUrl, post.PostType, post.CreatedOn).ToEntry();
-                await store.AddInfluencerPostAsync(entry, cancellationToken);
-                await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);
+                if (await store.AddInfluencerPostAsync(entry, cancellationToken))
+                {
+                    await cache.AddAsync(CachedList.InfluencerPosts, [notification.UserId], entry, cancellationToken);
+                }
             }
         }
         finally

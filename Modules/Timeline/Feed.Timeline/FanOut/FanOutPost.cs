@@ -43,7 +43,7 @@ internal sealed class FanOutPost(
 
         if (author is { IsInfluencer: true })
         {
-            // A post removed since it was saved gets no row, and so no cached entry: the cache holds only what the store does.
+            // A post removed since it was saved gets no row, and so no cached entry and no announcement.
             if (await postStore.AddInfluencerPostAsync(entry, cancellationToken))
             {
                 await cache.AddAsync(CachedList.InfluencerPosts, [post.AuthorId], entry, cancellationToken);

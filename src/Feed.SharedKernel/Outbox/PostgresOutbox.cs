@@ -11,6 +11,9 @@ namespace Feed.SharedKernel.Outbox;
 /// </summary>
 public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider time) : IOutboxStore
 {
+    // One column list for both inserts (Npgsql's $n placeholders, Marten's ?): due_on starts at created_on.
+    private const string InsertInto = "INSERT INTO outbox (message_id, type, payload, created_on, due_on, trace_parent) VALUES ";
+
     public static Table Table()
     {
         var table = new Table("outbox");
@@ -30,7 +33,7 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message, CancellationToken cancellationToken)
     {
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO outbox (message_id, type, payload, created_on, due_on, trace_parent) VALUES ($1, $2, $3, $4, $4, $5)",
+            InsertInto + "($1, $2, $3, $4, $4, $5)",
             connection,
             transaction);
         insert.Parameters.Add(new NpgsqlParameter { Value = message.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid });
@@ -47,7 +50,7 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, TimeProvider tim
     /// </summary>
     public static void Queue(IDocumentOperations session, OutboxMessage message) =>
         session.QueueSqlCommand(
-            "INSERT INTO outbox (message_id, type, payload, created_on, due_on, trace_parent) VALUES (?, ?, ?, ?, ?, ?)",
+            InsertInto + "(?, ?, ?, ?, ?, ?)",
             message.MessageId,
             message.Type,
             message.Payload,

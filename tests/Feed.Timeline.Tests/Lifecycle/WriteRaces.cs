@@ -231,19 +231,10 @@ public abstract class WriteRaces
         var promotion = new InfluencerStatusChanged(author, true, world.Clock.GetUtcNow());
         var deleted = posts[^1];
 
-        var raced = false;
-        store.BeforeAddInfluencerPost = async () =>
-        {
-            if (!raced)
-            {
-                raced = true;
-                await world.DeletePostAsync(deleted);
-            }
-        };
+        store.OnceBeforeAddInfluencerPost(() => world.DeletePostAsync(deleted));
         world.Modules.SetInfluencer(author, true);
         await world.StatusChangedHandler().Handle(promotion, Ct);
         await world.StatusChangedHandler().Handle(promotion, Ct);
-        store.BeforeAddInfluencerPost = null;
         posts.Remove(deleted);
 
         Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(world.Reader));
@@ -267,13 +258,8 @@ public abstract class WriteRaces
         var kept = await world.PostAsync(author, 1);
         Assert.Equal([kept.PostId], await world.TimelineOfAsync(world.Reader));
 
-        PostSummary? deleted = null;
-        store.BeforeAddInfluencerPost = async () =>
-        {
-            store.BeforeAddInfluencerPost = null;
-            await world.DeletePostAsync(deleted!);
-        };
-        deleted = LifecycleSteps.NewPost(author, 2);
+        var deleted = LifecycleSteps.NewPost(author, 2);
+        store.OnceBeforeAddInfluencerPost(() => world.DeletePostAsync(deleted));
         world.Modules.AddPost(deleted);
         await world.CreatedHandler(1000).Handle(new PostCreated(deleted), Ct);
 
@@ -300,16 +286,12 @@ public abstract class WriteRaces
 
         // Promoted: the copy has read the post; before it writes it, the author deletes it (delivered whole).
         var raced = false;
-        store.BeforeAddInfluencerPost = async () =>
+        store.OnceBeforeAddInfluencerPost(async () =>
         {
-            if (!raced)
-            {
-                raced = true;
-                await world.DeletePostAsync(deleted);
-            }
-        };
+            raced = true;
+            await world.DeletePostAsync(deleted);
+        });
         await world.SwitchAsync(author, isInfluencer: true);
-        store.BeforeAddInfluencerPost = null;
         Assert.True(raced);
         Assert.Empty(await world.TimelineOfAsync(world.Reader));
 
@@ -396,6 +378,14 @@ public abstract class WriteRaces
 
         /// <summary>Runs before every influencer_posts write while set (not cleared: a test counts, or fails, the writes).</summary>
         public Func<Task>? BeforeAddInfluencerPost { get; set; }
+
+        /// <summary>Runs <paramref name="step"/> once, just before the next influencer_posts write.</summary>
+        public void OnceBeforeAddInfluencerPost(Func<Task> step) =>
+            BeforeAddInfluencerPost = async () =>
+            {
+                BeforeAddInfluencerPost = null;
+                await step();
+            };
 
         public override async ValueTask<bool> AddInfluencerPostAsync(TimelineEntry entry, CancellationToken cancellationToken)
         {

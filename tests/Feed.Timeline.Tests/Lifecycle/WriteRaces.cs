@@ -20,6 +20,9 @@ public abstract class WriteRaces
 
     private protected abstract ITimelineCache? CreateCache();
 
+    /// <summary>Whether the last world made has a cache (the in-memory default has none).</summary>
+    private protected bool HasCache { get; private set; }
+
     /// <summary>
     /// A follow delivered after the unfollow that undid it finds the follow gone and cleans up. If the
     /// reader follows again before that cleanup runs, and that second follow's backfill is done
@@ -245,6 +248,30 @@ public abstract class WriteRaces
     }
 
     /// <summary>
+    /// The same race, and then the copy's closing drop of the author's cached list fails (Redis lost at that
+    /// moment; a process stopped there leaves the same). The list filled before the copy stays cached, so it must
+    /// not have taken the deleted post, whose row the store refused.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_s_copy_racing_a_delete_leaves_no_deleted_post_in_a_list_it_failed_to_drop()
+    {
+        var (world, store, late, author, posts) = await PulledThenPushedAgainAsync(hookedCache: true);
+        var deleted = posts[^1];
+
+        store.OnceBeforeAddInfluencerPost(() => world.DeletePostAsync(deleted));
+        ((HookedTimelineCache)world.Cache).BeforeDrop = () => throw new TimeoutException("the cache failed");
+        world.Modules.SetInfluencer(author, true);
+        await Assert.ThrowsAsync<TimeoutException>(() => world.StatusChangedHandler().Handle(new InfluencerStatusChanged(author, true, world.Clock.GetUtcNow()), Ct).AsTask());
+        posts.Remove(deleted);
+
+        var cached = await world.Cache.ReadAsync(CachedList.InfluencerPosts, [author], null, 10, Ct);
+        Assert.Equal(HasCache, cached.Hits.ContainsKey(author));
+        Assert.All(cached.Hits.Values, range => Assert.DoesNotContain(deleted.PostId, range.Entries.Select(entry => entry.PostId)));
+        await world.FollowAsync(late, author);
+        Assert.Equal(LifecycleSteps.NewestFirst(posts), await world.TimelineOfAsync(late));
+    }
+
+    /// <summary>
     /// An influencer's post deleted (and the deletion delivered whole) after the post was saved, before its
     /// fan-out writes the influencer_posts row: the store refuses the row, and the author's cached list, filled
     /// by an earlier read, does not take the entry either (the cache holds only what the store holds).
@@ -342,9 +369,9 @@ public abstract class WriteRaces
     /// pushed again (two posts); the reader's read caches the author's list, whole. Also a user, active, who
     /// does not follow the author yet.
     /// </summary>
-    private async Task<(TimelineWorld World, HookedStore Store, Guid Late, Guid Author, List<PostSummary> Posts)> PulledThenPushedAgainAsync()
+    private async Task<(TimelineWorld World, HookedStore Store, Guid Late, Guid Author, List<PostSummary> Posts)> PulledThenPushedAgainAsync(bool hookedCache = false)
     {
-        var (world, store) = NewWorld();
+        var (world, store) = NewWorld(hookedCache);
         var late = world.Modules.AddUser("late");
         await world.ActivateAsync(late);
         var author = world.Modules.AddUser("author");
@@ -358,10 +385,13 @@ public abstract class WriteRaces
         return (world, store, late, author, posts);
     }
 
-    private protected (TimelineWorld World, HookedStore Store) NewWorld()
+    /// <summary>A world on hooked stores; with <paramref name="hookedCache"/>, its cache (none counts) is a <see cref="HookedTimelineCache"/>.</summary>
+    private protected (TimelineWorld World, HookedStore Store) NewWorld(bool hookedCache = false)
     {
         var store = new HookedStore(CreateStores());
-        var world = new TimelineWorld(TimelineStores.All(store), CreateCache());
+        var cache = CreateCache();
+        HasCache = cache is not null;
+        var world = new TimelineWorld(TimelineStores.All(store), hookedCache ? new HookedTimelineCache(cache ?? new NoTimelineCache()) : cache);
         return (world, store);
     }
 

@@ -31,7 +31,7 @@ internal abstract class ForwardingTimelineCache(ITimelineCache inner) : ITimelin
     public ValueTask RemoveAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, TimelineEntry entry, CancellationToken cancellationToken) =>
         inner.RemoveAsync(list, ownerIds, entry, cancellationToken);
 
-    public ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
+    public virtual ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken) =>
         inner.DropAsync(list, ownerIds, cancellationToken);
 
     public ValueTask<CachedReader> ReadReaderAsync(Guid readerId, DateTimeOffset now, ReadAhead? ahead, CancellationToken cancellationToken) =>

@@ -7,6 +7,9 @@ internal sealed class HookedTimelineCache(ITimelineCache inner) : ForwardingTime
 
     public Func<Task>? BeforeMarkPulledAuthor { get; set; }
 
+    /// <summary>Runs once before the next drop of any list; a step that throws makes that drop fail.</summary>
+    public Func<Task>? BeforeDrop { get; set; }
+
     public override async ValueTask RemovePostAsync(Guid authorId, Guid postId, CancellationToken cancellationToken)
     {
         await RunOnceAsync(BeforeRemovePost, () => BeforeRemovePost = null);
@@ -17,6 +20,12 @@ internal sealed class HookedTimelineCache(ITimelineCache inner) : ForwardingTime
     {
         await RunOnceAsync(BeforeMarkPulledAuthor, () => BeforeMarkPulledAuthor = null);
         await base.MarkPulledAuthorAsync(authorId, cancellationToken);
+    }
+
+    public override async ValueTask DropAsync(CachedList list, IReadOnlyCollection<Guid> ownerIds, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(BeforeDrop, () => BeforeDrop = null);
+        await base.DropAsync(list, ownerIds, cancellationToken);
     }
 
     private static async Task RunOnceAsync(Func<Task>? step, Action forget)

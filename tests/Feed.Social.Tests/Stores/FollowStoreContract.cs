@@ -337,6 +337,33 @@ public abstract class FollowStoreContract : SocialStoreContract
         Assert.Equal([entries[1], entries[0]], rest);
     }
 
+    /// <summary>
+    /// A fan-out walks a followee's followers page by page while follows change. Each page is read after the last
+    /// one's final entry, so an unfollow of someone already read moves nobody past the cursor (nobody is skipped),
+    /// an unfollow of someone not yet read takes only them out, and a follow during the walk is newer than the
+    /// cursor and not reached (the new follow's own backfill covers it).
+    /// </summary>
+    [Fact]
+    public async Task A_followers_walk_skips_nobody_when_follows_change_between_its_pages()
+    {
+        var store = CreateStore();
+        var followee = NewUser();
+        var entries = Enumerable.Range(0, 6).Select(i => new FollowEntry(NewUser(), Epoch.AddSeconds(i))).ToArray();
+        foreach (var entry in entries)
+        {
+            await store.FollowAsync(entry.UserId, followee, entry.FollowedOn, Announce, Ct);
+        }
+
+        var first = await store.ListFollowersAsync(followee, null, 2, Ct);
+        await store.UnfollowAsync(entries[5].UserId, followee, Announce, Ct);
+        await store.UnfollowAsync(entries[2].UserId, followee, Announce, Ct);
+        await store.FollowAsync(NewUser(), followee, Epoch.AddSeconds(10), Announce, Ct);
+        var rest = await ReadAllPagesAsync((cursor, limit) => store.ListFollowersAsync(followee, cursor ?? new Cursor(first[^1].FollowedOn, first[^1].UserId), limit, Ct), () => 2);
+
+        Assert.Equal([entries[5], entries[4]], first);
+        Assert.Equal([entries[3], entries[1], entries[0]], rest);
+    }
+
     [Fact]
     public async Task All_followee_ids_are_returned_however_many()
     {

@@ -134,14 +134,5 @@ public sealed class ModuleBoundaryTests
             .Descendants("ProjectReference")
             .Select(element => Path.GetFileNameWithoutExtension(element.Attribute("Include")!.Value.Replace('\\', '/')))];
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Feed.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Feed.sln not found above the test binaries.");
-    }
+    private static string RepositoryRoot() => Repository.Root();
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Feed.SharedKernel.Http;
 using Feed.SharedKernel.Storage;
@@ -135,9 +136,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         }
 
         var field = FieldName(path);
-        return FieldProblem(field, exception.InnerException is InvalidOperationException
-            ? $"'{field}' is not valid text: it holds invalid UTF-8 or an unpaired surrogate."
-            : $"'{field}' has a value of the wrong type or format.");
+        return FieldProblem(field, exception.InnerException switch
+        {
+            InvalidOperationException { InnerException: DecoderFallbackException } => $"'{field}' is not valid text: it holds invalid UTF-8.",
+            // The reader throws the same exception for a token of the wrong type (5 for a text field, the
+            // commonest mistake) as for an unpaired surrogate, and tells them apart only in its message.
+            InvalidOperationException => $"'{field}' has a value of the wrong type, or text that is not valid (invalid UTF-8 or an unpaired surrogate).",
+            _ => $"'{field}' has a value of the wrong type or format.",
+        });
     }
 
     private static HttpValidationProblemDetails FieldProblem(string field, string message) =>

@@ -123,6 +123,22 @@ public sealed class RequestProblemTests(FeedApiFactory factory) : IClassFixture<
         await (await SendAsync(HttpMethod.Post, "/api/users", body)).AssertFieldErrorAsync(field);
     }
 
+    [Theory]
+    [InlineData("first_name", "5")]
+    [InlineData("first_name", "true")]
+    [InlineData("last_name", "[\"L\"]")]
+    [InlineData("email", "{}")]
+    [InlineData("age", "true")]
+    public async Task A_field_of_the_wrong_json_type_is_a_400_that_says_so_not_that_its_text_is_invalid(string field, string rawValue)
+    {
+        var username = FeedClient.UniqueName("type");
+        var body = $"{{\"username\":\"{username}\",\"first_name\":\"A\",\"last_name\":\"L\",\"email\":\"{username}@example.com\",\"password\":\"long enough\",\"{field}\":{rawValue}}}";
+
+        var message = await (await SendAsync(HttpMethod.Post, "/api/users", body)).AssertFieldErrorAsync(field);
+
+        Assert.Contains("wrong type", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_body_over_64_KB_is_a_413_problem_and_one_at_the_limit_is_read()
     {

@@ -31,6 +31,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseFeedWebClient();
 app.UseFeedRequestLimits();
+app.UseFeedRequestCharset();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseFeedRateLimits();

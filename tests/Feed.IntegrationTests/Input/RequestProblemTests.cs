@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Feed.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -137,6 +139,38 @@ public sealed class RequestProblemTests(FeedApiFactory factory) : IClassFixture<
         var message = await (await SendAsync(HttpMethod.Post, "/api/users", body)).AssertFieldErrorAsync(field);
 
         Assert.Contains("wrong type", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=bogus", "'bogus'")]
+    [InlineData("application/json; charset=ibm037", "'ibm037'")]
+    [InlineData("application/json; charset=utf-7", "'utf-7'")]
+    [InlineData("application/json; charset=", "''")]
+    public async Task A_body_in_a_charset_the_api_cannot_decode_is_a_415_problem_naming_the_charset(string contentType, string says)
+    {
+        var user = await factory.RegisterAsync();
+        var request = new HttpRequestMessage(HttpMethod.Patch, "/api/users/me") { Content = new ByteArrayContent("{\"location\":\"Paris\"}"u8.ToArray()) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var problem = await (await user.Http.SendAsync(request, Ct)).AssertProblemDocumentAsync(HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains(says, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null((await user.Http.GetFromJsonAsync<JsonObject>("/api/users/me", Ct))!["location"]);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    public async Task A_quoted_charset_is_read_like_the_same_charset_unquoted(string contentType)
+    {
+        var user = await factory.RegisterAsync();
+        var request = new HttpRequestMessage(HttpMethod.Patch, "/api/users/me") { Content = new ByteArrayContent("{\"location\":\"Zürich\"}"u8.ToArray()) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await user.Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Zürich", (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["location"]!.GetValue<string>());
     }
 
     [Fact]

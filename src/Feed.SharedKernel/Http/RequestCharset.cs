@@ -1,0 +1,80 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace Feed.SharedKernel.Http;
+
+/// <summary>
+/// Checks the charset of a request body before anything reads it. The framework's JSON reader decodes
+/// a body in any charset .NET knows (UTF-8, UTF-16, UTF-32, ASCII, Latin-1) but throws, a 500, on any
+/// other, and on a quoted one: <c>charset="utf-8"</c>, which RFC 9110 makes the same value as unquoted.
+/// So an unknown charset is a 415 naming it, and a quoted one is read as the same charset unquoted.
+/// </summary>
+public sealed class RequestCharsetMiddleware(RequestDelegate next, IProblemDetailsService problems)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        // A request that cannot have a body (a GET without one) is never decoded, whatever it says.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+            || !MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.Charset.HasValue)
+        {
+            return next(context);
+        }
+
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
+        if (!IsKnown(charset.Value))
+        {
+            return RefuseAsync(context, charset.Value ?? string.Empty);
+        }
+
+        if (charset.Length != mediaType.Charset.Length)
+        {
+            mediaType.Charset = charset;
+            request.ContentType = mediaType.ToString();
+        }
+
+        return next(context);
+    }
+
+    private static bool IsKnown(string? charset)
+    {
+        if (string.IsNullOrEmpty(charset))
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = Encoding.GetEncoding(charset);
+            return true;
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
+        {
+            return false; // an unknown name, or UTF-7, which .NET refuses to decode
+        }
+    }
+
+    private async Task RefuseAsync(HttpContext context, string charset)
+    {
+        context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType,
+                Detail = $"The request body's charset '{charset}' is not supported: send JSON in UTF-8, with 'Content-Type: application/json'.",
+            },
+        });
+    }
+}
+
+public static class RequestCharsetRegistration
+{
+    /// <summary>Goes with the request limits, before anything reads the request body.</summary>
+    public static IApplicationBuilder UseFeedRequestCharset(this IApplicationBuilder app) => app.UseMiddleware<RequestCharsetMiddleware>();
+}

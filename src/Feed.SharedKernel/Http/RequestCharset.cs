@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Feed.SharedKernel.Http;
@@ -17,8 +18,9 @@ public sealed class RequestCharsetMiddleware(RequestDelegate next, IProblemDetai
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        // A request that cannot have a body (a GET without one) is never decoded, whatever it says.
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+        // Only an endpoint that reads a JSON body decodes one, and only when there is a body to read.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is null
+            || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
             || !MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.Charset.HasValue)
         {
@@ -75,6 +77,6 @@ public sealed class RequestCharsetMiddleware(RequestDelegate next, IProblemDetai
 
 public static class RequestCharsetRegistration
 {
-    /// <summary>Goes with the request limits, before anything reads the request body.</summary>
+    /// <summary>Goes after routing (it asks the endpoint whether it reads a body) and before anything reads the body.</summary>
     public static IApplicationBuilder UseFeedRequestCharset(this IApplicationBuilder app) => app.UseMiddleware<RequestCharsetMiddleware>();
 }

@@ -158,6 +158,17 @@ public sealed class RequestProblemTests(FeedApiFactory factory) : IClassFixture<
         Assert.Null((await user.Http.GetFromJsonAsync<JsonObject>("/api/users/me", Ct))!["location"]);
     }
 
+    [Fact]
+    public async Task An_endpoint_that_reads_no_body_ignores_the_charset_of_one()
+    {
+        var user = await factory.RegisterAsync();
+        var followed = await factory.RegisterAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{followed.UserId}/follow") { Content = new ByteArrayContent("{}"u8.ToArray()) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=bogus");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Http.SendAsync(request, Ct)).StatusCode);
+    }
+
     [Theory]
     [InlineData("application/json; charset=\"utf-8\"")]
     [InlineData("application/json; charset=\"UTF-8\"")]

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Mail;
+using System.Text;
 using System.Text.RegularExpressions;
 using Feed.SharedKernel.Validation;
 using FluentValidation;
@@ -30,12 +32,14 @@ internal static partial class UserRules
         rule.PlainText("username")
             .NotEmpty().WithMessage("'username' is required.")
             .Length(UsernameMinLength, UsernameMaxLength).WithMessage($"'username' must be {UsernameMinLength} to {UsernameMaxLength} characters long.")
-            .Matches(UsernamePattern()).WithMessage("'username' may contain only letters, digits, '_' and '.'.");
+            .Matches(UsernamePattern()).WithMessage("'username' may contain only letters, digits, '_' and '.'.")
+            .Must(username => username.Any(char.IsAsciiLetterOrDigit)).WithMessage("'username' must contain a letter or a digit.");
 
     public static IRuleBuilderOptions<T, string> ValidName<T>(this IRuleBuilder<T, string> rule, string field) =>
         rule.PlainText(field)
             .NotEmpty().WithMessage($"'{field}' is required.")
-            .MaximumLength(NameMaxLength).WithMessage($"'{field}' must be at most {NameMaxLength} characters long.");
+            .MaximumLength(NameMaxLength).WithMessage($"'{field}' must be at most {NameMaxLength} characters long.")
+            .Must(ShowsACharacter).WithMessage($"'{field}' must contain a letter, digit, punctuation mark or symbol.");
 
     public static IRuleBuilderOptions<T, string> ValidEmail<T>(this IRuleBuilder<T, string> rule) =>
         rule.PlainText("email")
@@ -60,6 +64,17 @@ internal static partial class UserRules
 
     public static IRuleBuilderOptions<T, int?> ValidAge<T>(this IRuleBuilder<T, int?> rule) =>
         rule.InclusiveBetween(MinAge, MaxAge).WithMessage($"'age' must be between {MinAge} and {MaxAge}.");
+
+    /// <summary>
+    /// Whether text shows anything: not only spaces, joiners and other invisible format characters (a name of a
+    /// lone zero-width space displays as blank), nor only combining marks, which have nothing to sit on. An emoji
+    /// joined by zero-width joiners shows, so it passes.
+    /// </summary>
+    private static bool ShowsACharacter(string? value) =>
+        value is null || value.EnumerateRunes().Any(rune => Rune.GetUnicodeCategory(rune) is
+            >= UnicodeCategory.UppercaseLetter and <= UnicodeCategory.OtherLetter
+            or >= UnicodeCategory.DecimalDigitNumber and <= UnicodeCategory.OtherNumber
+            or >= UnicodeCategory.ConnectorPunctuation and <= UnicodeCategory.OtherSymbol);
 
     /// <summary>A bare address (no display name, no surrounding text) whose domain has a dot.</summary>
     private static bool IsEmailAddress(string? value) =>

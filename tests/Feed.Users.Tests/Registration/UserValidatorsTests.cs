@@ -63,6 +63,11 @@ public sealed class UserValidatorsTests
         ["password 35"] = (Valid with { Password = "analytical\0engine" }, "password"),
         ["password 36"] = (Valid with { Password = "analytical \uD800 engine" }, "password"),
         ["last_name 37"] = (Valid with { LastName = "Lovelace\uDC00" }, "last_name"),
+        ["first_name 38"] = (Valid with { FirstName = "\u200B" }, "first_name"),
+        ["last_name 39"] = (Valid with { LastName = " \u200D\u200C\u2060 " }, "last_name"),
+        ["first_name 40"] = (Valid with { FirstName = "\u0301\u0308" }, "first_name"),
+        ["username 41"] = (Valid with { Username = "..." }, "username"),
+        ["username 42"] = (Valid with { Username = "_._" }, "username"),
     };
 
     [Fact]
@@ -91,6 +96,15 @@ public sealed class UserValidatorsTests
         Assert.Equal([field], FailedFields(result));
         Assert.All(result.Errors, error => Assert.Contains($"'{field}'", error.ErrorMessage, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Zoë")]
+    [InlineData("O'Brien")]
+    [InlineData("李")]
+    [InlineData("\U0001F469\u200D\U0001F4BB")]
+    [InlineData("\u200BAda")]
+    public void Names_that_show_a_character_are_accepted(string name) =>
+        Assert.True(new RegisterUserValidator().Validate(Valid with { FirstName = name, LastName = name }).IsValid);
 
     [Theory]
     [InlineData("abc")]

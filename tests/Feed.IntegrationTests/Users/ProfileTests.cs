@@ -119,6 +119,25 @@ public sealed class ProfileTests(FeedApiFactory api) : IClassFixture<FeedApiFact
     }
 
     [Fact]
+    public async Task Names_location_and_phone_are_kept_without_the_spaces_around_them()
+    {
+        var registration = UsersApi.Registration();
+        registration["first_name"] = "  Ada ";
+        registration["last_name"] = " Lovelace\u00A0";
+        registration["location"] = " London  ";
+        registration["phone"] = " +44 20 7946 0000 ";
+        var registered = await (await _anonymous.RegisterAsync(registration)).ReadJsonAsync();
+        var user = await _factory.RegisterAsync();
+
+        var patched = await (await user.Http.PatchAsJsonAsync("/api/users/me", new { first_name = " Grace\u00A0", location = "   " }, Ct)).ReadJsonAsync();
+
+        Assert.Equal(["Ada", "Lovelace", "London", "+44 20 7946 0000"], new[] { "first_name", "last_name", "location", "phone" }.Select(field => registered[field]!.GetValue<string>()));
+        Assert.Equal("Grace", patched["first_name"]!.GetValue<string>());
+        Assert.Null(patched["location"]);
+        Assert.Equal(patched.ToJsonString(), (await (await user.Http.GetAsync("/api/users/me", Ct)).ReadJsonAsync()).ToJsonString());
+    }
+
+    [Fact]
     public async Task Patch_with_null_fields_changes_nothing_but_updated_on()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));

@@ -27,13 +27,14 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
             passwordHash = passwords.Hash(user, command.Password);
         }
 
+        // Display text without the spaces around it, as at registration.
         var changes = new ProfileChanges(
-            command.FirstName,
-            command.LastName,
+            command.FirstName?.Trim(),
+            command.LastName?.Trim(),
             command.Email,
             passwordHash,
-            command.Location,
-            command.Phone,
+            command.Location?.Trim(),
+            command.Phone?.Trim(),
             command.Age,
             // A new password ends every token issued before it.
             SecurityStamp: passwordHash is null ? null : User.NewSecurityStamp());

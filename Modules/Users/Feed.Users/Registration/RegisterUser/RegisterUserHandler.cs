@@ -15,12 +15,13 @@ internal sealed class RegisterUserHandler(IUserStore store, PasswordHashes passw
         var user = new User(
             time.NewId(),
             command.Username,
-            command.FirstName,
-            command.LastName,
+            // Display text is kept without the spaces around it (a name typed with a trailing space shows none).
+            command.FirstName.Trim(),
+            command.LastName.Trim(),
             command.Email,
             PasswordHash: string.Empty,
-            ProfileChanges.EmptyAsNull(command.Location),
-            ProfileChanges.EmptyAsNull(command.Phone),
+            ProfileChanges.EmptyAsNull(command.Location?.Trim()),
+            ProfileChanges.EmptyAsNull(command.Phone?.Trim()),
             command.Age,
             IsInfluencer: false,
             CreatedOn: now,

@@ -71,10 +71,21 @@ internal static partial class UserRules
     /// joined by zero-width joiners shows, so it passes.
     /// </summary>
     private static bool ShowsACharacter(string? value) =>
-        value is null || value.EnumerateRunes().Any(rune => Rune.GetUnicodeCategory(rune) is
-            >= UnicodeCategory.UppercaseLetter and <= UnicodeCategory.OtherLetter
-            or >= UnicodeCategory.DecimalDigitNumber and <= UnicodeCategory.OtherNumber
-            or >= UnicodeCategory.ConnectorPunctuation and <= UnicodeCategory.OtherSymbol);
+        value is null || value.EnumerateRunes().Any(Shows);
+
+    private static bool Shows(Rune rune) => rune.Value switch
+    {
+        // The Hangul fillers are letters by category and the blank Braille pattern a symbol, but all four draw
+        // nothing: the usual way to a name that displays as blank.
+        0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800 => false,
+        _ => Rune.GetUnicodeCategory(rune) switch
+        {
+            >= UnicodeCategory.UppercaseLetter and <= UnicodeCategory.OtherLetter => true,
+            >= UnicodeCategory.DecimalDigitNumber and <= UnicodeCategory.OtherNumber => true,
+            >= UnicodeCategory.ConnectorPunctuation and <= UnicodeCategory.OtherSymbol => true,
+            _ => false,
+        },
+    };
 
     /// <summary>A bare address (no display name, no surrounding text) whose domain has a dot.</summary>
     private static bool IsEmailAddress(string? value) =>

@@ -68,6 +68,9 @@ public sealed class UserValidatorsTests
         ["first_name 40"] = (Valid with { FirstName = "\u0301\u0308" }, "first_name"),
         ["username 41"] = (Valid with { Username = "..." }, "username"),
         ["username 42"] = (Valid with { Username = "_._" }, "username"),
+        ["first_name 43"] = (Valid with { FirstName = "\u3164" }, "first_name"),
+        ["last_name 44"] = (Valid with { LastName = "\u115F\u1160 \uFFA0" }, "last_name"),
+        ["first_name 45"] = (Valid with { FirstName = "\u2800\u2800" }, "first_name"),
     };
 
     [Fact]
@@ -103,6 +106,16 @@ public sealed class UserValidatorsTests
     [InlineData("李")]
     [InlineData("\U0001F469\u200D\U0001F4BB")]
     [InlineData("\u200BAda")]
+    [InlineData("देवनागरी")]
+    [InlineData("สมชาย")]
+    [InlineData("محمد")]
+    [InlineData("김민준")]
+    [InlineData("ஸ்ரீ")]
+    [InlineData("\U0001F44B\U0001F3FD")]
+    [InlineData("\U0001F1EB\U0001F1F7")]
+    [InlineData("\u02BB")]
+    [InlineData("'")]
+    [InlineData("\u3164Ada")]
     public void Names_that_show_a_character_are_accepted(string name) =>
         Assert.True(new RegisterUserValidator().Validate(Valid with { FirstName = name, LastName = name }).IsValid);
 

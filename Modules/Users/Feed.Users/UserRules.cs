@@ -83,9 +83,18 @@ internal static partial class UserRules
             >= UnicodeCategory.UppercaseLetter and <= UnicodeCategory.OtherLetter => true,
             >= UnicodeCategory.DecimalDigitNumber and <= UnicodeCategory.OtherNumber => true,
             >= UnicodeCategory.ConnectorPunctuation and <= UnicodeCategory.OtherSymbol => true,
+            // Drawn with a font that has it, else as a box. A character newer than this runtime's Unicode tables
+            // (an emoji of a later version) is unassigned here: it shows, unless it is a noncharacter or in a range
+            // Unicode keeps for invisible characters (U+2065, U+FFF0-U+FFF8, U+E0000-U+E0FFF).
+            UnicodeCategory.PrivateUse => true,
+            UnicodeCategory.OtherNotAssigned => !IsNoncharacter(rune.Value)
+                && rune.Value is not (0x2065 or (>= 0xFFF0 and <= 0xFFF8) or (>= 0xE0000 and <= 0xE0FFF)),
             _ => false,
         },
     };
+
+    private static bool IsNoncharacter(int codePoint) =>
+        codePoint is >= 0xFDD0 and <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE;
 
     /// <summary>A bare address (no display name, no surrounding text) whose domain has a dot.</summary>
     private static bool IsEmailAddress(string? value) =>

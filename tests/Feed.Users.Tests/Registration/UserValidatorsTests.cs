@@ -71,6 +71,7 @@ public sealed class UserValidatorsTests
         ["first_name 43"] = (Valid with { FirstName = "\u3164" }, "first_name"),
         ["last_name 44"] = (Valid with { LastName = "\u115F\u1160 \uFFA0" }, "last_name"),
         ["first_name 45"] = (Valid with { FirstName = "\u2800\u2800" }, "first_name"),
+        ["last_name 46"] = (Valid with { LastName = "\uFDD0\uFFFF\u2065\U000E0080" }, "last_name"),
     };
 
     [Fact]
@@ -116,6 +117,10 @@ public sealed class UserValidatorsTests
     [InlineData("\u02BB")]
     [InlineData("'")]
     [InlineData("\u3164Ada")]
+    [InlineData("\U0001FAE9")]
+    [InlineData("\U0001FAEA")] // Unicode 17 emoji: unassigned in the runtime's Unicode 16 tables
+    [InlineData("\U0001FACD")]
+    [InlineData("\uE000")] // private use: drawn by a font that has it, else as a box
     public void Names_that_show_a_character_are_accepted(string name) =>
         Assert.True(new RegisterUserValidator().Validate(Valid with { FirstName = name, LastName = name }).IsValid);
 

@@ -32,6 +32,8 @@ public sealed class TextRulesTests
     [InlineData("\u202Aembed", 0)]
     [InlineData("iso\u2066late", 3)]
     [InlineData("iso\u2069", 3)]
+    [InlineData("line\u2028separator", 4)]
+    [InlineData("\u2029paragraph", 0)]
     public void Control_bidi_override_and_unpaired_surrogate_characters_are_found_where_they_are(string value, int index)
     {
         Assert.False(TextRules.IsPlainText(value));
@@ -54,6 +56,7 @@ public sealed class TextRulesTests
     [InlineData("pass\tword", false)]
     [InlineData("pass\u202Eword", false)]
     [InlineData("pass\u0085word", false)]
+    [InlineData("pass\u2028word", false)]
     public void A_secret_refuses_only_nul_and_unpaired_surrogates(string value, bool refused) =>
         Assert.Equal(refused, TextRules.FindDisallowedInSecret(value) is not null);
 
@@ -62,11 +65,11 @@ public sealed class TextRulesTests
     {
         // The model, written independently: which UTF-16 code units are refused, pairs aside.
         static bool Refused(string value, int i) =>
-            value[i] < 0x20 || value[i] is >= '\u007F' and <= '\u009F' || value[i] is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'
+            value[i] < 0x20 || value[i] is >= '\u007F' and <= '\u009F' || value[i] is >= '\u2028' and <= '\u2029' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'
             || (char.IsHighSurrogate(value[i]) && (i + 1 == value.Length || !char.IsLowSurrogate(value[i + 1])))
             || (char.IsLowSurrogate(value[i]) && (i == 0 || !char.IsHighSurrogate(value[i - 1])));
 
-        var text = Gen.String[Gen.OneOf(Gen.Char['a', 'z'], Gen.Char['\0', '\u00A0'], Gen.Char['\u2060', '\u2070'], Gen.Char['\u202A', '\u202E'], Gen.Char['\uD800', '\uDFFF']), 0, 12];
+        var text = Gen.String[Gen.OneOf(Gen.Char['a', 'z'], Gen.Char['\0', '\u00A0'], Gen.Char['\u2060', '\u2070'], Gen.Char['\u2026', '\u202E'], Gen.Char['\uD800', '\uDFFF']), 0, 12];
         text.Sample(value =>
         {
             int? expected = Enumerable.Range(0, value.Length).Cast<int?>().FirstOrDefault(i => Refused(value, i!.Value));

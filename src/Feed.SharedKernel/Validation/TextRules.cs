@@ -9,9 +9,10 @@ namespace Feed.SharedKernel.Validation;
 /// rejects NUL; the in-memory store would keep it).
 /// <list type="bullet">
 /// <item><b>Plain text</b> (names, usernames, e-mail, location, URLs, query values): no control
-/// characters (C0, DEL and C1: U+0000–U+001F, U+007F–U+009F, so no NUL, tab, CR or LF), no unpaired
-/// surrogate, no bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which
-/// would make a name display as something else.</item>
+/// characters (C0, DEL and C1: U+0000–U+001F, U+007F–U+009F, so no NUL, tab, CR or LF), no line or
+/// paragraph separator (U+2028, U+2029: line breaks by another name), no unpaired surrogate, no
+/// bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which would make a
+/// name display as something else.</item>
 /// <item><b>Secrets</b> (passwords): only NUL and unpaired surrogates are refused. A password is never
 /// stored or shown, only hashed, so any other character may be part of it; but NUL is cut off by
 /// C-string clients and an unpaired surrogate hashes as U+FFFD, so two different passwords would match.</item>
@@ -27,7 +28,7 @@ public static class TextRules
 
     public static bool IsPlainText(string? value) => FindDisallowedInPlainText(value) is null;
 
-    /// <summary>Refuses control, bidirectional-override and unpaired-surrogate characters; null passes (other rules decide).</summary>
+    /// <summary>Refuses control, line-separator, bidirectional-override and unpaired-surrogate characters; null passes (other rules decide).</summary>
     public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, string field) =>
         rule.Must(value => FindDisallowedInPlainText(value) is null)
             .WithMessage((_, value) => Describe(field, FindDisallowedInPlainText(value)));
@@ -39,7 +40,7 @@ public static class TextRules
 
     private static string Describe(string field, (int Index, string What)? found) =>
         found is { } at
-            ? $"'{field}' contains {at.What} at position {at.Index}; control characters, bidirectional overrides and unpaired surrogates are not allowed."
+            ? $"'{field}' contains {at.What} at position {at.Index}; control characters, line separators, bidirectional overrides and unpaired surrogates are not allowed."
             : $"'{field}' contains a character that is not allowed.";
 
     private static (int Index, string What)? Find(string? value, bool secret)
@@ -76,6 +77,11 @@ public static class TextRules
             if (char.IsControl(c))
             {
                 return (i, $"a control character ({CodePoint(c)})");
+            }
+
+            if (c is '\u2028' or '\u2029')
+            {
+                return (i, $"a line or paragraph separator ({CodePoint(c)})");
             }
 
             if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')

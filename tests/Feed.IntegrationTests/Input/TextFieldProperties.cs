@@ -18,11 +18,11 @@ public sealed class TextFieldProperties(TextFieldHosts hosts) : IClassFixture<Te
 
     private static readonly Gen<char> Troublesome = Gen.OneOf(
         Gen.Char['\0', '\u001F'], Gen.Char['\u007F', '\u009F'], Gen.Char['\u202A', '\u202E'], Gen.Char['\u2066', '\u2069'],
-        Gen.Char['\uD800', '\uDFFF'], Gen.OneOf('\u200F', '\uFEFF', 'é', '\u00A0', ' '));
+        Gen.Char['\uD800', '\uDFFF'], Gen.OneOf('\u200F', '\uFEFF', 'é', '\u00A0', ' ', '\u2028', '\u2029'));
 
     private enum Rule
     {
-        /// <summary>Refuses control, bidi-override and unpaired-surrogate characters.</summary>
+        /// <summary>Refuses control, line-separator, bidi-override and unpaired-surrogate characters.</summary>
         Plain,
 
         /// <summary>A password: refuses NUL and unpaired surrogates only.</summary>
@@ -121,7 +121,7 @@ public sealed class TextFieldProperties(TextFieldHosts hosts) : IClassFixture<Te
             var refused = rule switch
             {
                 Rule.Secret => c == '\0' || unpaired,
-                Rule.Plain => c < ' ' || c is >= '\u007F' and <= '\u009F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' || unpaired,
+                Rule.Plain => c < ' ' || c is >= '\u007F' and <= '\u009F' or '\u2028' or '\u2029' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' || unpaired,
                 _ => true,
             };
             if (refused)

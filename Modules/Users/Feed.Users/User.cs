@@ -54,8 +54,9 @@ internal sealed record ProfileChanges(
     public User ApplyTo(User user, DateTimeOffset updatedOn) => user with
     {
         SecurityStamp = SecurityStamp ?? user.SecurityStamp,
-        FirstName = FirstName ?? user.FirstName,
-        LastName = LastName ?? user.LastName,
+        // Display text is kept without the spaces around it, as at registration.
+        FirstName = FirstName?.Trim() ?? user.FirstName,
+        LastName = LastName?.Trim() ?? user.LastName,
         Email = Email ?? user.Email,
         PasswordHash = PasswordHash ?? user.PasswordHash,
         // An empty string clears an optional field; null leaves it alone.
@@ -65,7 +66,8 @@ internal sealed record ProfileChanges(
         UpdatedOn = updatedOn,
     };
 
-    public static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    /// <summary>An optional text field as kept: without the spaces around it, and null when nothing else is left.</summary>
+    public static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     // Names the changed fields only: the values include a password hash and contact details.
     public override string ToString()

@@ -27,14 +27,13 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
             passwordHash = passwords.Hash(user, command.Password);
         }
 
-        // Display text without the spaces around it, as at registration.
         var changes = new ProfileChanges(
-            command.FirstName?.Trim(),
-            command.LastName?.Trim(),
+            command.FirstName,
+            command.LastName,
             command.Email,
             passwordHash,
-            command.Location?.Trim(),
-            command.Phone?.Trim(),
+            command.Location,
+            command.Phone,
             command.Age,
             // A new password ends every token issued before it.
             SecurityStamp: passwordHash is null ? null : User.NewSecurityStamp());

@@ -30,7 +30,10 @@ public sealed class RequestCharsetMiddleware(RequestDelegate next, IProblemDetai
         var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
         if (!IsKnown(charset.Value))
         {
-            return RefuseAsync(context, charset.Value ?? string.Empty);
+            return problems.RefuseAsync(
+                context,
+                StatusCodes.Status415UnsupportedMediaType,
+                $"The request body's charset '{charset.Value}' is not supported: send JSON in UTF-8, with 'Content-Type: application/json'.");
         }
 
         if (charset.Length != mediaType.Charset.Length)
@@ -58,20 +61,6 @@ public sealed class RequestCharsetMiddleware(RequestDelegate next, IProblemDetai
         {
             return false; // an unknown name, or UTF-7, which .NET refuses to decode
         }
-    }
-
-    private async Task RefuseAsync(HttpContext context, string charset)
-    {
-        context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status415UnsupportedMediaType,
-                Detail = $"The request body's charset '{charset}' is not supported: send JSON in UTF-8, with 'Content-Type: application/json'.",
-            },
-        });
     }
 }
 

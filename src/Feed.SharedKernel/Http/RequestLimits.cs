@@ -43,12 +43,12 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
         var targetLength = string.IsNullOrEmpty(target) ? request.Path.Value!.Length + request.QueryString.Value!.Length : target.Length;
         if (targetLength > limits.MaxRequestTargetLength)
         {
-            return RefuseAsync(context, StatusCodes.Status414UriTooLong, $"The request target (path and query) is longer than {limits.MaxRequestTargetLength} characters.");
+            return problems.RefuseAsync(context, StatusCodes.Status414UriTooLong, $"The request target (path and query) is longer than {limits.MaxRequestTargetLength} characters.");
         }
 
         if (HeaderBytes(request.Headers) > limits.MaxRequestHeadersBytes)
         {
-            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, $"The request headers are larger than {limits.MaxRequestHeadersBytes} bytes.");
+            return problems.RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, $"The request headers are larger than {limits.MaxRequestHeadersBytes} bytes.");
         }
 
         if (request.ContentLength > limits.MaxRequestBodyBytes)
@@ -60,7 +60,7 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
                 context.Response.Headers.Connection = "close";
             }
 
-            return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, BodyTooLarge(limits));
+            return problems.RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, BodyTooLarge(limits));
         }
 
         return next(context);
@@ -81,16 +81,6 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
         }
 
         return total;
-    }
-
-    private async Task RefuseAsync(HttpContext context, int status, string detail)
-    {
-        context.Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Detail = detail },
-        });
     }
 }
 

@@ -35,10 +35,10 @@ internal static partial class UserRules
             .Matches(UsernamePattern()).WithMessage("'username' may contain only letters, digits, '_' and '.'.")
             .Must(username => username.Any(char.IsAsciiLetterOrDigit)).WithMessage("'username' must contain a letter or a digit.");
 
-    public static IRuleBuilderOptions<T, string> ValidName<T>(this IRuleBuilder<T, string> rule, string field) =>
+    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule, string field) =>
         rule.PlainText(field)
             .NotEmpty().WithMessage($"'{field}' is required.")
-            .MaximumLength(NameMaxLength).WithMessage($"'{field}' must be at most {NameMaxLength} characters long.")
+            .AtMostWhenTrimmed(field, NameMaxLength)
             .Must(ShowsACharacter).WithMessage($"'{field}' must contain a letter, digit, punctuation mark or symbol.");
 
     public static IRuleBuilderOptions<T, string> ValidEmail<T>(this IRuleBuilder<T, string> rule) =>
@@ -54,16 +54,24 @@ internal static partial class UserRules
 
     public static IRuleBuilderOptions<T, string?> ValidLocation<T>(this IRuleBuilder<T, string?> rule) =>
         rule.PlainText("location")
-            .MaximumLength(LocationMaxLength).WithMessage($"'location' must be at most {LocationMaxLength} characters long.");
+            .AtMostWhenTrimmed("location", LocationMaxLength);
 
     public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
         rule.PlainText("phone")
-            .MaximumLength(PhoneMaxLength).WithMessage($"'phone' must be at most {PhoneMaxLength} characters long.")
+            .AtMostWhenTrimmed("phone", PhoneMaxLength)
             .Matches(PhonePattern()).WithMessage("'phone' may contain only digits, spaces, '+', '-', '(' and ')'.")
             .Must(phone => string.IsNullOrEmpty(phone) || phone.Any(char.IsAsciiDigit)).WithMessage("'phone' must contain a digit.");
 
     public static IRuleBuilderOptions<T, int?> ValidAge<T>(this IRuleBuilder<T, int?> rule) =>
         rule.InclusiveBetween(MinAge, MaxAge).WithMessage($"'age' must be between {MinAge} and {MaxAge}.");
+
+    /// <summary>
+    /// The length as stored: names, location and phone are kept without the spaces around them, so those
+    /// spaces do not count (a pasted name padded past the limit is not refused for what is never kept).
+    /// </summary>
+    private static IRuleBuilderOptions<T, string?> AtMostWhenTrimmed<T>(this IRuleBuilder<T, string?> rule, string field, int maxLength) =>
+        rule.Must(value => value is null || value.AsSpan().Trim().Length <= maxLength)
+            .WithMessage($"'{field}' must be at most {maxLength} characters long.");
 
     /// <summary>
     /// Whether text shows anything: not only spaces, joiners and other invisible format characters (a name of a

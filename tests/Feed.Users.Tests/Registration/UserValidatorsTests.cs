@@ -150,6 +150,26 @@ public sealed class UserValidatorsTests
     }
 
     [Fact]
+    public void Spaces_around_a_name_location_or_phone_do_not_count_toward_its_length()
+    {
+        // Kept trimmed (User.EmptyAsNull, ProfileChanges.ApplyTo), so counted trimmed: a value at its limit,
+        // pasted with spaces around it, is accepted; one over its limit still is not.
+        var registration = Valid with
+        {
+            FirstName = "  " + new string('a', 100) + " ",
+            LastName = "\u00A0" + new string('b', 100),
+            Location = new string('l', 100) + "   ",
+            Phone = " " + new string('1', 32) + " ",
+        };
+        var update = NoChange with { FirstName = registration.FirstName, LastName = registration.LastName, Location = registration.Location, Phone = registration.Phone };
+
+        Assert.True(new RegisterUserValidator().Validate(registration).IsValid);
+        Assert.True(new UpdateOwnProfileValidator().Validate(update).IsValid);
+        Assert.Equal(["first_name"], FailedFields(new RegisterUserValidator().Validate(registration with { FirstName = " " + new string('a', 101) + " " })));
+        Assert.Equal(["phone"], FailedFields(new UpdateOwnProfileValidator().Validate(update with { Phone = " " + new string('1', 33) })));
+    }
+
+    [Fact]
     public void An_empty_profile_update_is_valid() =>
         Assert.True(new UpdateOwnProfileValidator().Validate(NoChange).IsValid);
 

@@ -120,7 +120,7 @@ public abstract class WriteRaces
         await world.FollowAsync(world.Reader, author);
         var post = await world.PostAsync(author, 1);
         var left = new List<LiveTimelineMessage>();
-        await world.LiveBus.SubscribeAsync(message => { if (message.Kind == LiveMessageKind.ReaderLost) { lock (left) { left.Add(message); } } }, Ct);
+        await world.LiveBus.SubscribeAsync(message => { if (message.Kind == LiveMessageKind.ReaderLost) { lock (left) { left.Add(message); } } }, () => { }, Ct);
 
         // Just before the cleanup removes the rows, the reader follows again (delivered after) and has gone quiet.
         var unfollow = world.UnfollowInSocial(world.Reader, author);

@@ -37,6 +37,18 @@ public sealed class LiveConnectionTests
     }
 
     [Fact]
+    public async Task A_stream_told_it_missed_events_wakes_and_is_flagged_once()
+    {
+        var connection = new LiveConnection(Guid.NewGuid(), capacity: 8);
+
+        connection.Missed();
+
+        Assert.True(await connection.Events.WaitToReadAsync(TestContext.Current.CancellationToken));
+        Assert.True(connection.TakeMissed());
+        Assert.False(connection.TakeMissed());
+    }
+
+    [Fact]
     public void Only_followed_authors_are_followed()
     {
         var connection = new LiveConnection(Guid.NewGuid(), capacity: 8);

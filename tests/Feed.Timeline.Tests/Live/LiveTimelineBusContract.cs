@@ -10,7 +10,7 @@ namespace Feed.Timeline.Tests.Live;
 /// </summary>
 public abstract class LiveTimelineBusContract
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private protected abstract Task<(ILiveTimelineBus Publisher, ILiveTimelineBus Subscriber)> CreatePairAsync();
 
@@ -20,8 +20,8 @@ public abstract class LiveTimelineBusContract
         var (publisher, subscriber) = await CreatePairAsync();
         var first = Channel.CreateUnbounded<LiveTimelineMessage>();
         var second = Channel.CreateUnbounded<LiveTimelineMessage>();
-        await subscriber.SubscribeAsync(message => first.Writer.TryWrite(message), Ct);
-        await subscriber.SubscribeAsync(message => second.Writer.TryWrite(message), Ct);
+        await subscriber.SubscribeAsync(message => first.Writer.TryWrite(message), () => { }, Ct);
+        await subscriber.SubscribeAsync(message => second.Writer.TryWrite(message), () => { }, Ct);
         var sent = new LiveTimelineMessage(
             LiveMessageKind.ReaderGained,
             Guid.NewGuid(),
@@ -42,7 +42,7 @@ public abstract class LiveTimelineBusContract
     {
         var (publisher, subscriber) = await CreatePairAsync();
         var received = Channel.CreateUnbounded<LiveTimelineMessage>();
-        await subscriber.SubscribeAsync(message => received.Writer.TryWrite(message), Ct);
+        await subscriber.SubscribeAsync(message => received.Writer.TryWrite(message), () => { }, Ct);
         var subjects = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
 
         foreach (var subject in subjects)
@@ -88,6 +88,42 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
         var subscribing = await TestServers.ConnectRedisAsync();
         _connections.AddRange([publishing, subscribing]);
         return (new RedisLiveTimelineBus(publishing, options), new RedisLiveTimelineBus(subscribing, options));
+    }
+
+    [Fact]
+    public async Task A_subscriber_cut_off_from_Redis_hears_of_the_gap_once_back_and_receives_again()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var name = $"feed-test-live-{Guid.NewGuid():N}";
+        var publishing = await TestServers.ConnectRedisAsync();
+        var subscribing = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{TestServers.RedisServer},abortConnect=false,name={name}");
+        _connections.AddRange([publishing, subscribing]);
+        var publisher = new RedisLiveTimelineBus(publishing, options);
+        var received = Channel.CreateUnbounded<LiveTimelineMessage>();
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await new RedisLiveTimelineBus(subscribing, options).SubscribeAsync(message => received.Writer.TryWrite(message), () => interrupted.TrySetResult(), Ct);
+
+        // As a Redis restart or a network cut does to this one client: its connections are closed.
+        foreach (var server in publishing.GetServers())
+        {
+            foreach (var client in (await server.ClientListAsync()).Where(client => client.Name == name))
+            {
+                await server.ClientKillAsync(client.Id);
+            }
+        }
+
+        await interrupted.Task.WaitAsync(Patience.Timeout, Ct);
+        var subject = Guid.NewGuid();
+        await Patience.UntilAsync(
+            async () =>
+            {
+                await publisher.PublishAsync(new LiveTimelineMessage(LiveMessageKind.ReaderFollowingChanged, subject, []), Ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), Ct);
+                return received.Reader.TryPeek(out _);
+            },
+            "a message published after the reconnect",
+            Ct);
+        Assert.Equal(subject, (await received.Reader.ReadAsync(Ct)).Subject);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,6 +8,9 @@ internal sealed record LiveEvent(string Type, LivePost Post)
 {
     public const string Added = "post-added";
     public const string Removed = "post-removed";
+
+    /// <summary>Not sent as such: wakes the stream to tell its client <c>refetch</c> (<see cref="LiveConnection.Missed"/>).</summary>
+    public static readonly LiveEvent Refetch = new("refetch", new LivePost(Guid.Empty, DateTimeOffset.MinValue));
 }
 
 /// <summary>
@@ -45,7 +48,14 @@ internal sealed class LiveConnection
         }
     }
 
-    /// <summary>True once after events were dropped for this client.</summary>
+    /// <summary>Events for this client may have been lost elsewhere (the bus reconnected): it is told to refetch.</summary>
+    public void Missed()
+    {
+        Volatile.Write(ref _missed, 1);
+        _events.Writer.TryWrite(LiveEvent.Refetch);
+    }
+
+    /// <summary>True once after events were dropped for this client, or <see cref="Missed"/>.</summary>
     public bool TakeMissed() => Interlocked.Exchange(ref _missed, 0) == 1;
 
     public void Close() => _events.Writer.TryComplete();

@@ -69,6 +69,15 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
         }
     }
 
+    /// <summary>Called by the bus when messages may have been lost (it reconnected): every open stream here refetches.</summary>
+    public void Interrupted()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Missed();
+        }
+    }
+
     private async Task InBackgroundAsync(Func<Task> work)
     {
         try

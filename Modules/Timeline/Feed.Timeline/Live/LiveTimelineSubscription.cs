@@ -5,7 +5,8 @@ namespace Feed.Timeline.Live;
 
 /// <summary>
 /// Subscribes this instance's hub to the bus at start-up, retrying while Redis is unreachable (the
-/// client restores a subscription it once made by itself after a reconnect).
+/// client restores a subscription it once made by itself after a reconnect; the streams open then are
+/// told to refetch what they missed meanwhile).
 /// </summary>
 internal sealed partial class LiveTimelineSubscription(ILiveTimelineBus bus, LiveTimelineHub hub, TimeProvider time, ILogger<LiveTimelineSubscription> logger) : BackgroundService
 {
@@ -18,7 +19,7 @@ internal sealed partial class LiveTimelineSubscription(ILiveTimelineBus bus, Liv
         {
             try
             {
-                await bus.SubscribeAsync(hub.Receive, stoppingToken);
+                await bus.SubscribeAsync(hub.Receive, hub.Interrupted, stoppingToken);
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

@@ -20,11 +20,36 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
     public async ValueTask PublishAsync(LiveTimelineMessage message, CancellationToken cancellationToken) =>
         await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(message, Json)).WaitAsync(cancellationToken);
 
-    public async ValueTask SubscribeAsync(Action<LiveTimelineMessage> receive, CancellationToken cancellationToken)
+    public async ValueTask SubscribeAsync(Action<LiveTimelineMessage> receive, Action interrupted, CancellationToken cancellationToken)
     {
+        // Pub/sub keeps nothing for a subscriber that is cut off: the client resubscribes by itself once it
+        // reconnects, but what was published meanwhile is gone, so the subscriber hears of the gap.
+        var cut = 0;
+        EventHandler<ConnectionFailedEventArgs> failed = (_, _) => Volatile.Write(ref cut, 1);
+        EventHandler<ConnectionFailedEventArgs> restored = (_, _) =>
+        {
+            if (Interlocked.Exchange(ref cut, 0) == 1)
+            {
+                interrupted();
+            }
+        };
+        redis.ConnectionFailed += failed;
+        redis.ConnectionRestored += restored;
+
         // A queue, not a handler: handlers may run concurrently, a queue hands messages over in the order
         // received (a post's removal must not overtake its arrival).
-        var queue = await redis.GetSubscriber().SubscribeAsync(_channel).WaitAsync(cancellationToken);
+        ChannelMessageQueue queue;
+        try
+        {
+            queue = await redis.GetSubscriber().SubscribeAsync(_channel).WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            redis.ConnectionFailed -= failed;
+            redis.ConnectionRestored -= restored;
+            throw;
+        }
+
         queue.OnMessage(received =>
         {
             // A message this version cannot read (another version mid-deploy) is skipped, not fatal.

@@ -42,7 +42,7 @@ internal static class StreamTimelineEndpoint
             .WithDescription(
                 "A text/event-stream that stays open. Event 'post-added': a post entered the caller's timeline (fanned out to it, a followed influencer posted, or a new followee's recent posts arrived). " +
                 "Event 'post-removed': a post left it (deleted, or its author unfollowed). Both carry only post_id and created_on; read the timeline for the posts. " +
-                "Event 'refetch': the client read too slowly and missed events; read the timeline again. A comment line is sent when the stream is idle, to keep proxies from closing it. " +
+                "Event 'refetch': the stream missed events (the client read too slowly, or the service lost its event bus for a while); read the timeline again. A comment line is sent when the stream is idle, to keep proxies from closing it. " +
                 "Authenticate with the Authorization header, or with the access_token query parameter holding a token of POST /api/timeline/stream-token.")
             .Produces<LivePostEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -85,18 +85,26 @@ internal static class StreamTimelineEndpoint
                 }
 
                 var text = new StringBuilder();
-                if (connection.TakeMissed())
-                {
-                    text.Append("event: refetch\ndata: {}\n\n");
-                }
-
                 while (events.TryRead(out var item))
                 {
-                    text.Append("event: ").Append(item.Type).Append("\ndata: ")
-                        .Append(JsonSerializer.Serialize(new LivePostEvent(item.Post.PostId, item.Post.CreatedOn), json)).Append("\n\n");
+                    // The refetch marker only wakes the stream; the flag it comes with is read below.
+                    if (!ReferenceEquals(item, LiveEvent.Refetch))
+                    {
+                        text.Append("event: ").Append(item.Type).Append("\ndata: ")
+                            .Append(JsonSerializer.Serialize(new LivePostEvent(item.Post.PostId, item.Post.CreatedOn), json)).Append("\n\n");
+                    }
                 }
 
-                await WriteAsync(response, text.ToString(), cancellationToken);
+                // After the reads: a flag raised before any event or marker read here is seen now.
+                if (connection.TakeMissed())
+                {
+                    text.Insert(0, "event: refetch\ndata: {}\n\n");
+                }
+
+                if (text.Length > 0)
+                {
+                    await WriteAsync(response, text.ToString(), cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

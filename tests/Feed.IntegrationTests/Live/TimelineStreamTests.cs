@@ -2,6 +2,7 @@ using System.Net;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
 using Feed.IntegrationTests.Timeline;
+using Feed.Testing;
 
 namespace Feed.IntegrationTests.Live;
 
@@ -117,6 +118,34 @@ public sealed class TimelineStreamTests(FeedApiFactory api) : IClassFixture<Feed
         await using var stream = await reader.OpenStreamAsync();
 
         Assert.Equal("heartbeat", await stream.NextCommentAsync());
+    }
+
+    [Fact]
+    public async Task One_user_holds_at_most_the_configured_number_of_open_streams()
+    {
+        await using var host = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Live:MaxStreamsPerUser"] = "2" });
+        var reader = await host.RegisterAsync();
+        var other = await host.RegisterAsync();
+        var first = await TimelineEventReader.OpenAsync(reader.Http);
+        await using var second = await TimelineEventReader.OpenAsync(reader.Http);
+
+        using var refused = await reader.Http.GetAsync(new Uri("/api/timeline/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        await using (await TimelineEventReader.OpenAsync(other.Http))
+        {
+        }
+
+        // A stream that ends gives its place back.
+        await first.DisposeAsync();
+        await Patience.UntilAsync(
+            async () =>
+            {
+                using var response = await reader.Http.GetAsync(new Uri("/api/timeline/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+                return response.StatusCode == HttpStatusCode.OK;
+            },
+            "the closed stream's place",
+            Ct);
     }
 
     [Fact]

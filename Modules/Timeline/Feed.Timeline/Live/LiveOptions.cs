@@ -15,6 +15,10 @@ internal sealed class LiveOptions
     [Range(1, 10_000, ErrorMessage = "Feed:Live:ClientBufferSize must be between 1 and 10000.")]
     public int ClientBufferSize { get; set; } = 64;
 
+    /// <summary>Streams one user may hold open on one instance (a page each); past it a new one is refused (429).</summary>
+    [Range(1, 1_000, ErrorMessage = "Feed:Live:MaxStreamsPerUser must be between 1 and 1000.")]
+    public int MaxStreamsPerUser { get; set; } = 10;
+
     /// <summary>How long a stream token opens a stream: just long enough for a page to connect with it.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Feed:Live:StreamTokenLifetime must be between 00:00:10 and 01:00:00.")]
     public TimeSpan StreamTokenLifetime { get; set; } = TimeSpan.FromMinutes(2);

@@ -17,10 +17,19 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
 {
     private readonly ConcurrentDictionary<LiveConnection, byte> _connections = new();
 
+    // Open streams per reader, so that one user cannot hold an unbounded share of the instance.
+    private readonly ConcurrentDictionary<Guid, int> _perReader = new();
+
     public int ConnectionCount => _connections.Count;
 
-    public async Task<LiveConnection> ConnectAsync(Guid readerId, CancellationToken cancellationToken)
+    /// <summary>The reader's new stream; null when they already hold <see cref="LiveOptions.MaxStreamsPerUser"/> here.</summary>
+    public async Task<LiveConnection?> ConnectAsync(Guid readerId, CancellationToken cancellationToken)
     {
+        if (!TryReserve(readerId, options.Value.MaxStreamsPerUser))
+        {
+            return null;
+        }
+
         var connection = new LiveConnection(readerId, options.Value.ClientBufferSize);
         // Registered before the followees are read: a follow committed meanwhile triggers another read.
         _connections.TryAdd(connection, 0);
@@ -39,7 +48,11 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
 
     public void Disconnect(LiveConnection connection)
     {
-        _connections.TryRemove(connection, out _);
+        if (_connections.TryRemove(connection, out _))
+        {
+            Release(connection.ReaderId);
+        }
+
         connection.Close();
     }
 
@@ -65,6 +78,35 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
                 case LiveMessageKind.ReaderFollowingChanged when connection.ReaderId == message.Subject:
                     _ = InBackgroundAsync(() => RefreshFolloweesAsync(connection, CancellationToken.None));
                     break;
+            }
+        }
+    }
+
+    private bool TryReserve(Guid readerId, int max)
+    {
+        while (true)
+        {
+            var open = _perReader.GetOrAdd(readerId, 0);
+            if (open >= max)
+            {
+                return false;
+            }
+
+            if (_perReader.TryUpdate(readerId, open + 1, open))
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Release(Guid readerId)
+    {
+        while (_perReader.TryGetValue(readerId, out var open))
+        {
+            // The last one out removes the entry (only if no stream came meanwhile), so idle readers cost nothing.
+            if (open <= 1 ? _perReader.TryRemove(new KeyValuePair<Guid, int>(readerId, open)) : _perReader.TryUpdate(readerId, open - 1, open))
+            {
+                return;
             }
         }
     }

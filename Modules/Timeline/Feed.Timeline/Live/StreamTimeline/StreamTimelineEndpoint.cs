@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http.Features;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -43,16 +44,32 @@ internal static class StreamTimelineEndpoint
                 "A text/event-stream that stays open. Event 'post-added': a post entered the caller's timeline (fanned out to it, a followed influencer posted, or a new followee's recent posts arrived). " +
                 "Event 'post-removed': a post left it (deleted, or its author unfollowed). Both carry only post_id and created_on; read the timeline for the posts. " +
                 "Event 'refetch': the stream missed events (the client read too slowly, or the service lost its event bus for a while); read the timeline again. A comment line is sent when the stream is idle, to keep proxies from closing it. " +
-                "Authenticate with the Authorization header, or with the access_token query parameter holding a token of POST /api/timeline/stream-token.")
+                "Authenticate with the Authorization header, or with the access_token query parameter holding a token of POST /api/timeline/stream-token. " +
+                "A user holds a limited number of open streams (Feed:Live:MaxStreamsPerUser); one more is refused with 429 until one closes.")
             .Produces<LivePostEvent>(StatusCodes.Status200OK, "text/event-stream")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task StreamAsync(Guid readerId, HttpContext http, LiveTimelineHub hub, LiveOptions options, JsonSerializerOptions json, IHostApplicationLifetime lifetime)
     {
         // Ends with the client, or when the host stops (an open stream must not hold up a shutdown).
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var cancellationToken = ending.Token;
-        var connection = await hub.ConnectAsync(readerId, cancellationToken);
+        if (await hub.ConnectAsync(readerId, cancellationToken) is not { } connection)
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Detail = $"This user has {options.MaxStreamsPerUser} live streams open already (Feed:Live:MaxStreamsPerUser); close one first.",
+                },
+            });
+            return;
+        }
+
         try
         {
             var response = http.Response;

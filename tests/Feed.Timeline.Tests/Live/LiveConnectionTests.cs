@@ -54,7 +54,7 @@ public sealed class LiveConnectionTests
         var connection = new LiveConnection(Guid.NewGuid(), capacity: 8);
         var followed = Guid.NewGuid();
 
-        connection.SetFollowees([followed]);
+        connection.SetFollowees(connection.StartRefresh(), [followed]);
 
         Assert.True(connection.Follows(followed));
         Assert.False(connection.Follows(Guid.NewGuid()));

@@ -22,7 +22,10 @@ internal sealed class LiveConnection
 {
     private readonly Channel<LiveEvent> _events;
     private int _missed;
+    private readonly Lock _refreshGate = new();
     private FrozenSet<Guid> _followees = FrozenSet<Guid>.Empty;
+    private long _refreshesStarted;
+    private long _refreshApplied;
 
     public LiveConnection(Guid readerId, int capacity)
     {
@@ -38,7 +41,25 @@ internal sealed class LiveConnection
 
     public bool Follows(Guid authorId) => Volatile.Read(ref _followees).Contains(authorId);
 
-    public void SetFollowees(IEnumerable<Guid> followees) => Volatile.Write(ref _followees, followees.ToFrozenSet());
+    /// <summary>Numbers a read of the followees about to start (see <see cref="SetFollowees"/>).</summary>
+    public long StartRefresh() => Interlocked.Increment(ref _refreshesStarted);
+
+    /// <summary>
+    /// The followees as read by refresh <paramref name="refresh"/>. Reads may finish in any order; the one
+    /// started last saw every follow committed before it, so an older read finishing later is ignored.
+    /// </summary>
+    public void SetFollowees(long refresh, IEnumerable<Guid> followees)
+    {
+        var set = followees.ToFrozenSet();
+        lock (_refreshGate)
+        {
+            if (refresh > _refreshApplied)
+            {
+                _refreshApplied = refresh;
+                Volatile.Write(ref _followees, set);
+            }
+        }
+    }
 
     public void Offer(string type, IEnumerable<LivePost> posts)
     {

@@ -136,9 +136,10 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
 
     private async Task RefreshFolloweesAsync(LiveConnection connection, CancellationToken cancellationToken)
     {
+        var refresh = connection.StartRefresh();
         await using var scope = scopes.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        connection.SetFollowees(await sender.Send(new GetFolloweeIds(connection.ReaderId), cancellationToken));
+        connection.SetFollowees(refresh, await sender.Send(new GetFolloweeIds(connection.ReaderId), cancellationToken));
     }
 
     /// <summary>The followee's recent posts (what a follow's backfill writes, an unfollow removes), read only for a reader whose stream is open here.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
 using Feed.IntegrationTests.Timeline;
@@ -108,6 +109,18 @@ public sealed class TimelineStreamTests(FeedApiFactory api) : IClassFixture<Feed
         await (await anonymous.GetAsync(new Uri("/api/timeline/stream?access_token=" + bearer, UriKind.Relative), Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await api.WithBearer(streamToken).GetTimelineAsync()).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await anonymous.PostAsync(new Uri("/api/timeline/stream-token", UriKind.Relative), null, Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_stream_token_opens_no_stream_after_its_user_changes_password()
+    {
+        var reader = await api.RegisterAsync();
+        var streamToken = await reader.StreamTokenAsync();
+
+        (await reader.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = Users.UsersApi.Password }, Ct)).EnsureSuccessStatusCode();
+
+        await (await api.CreateClient().GetAsync(new Uri("/api/timeline/stream?access_token=" + streamToken, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct))
+            .AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Feed.Testing;
 using Feed.Timeline.Live;
+using Feed.Timeline.Tests.Support;
 
 namespace Feed.Timeline.Tests.Live;
 
@@ -124,6 +125,35 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
             "a message published after the reconnect",
             Ct);
         Assert.Equal(subject, (await received.Reader.ReadAsync(Ct)).Subject);
+    }
+
+    [Fact]
+    public async Task A_subscription_that_failed_while_Redis_was_down_leaves_nothing_subscribed_behind()
+    {
+        // The client registers a subscription before Redis confirms it and keeps it when that fails: once
+        // Redis was back, each failed attempt of the start-up retries came alive as a queue nobody reads,
+        // holding every message published from then on.
+        await using var proxy = new RedisOutageProxy();
+        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        proxy.Cut();
+        var subscribing = await proxy.ConnectAsync();
+        _connections.Add(subscribing);
+        var bus = new RedisLiveTimelineBus(subscribing, options);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<StackExchange.Redis.RedisException>(async () => await bus.SubscribeAsync(_ => { }, () => { }, Ct));
+        }
+
+        proxy.Restore();
+        await Patience.UntilAsync(() => Task.FromResult(subscribing.IsConnected), "the client reconnected", Ct);
+        // Time for the client to restore what it holds as subscribed (it does so as it reconnects).
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+
+        var observing = await TestServers.ConnectRedisAsync();
+        _connections.Add(observing);
+        var server = observing.GetServers()[0];
+        var subscribers = (StackExchange.Redis.RedisResult[])(await server.ExecuteAsync("PUBSUB", "SHARDNUMSUB", options.Value.CacheKeyPrefix + "live:timeline"))!;
+        Assert.Equal(0, (long)subscribers[1]);
     }
 
     public async ValueTask DisposeAsync()

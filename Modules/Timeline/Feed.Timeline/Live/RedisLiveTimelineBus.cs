@@ -23,30 +23,23 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
     public async ValueTask SubscribeAsync(Action<LiveTimelineMessage> receive, Action interrupted, CancellationToken cancellationToken)
     {
         // Pub/sub keeps nothing for a subscriber that is cut off: the client resubscribes by itself once it
-        // reconnects, but what was published meanwhile is gone, so the subscriber hears of the gap.
-        var cut = 0;
-        EventHandler<ConnectionFailedEventArgs> failed = (_, _) => Volatile.Write(ref cut, 1);
-        EventHandler<ConnectionFailedEventArgs> restored = (_, _) =>
-        {
-            if (Interlocked.Exchange(ref cut, 0) == 1)
-            {
-                interrupted();
-            }
-        };
-        redis.ConnectionFailed += failed;
+        // reconnects, but what was published meanwhile is gone, so the subscriber hears of the gap. Each
+        // restored connection tells it (the subscription's own may come back after the others).
+        EventHandler<ConnectionFailedEventArgs> restored = (_, _) => interrupted();
         redis.ConnectionRestored += restored;
 
         // A queue, not a handler: handlers may run concurrently, a queue hands messages over in the order
         // received (a post's removal must not overtake its arrival).
+        var subscriber = redis.GetSubscriber();
         ChannelMessageQueue queue;
         try
         {
-            queue = await redis.GetSubscriber().SubscribeAsync(_channel).WaitAsync(cancellationToken);
+            queue = await subscriber.SubscribeAsync(_channel).WaitAsync(cancellationToken);
         }
         catch
         {
-            redis.ConnectionFailed -= failed;
             redis.ConnectionRestored -= restored;
+            Forget(subscriber);
             throw;
         }
 
@@ -68,5 +61,22 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
                 receive(message);
             }
         });
+    }
+
+    /// <summary>
+    /// Takes back a subscription that failed. The client registers the queue before Redis confirms it and
+    /// keeps it when that fails: once Redis is back it would restore it, and the queue, which nobody reads,
+    /// would hold every message from then on. One bus subscribes per process, so all of the channel goes.
+    /// </summary>
+    private void Forget(ISubscriber subscriber)
+    {
+        try
+        {
+            subscriber.Unsubscribe(_channel, handler: null, CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+            // Redis is unreachable: the registration is dropped here before anything is sent.
+        }
     }
 }

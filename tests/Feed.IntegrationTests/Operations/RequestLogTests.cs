@@ -84,6 +84,30 @@ public sealed class RequestLogTests
         }
     }
 
+    [Fact]
+    public async Task A_stream_opened_with_a_bearer_header_is_not_also_checked_as_a_stream_token()
+    {
+        // The stream-token scheme reads only the query: were it to fall back to the header, as a JWT scheme does
+        // by default, every stream opened with a bearer token would be validated twice and logged as a failure
+        // (with the exception); a scheme that finds no token of its kind only notes that at Debug.
+        var lines = new ConcurrentQueue<string>();
+        await using var api = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Debug" });
+        using var host = api.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines))));
+        var username = FeedClient.UniqueName("bearer");
+        var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/users", new { username, first_name = "F", last_name = "L", email = $"{username}@example.com", password = "secret-words-never-logged" }, Ct)).StatusCode);
+        var bearer = (await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "secret-words-never-logged" }, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+
+        await using (await Live.TimelineEventReader.OpenAsync(client, string.Empty))
+        {
+        }
+
+        var authentication = lines.Where(line => line.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal)).ToList();
+        Assert.Contains(authentication, line => line.Contains("Bearer was successfully authenticated", StringComparison.Ordinal));
+        Assert.DoesNotContain(authentication, line => line.Contains("Failed to validate", StringComparison.Ordinal) || line.Contains("Failure message", StringComparison.Ordinal));
+    }
+
     /// <summary>Keeps every entry as one line: category, message, and each structured value.</summary>
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {

@@ -30,7 +30,17 @@ internal static class StreamTokens
             jwt.Events ??= new JwtBearerEvents();
             jwt.Events.OnMessageReceived = context =>
             {
-                context.Token = context.Request.Query[QueryParameter];
+                // Only the query: left without a token, the handler would read the Authorization header, and
+                // every stream opened with a bearer token would also fail here (wrong audience), logged.
+                if (context.Request.Query[QueryParameter] is [{ Length: > 0 } token])
+                {
+                    context.Token = token;
+                }
+                else
+                {
+                    context.NoResult();
+                }
+
                 return Task.CompletedTask;
             };
         });

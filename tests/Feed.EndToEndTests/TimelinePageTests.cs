@@ -136,6 +136,38 @@ public sealed class TimelinePageTests(ApiServer api, Browser browser) : IClassFi
     }
 
     [Fact]
+    public async Task A_stream_that_was_cut_offers_the_posts_it_missed_once_it_is_back()
+    {
+        var reader = await api.RegisterAsync("traveller");
+        var author = await api.RegisterAsync("diarist");
+        await ApiServer.FollowAsync(reader, author);
+        var before = await api.PostAsync(author, 41);
+        await api.SettledAsync();
+        var page = await browser.NewPageAsync(api.BaseUrl);
+        // Keeps the page's streams within reach, so that the test can drop one as the network would.
+        await page.AddInitScriptAsync("(() => { const Native = window.EventSource; window.liveStreams = []; window.EventSource = class extends Native { constructor(...args) { super(...args); window.liveStreams.push(this); } }; })()");
+        await page.SignInAsync(reader);
+        await Expect(page.Locator($"[data-post-id='{before}']")).ToBeVisibleAsync();
+        await page.WhenLiveAsync();
+
+        // The connection drops (a train's tunnel, a deploy): the browser closes the stream and reports an
+        // error, and what is posted before the page connects again reaches no stream of this reader's.
+        await page.RouteAsync("**/api/timeline/stream-token", route => route.AbortAsync());
+        await page.EvaluateAsync("() => { const stream = window.liveStreams.at(-1); stream.close(); stream.dispatchEvent(new Event('error')); }");
+        await Expect(page.Locator("body[data-live='closed']")).ToHaveCountAsync(1);
+        var missed = await api.PostAsync(author, 42);
+        await api.SettledAsync();
+        await page.UnrouteAsync("**/api/timeline/stream-token");
+        await page.WhenLiveAsync();
+
+        var banner = page.GetByTestId("new-posts-banner");
+        await Expect(banner).ToHaveTextAsync("New posts: show them");
+        await banner.ClickAsync();
+        await Expect(page.Posts().First).ToHaveAttributeAsync("data-post-id", missed);
+        await page.ScreenshotAsync("reconnected");
+    }
+
+    [Fact]
     public async Task An_api_error_is_shown_next_to_the_field_it_names()
     {
         var page = await browser.NewPageAsync(api.BaseUrl);

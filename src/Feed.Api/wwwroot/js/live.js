@@ -6,6 +6,7 @@ export function openLive({ onAdded, onRemoved, onRefetch }) {
   let source = null;
   let closed = false;
   let retry = 1000;
+  let connectedBefore = false;
 
   async function connect() {
     if (closed) return;
@@ -13,7 +14,13 @@ export function openLive({ onAdded, onRemoved, onRefetch }) {
       const { access_token: token } = await api.streamToken();
       if (closed) return;
       source = new EventSource(`/api/timeline/stream?access_token=${encodeURIComponent(token)}`);
-      source.addEventListener('open', () => { retry = 1000; document.body.dataset.live = 'open'; });
+      source.addEventListener('open', () => {
+        retry = 1000;
+        document.body.dataset.live = 'open';
+        // Nothing reached this page between the last stream and this one: what was posted then may be missing.
+        if (connectedBefore) onRefetch();
+        connectedBefore = true;
+      });
       source.addEventListener('post-added', (event) => onAdded(JSON.parse(event.data)));
       source.addEventListener('post-removed', (event) => onRemoved(JSON.parse(event.data)));
       source.addEventListener('refetch', () => onRefetch());

@@ -66,6 +66,16 @@ public sealed class TimelineEventReader : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads on until the service ends the stream; fails after <see cref="Patience.Timeout"/>.</summary>
+    public async Task UntilEndedAsync()
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        patience.CancelAfter(Patience.Timeout);
+        while (await _reader.ReadLineAsync(patience.Token) is not null)
+        {
+        }
+    }
+
     /// <summary>The lines up to the next blank line; fails after <see cref="Patience.Timeout"/>.</summary>
     private async Task<List<string>> NextBlockAsync()
     {

@@ -124,6 +124,26 @@ public sealed class TimelineStreamTests(FeedApiFactory api) : IClassFixture<Feed
     }
 
     [Fact]
+    public async Task An_open_stream_ends_once_its_user_changes_password_and_another_user_s_goes_on()
+    {
+        // The sign-in is checked again every heartbeat interval: a new password ends every token issued before
+        // it, and so the streams those opened (by a bearer header or a stream token alike).
+        await using var host = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Live:HeartbeatInterval"] = "00:00:01" });
+        var reader = await host.RegisterAsync();
+        var other = await host.RegisterAsync();
+        await using var byBearer = await reader.OpenStreamAsync();
+        await using var byStreamToken = await TimelineEventReader.OpenAsync(host.CreateClient(), "?access_token=" + await reader.StreamTokenAsync());
+        await using var othersStream = await other.OpenStreamAsync();
+
+        (await reader.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = Users.UsersApi.Password }, Ct)).EnsureSuccessStatusCode();
+
+        await byBearer.UntilEndedAsync();
+        await byStreamToken.UntilEndedAsync();
+        // Two heartbeats later the other user's stream has passed at least one more check, and is still open.
+        Assert.Equal(["heartbeat", "heartbeat"], [await othersStream.NextCommentAsync(), await othersStream.NextCommentAsync()]);
+    }
+
+    [Fact]
     public async Task An_idle_stream_sends_heartbeat_comments()
     {
         await using var host = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Live:HeartbeatInterval"] = "00:00:01" });

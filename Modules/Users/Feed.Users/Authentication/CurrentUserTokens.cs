@@ -37,12 +37,19 @@ internal sealed class CurrentUserTokens(IUserStore store, IOptions<FeedAuthOptio
             return "The token's user does not exist.";
         }
 
-        // A user without a stamp yet (stored before stamps existed, password never changed since) matches
-        // a token without one, so an upgrade logs nobody out; their first new password gives them a stamp.
-        return string.Equals(stamp, principal.FindFirstValue(FeedAuthOptions.SecurityStampClaim) ?? string.Empty, StringComparison.Ordinal)
+        return Matches(stamp, principal.FindFirstValue(FeedAuthOptions.SecurityStampClaim))
             ? null
             : "The token was issued before the user's credentials changed.";
     }
+
+    /// <summary>Whether a token of the user's, carrying <paramref name="tokenStamp"/>, would still be accepted (its signature aside).</summary>
+    public async ValueTask<bool> IsCurrentAsync(Guid userId, string? tokenStamp, CancellationToken cancellationToken) =>
+        await CurrentStampAsync(userId, cancellationToken) is { } stamp && Matches(stamp, tokenStamp);
+
+    // A user without a stamp yet (stored before stamps existed, password never changed since) matches
+    // a token without one, so an upgrade logs nobody out; their first new password gives them a stamp.
+    private static bool Matches(string stamp, string? tokenStamp) =>
+        string.Equals(stamp, tokenStamp ?? string.Empty, StringComparison.Ordinal);
 
     /// <summary>Drops the remembered stamp, so the next request reads the new one.</summary>
     public void Forget(Guid userId) => _stamps.Remove(userId);

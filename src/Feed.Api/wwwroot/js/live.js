@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 
 // The live timeline stream. EventSource cannot send headers, so each connection asks for a
 // short-lived stream token first (the bearer token never goes into a URL), and asks again to reconnect.
@@ -31,7 +31,9 @@ export function openLive({ onAdded, onRemoved, onRefetch }) {
         setTimeout(connect, retry);
         retry = Math.min(retry * 2, 30000);
       });
-    } catch {
+    } catch (error) {
+      // Signed out (a new password ends every token): the page's next request says so; no use retrying.
+      if (error instanceof ApiError && error.status === 401) return;
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);
     }

@@ -1,10 +1,14 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Feed.SharedKernel.Auth;
 using Feed.SharedKernel.OpenApi;
+using Feed.SharedKernel.Storage;
 using Feed.Timeline.Live.StreamToken;
+using Feed.Users.Contracts;
+using Mediator;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,7 +49,8 @@ internal static class StreamTimelineEndpoint
                 "Event 'post-removed': a post left it (deleted, or its author unfollowed). Both carry only post_id and created_on; read the timeline for the posts. " +
                 "Event 'refetch': the stream missed events (the client read too slowly, or the service lost its event bus for a while); read the timeline again. A comment line is sent when the stream is idle, to keep proxies from closing it. " +
                 "Authenticate with the Authorization header, or with the access_token query parameter holding a token of POST /api/timeline/stream-token. " +
-                "A user holds a limited number of open streams (Feed:Live:MaxStreamsPerUser); one more is refused with 429 until one closes.")
+                "A user holds a limited number of open streams (Feed:Live:MaxStreamsPerUser); one more is refused with 429 until one closes. " +
+                "The stream ends when the caller's sign-in does (a new password ends every token issued before it), checked every heartbeat interval.")
             .Produces<LivePostEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -81,8 +86,14 @@ internal static class StreamTimelineEndpoint
             await WriteAsync(response, ": connected\n\n", cancellationToken);
 
             var events = connection.Events;
+            var signIn = new SignInCheck(http, readerId, options.HeartbeatInterval);
             while (!cancellationToken.IsCancellationRequested)
             {
+                if (await signIn.EndedAsync(cancellationToken))
+                {
+                    break;
+                }
+
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 idle.CancelAfter(options.HeartbeatInterval);
                 bool open;
@@ -131,6 +142,37 @@ internal static class StreamTimelineEndpoint
         finally
         {
             hub.Disconnect(connection);
+        }
+    }
+
+    /// <summary>
+    /// A stream outlives the request that opened it: its sign-in is checked again every heartbeat interval, so a
+    /// new password ends it as it ends the user's tokens (within the stamps' memory, Feed:Auth:SecurityStampCacheDuration).
+    /// A stream token's short lifetime is for opening only and is not checked again.
+    /// </summary>
+    private sealed class SignInCheck(HttpContext http, Guid readerId, TimeSpan interval)
+    {
+        private readonly string? _stamp = http.User.FindFirstValue(FeedAuthOptions.SecurityStampClaim);
+        private long _checkedAt = Stopwatch.GetTimestamp();
+
+        public async ValueTask<bool> EndedAsync(CancellationToken cancellationToken)
+        {
+            if (Stopwatch.GetElapsedTime(_checkedAt) < interval)
+            {
+                return false;
+            }
+
+            _checkedAt = Stopwatch.GetTimestamp();
+            try
+            {
+                var sender = http.RequestServices.GetRequiredService<ISender>();
+                return !await sender.Send(new IsSignInCurrent(readerId, _stamp), cancellationToken);
+            }
+            catch (Exception exception) when (StoreFailures.IsOutage(exception))
+            {
+                // The store is unreachable: the stream stays, and is checked again after the next interval.
+                return false;
+            }
         }
     }
 

@@ -99,7 +99,7 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
         var publishing = await TestServers.ConnectRedisAsync();
         var subscribing = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{TestServers.RedisServer},abortConnect=false,name={name}");
         _connections.AddRange([publishing, subscribing]);
-        var publisher = new RedisLiveTimelineBus(publishing, options);
+        using var publisher = new RedisLiveTimelineBus(publishing, options);
         var received = Channel.CreateUnbounded<LiveTimelineMessage>();
         var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await new RedisLiveTimelineBus(subscribing, options).SubscribeAsync(message => received.Writer.TryWrite(message), () => interrupted.TrySetResult(), Ct);
@@ -125,6 +125,30 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
             "a message published after the reconnect",
             Ct);
         Assert.Equal(subject, (await received.Reader.ReadAsync(Ct)).Subject);
+    }
+
+    [Fact]
+    public async Task A_message_that_did_not_go_out_is_followed_by_a_resync_once_Redis_takes_messages_again()
+    {
+        // Only the publisher lost Redis: the subscribers' connections never dropped, so nothing else tells
+        // their streams that a message is missing.
+        await using var proxy = new RedisOutageProxy();
+        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var publishing = await proxy.ConnectAsync();
+        var subscribing = await TestServers.ConnectRedisAsync();
+        _connections.AddRange([publishing, subscribing]);
+        using var publisher = new RedisLiveTimelineBus(publishing, options);
+        var received = Channel.CreateUnbounded<LiveTimelineMessage>();
+        await new RedisLiveTimelineBus(subscribing, options).SubscribeAsync(message => received.Writer.TryWrite(message), () => { }, Ct);
+
+        proxy.Cut();
+        await Patience.UntilAsync(() => Task.FromResult(!publishing.IsConnected), "the publisher noticed the cut", Ct);
+        var lost = new LiveTimelineMessage(LiveMessageKind.AuthorPosted, Guid.NewGuid(), [new LivePost(Guid.CreateVersion7(), DateTimeOffset.UtcNow)]);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await publisher.PublishAsync(lost, Ct));
+        proxy.Restore();
+
+        var next = await received.Reader.ReadAsync(Ct).AsTask().WaitAsync(Patience.Timeout, Ct);
+        Assert.Equal(LiveMessageKind.Resync, next.Kind);
     }
 
     [Fact]

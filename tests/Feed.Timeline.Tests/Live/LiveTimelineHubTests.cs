@@ -54,4 +54,22 @@ public sealed class LiveTimelineHubTests
 
         Assert.True(connection.Follows(followedNext));
     }
+
+    [Fact]
+    public async Task A_resync_tells_every_open_stream_to_read_again()
+    {
+        var mediator = new FakeMediator();
+        mediator.Answer<GetFolloweeIds, IReadOnlyList<Guid>>(_ => []);
+        var hub = new LiveTimelineHub(
+            new ServiceCollection().AddSingleton<ISender>(mediator).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
+            Options.Create(new LiveOptions()),
+            Options.Create(new TimelineLifecycleOptions()),
+            NullLogger<LiveTimelineHub>.Instance);
+        var streams = new[] { (await hub.ConnectAsync(Guid.NewGuid(), Ct))!, (await hub.ConnectAsync(Guid.NewGuid(), Ct))! };
+        Assert.All(streams, stream => Assert.False(stream.TakeMissed()));
+
+        hub.Receive(new LiveTimelineMessage(LiveMessageKind.Resync, Guid.Empty, []));
+
+        Assert.All(streams, stream => Assert.True(stream.TakeMissed()));
+    }
 }

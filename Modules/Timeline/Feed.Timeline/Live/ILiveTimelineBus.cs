@@ -4,7 +4,7 @@ namespace Feed.Timeline.Live;
 /// Carries live messages to every API instance (the port; one adapter per transport): in process
 /// when there is no Redis, Redis pub/sub otherwise. Delivery is at most once: a client that misses a
 /// message still finds the post on its next read, and is told to read when the bus itself may have lost
-/// some (a reconnect).
+/// some (a reconnect, or a publish that failed: see <see cref="LiveMessageKind.Resync"/>).
 /// </summary>
 internal interface ILiveTimelineBus
 {

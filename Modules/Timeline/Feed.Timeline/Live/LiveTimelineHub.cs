@@ -78,6 +78,9 @@ internal sealed partial class LiveTimelineHub(IServiceScopeFactory scopes, IOpti
                 case LiveMessageKind.ReaderFollowingChanged when connection.ReaderId == message.Subject:
                     _ = InBackgroundAsync(() => RefreshFolloweesAsync(connection, CancellationToken.None));
                     break;
+                case LiveMessageKind.Resync:
+                    connection.Missed();
+                    break;
             }
         }
     }

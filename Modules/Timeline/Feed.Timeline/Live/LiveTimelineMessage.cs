@@ -17,6 +17,9 @@ internal enum LiveMessageKind
 
     /// <summary>The subject (a reader) follows someone new or no longer: whose posts reach them changed.</summary>
     ReaderFollowingChanged,
+
+    /// <summary>A message may have been lost on its way out (a publish failed): every open stream reads its timeline again.</summary>
+    Resync,
 }
 
 /// <summary>A post as a live event names it: its key, never its content (a client reads the post itself).</summary>

@@ -11,14 +11,31 @@ namespace Feed.Timeline.Live;
 /// the subscriber out of order across the cluster bus) and are not broadcast to every node. One channel
 /// is enough: a post change is one message whatever the author's audience.
 /// </summary>
-internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOptions<TimelineOptions> options) : ILiveTimelineBus
+internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOptions<TimelineOptions> options) : ILiveTimelineBus, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly LiveTimelineMessage Resync = new(LiveMessageKind.Resync, Guid.Empty, []);
+    private static readonly TimeSpan ResyncRetry = TimeSpan.FromSeconds(1);
 
     private readonly RedisChannel _channel = RedisChannel.Sharded(options.Value.CacheKeyPrefix + "live:timeline");
+    private readonly CancellationTokenSource _stopping = new();
 
-    public async ValueTask PublishAsync(LiveTimelineMessage message, CancellationToken cancellationToken) =>
-        await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(message, Json)).WaitAsync(cancellationToken);
+    // Publishes that failed (and may not have gone out), and whether a resync is being sent for them.
+    private long _failures;
+    private int _resyncing;
+
+    public async ValueTask PublishAsync(LiveTimelineMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(message, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            OweResync();
+            throw;
+        }
+    }
 
     public async ValueTask SubscribeAsync(Action<LiveTimelineMessage> receive, Action interrupted, CancellationToken cancellationToken)
     {
@@ -61,6 +78,59 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
                 receive(message);
             }
         });
+    }
+
+    // Cancelled, not disposed: a publish during shutdown may still read its token.
+    public void Dispose() => _stopping.Cancel();
+
+    private async Task SendAsync(LiveTimelineMessage message, CancellationToken cancellationToken) =>
+        await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(message, Json)).WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// A message that did not go out is missing from the streams of every instance, whose own connections may
+    /// be fine (so no reconnect tells them). Once Redis takes messages from this process again, one Resync
+    /// tells every open stream to read again. One sender at a time, retried every second.
+    /// </summary>
+    private void OweResync()
+    {
+        Interlocked.Increment(ref _failures);
+        if (Interlocked.CompareExchange(ref _resyncing, 1, 0) == 0)
+        {
+            _ = ResyncAsync(_stopping.Token);
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ResyncRetry, stopping);
+                // Failures counted by now came before the resync goes out, so it covers them.
+                var covered = Volatile.Read(ref _failures);
+                try
+                {
+                    await SendAsync(Resync, stopping);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    continue;
+                }
+
+                Volatile.Write(ref _resyncing, 0);
+                // A failure counted since found this loop running and left its resync to it: go round again,
+                // unless a new failure has started a loop of its own meanwhile.
+                if (Volatile.Read(ref _failures) == covered || Interlocked.CompareExchange(ref _resyncing, 1, 0) != 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The process is stopping: its streams end with it.
+        }
     }
 
     /// <summary>

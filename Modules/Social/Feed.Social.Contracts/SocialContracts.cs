@@ -11,10 +11,13 @@ public sealed record PostCreated(PostSummary Post) : INotification;
 /// <summary>Published after a post is deleted by its author.</summary>
 public sealed record PostDeleted(Guid PostId, Guid AuthorId) : INotification;
 
-/// <summary>Published after a new follow; <paramref name="FolloweeFollowerCount"/> is the count after it.</summary>
+/// <summary>
+/// Published after a new follow; <paramref name="FolloweeFollowerCount"/> is the count after it (as of this
+/// follow only: a late or repeated delivery carries a count that may be stale; ask <see cref="GetFollowerCount"/>).
+/// </summary>
 public sealed record UserFollowed(Guid FollowerId, Guid FolloweeId, DateTimeOffset FollowedOn, long FolloweeFollowerCount) : INotification;
 
-/// <summary>Published after an unfollow; <paramref name="FolloweeFollowerCount"/> is the count after it.</summary>
+/// <summary>Published after an unfollow; <paramref name="FolloweeFollowerCount"/> is the count after it (as of this unfollow only).</summary>
 public sealed record UserUnfollowed(Guid FollowerId, Guid FolloweeId, long FolloweeFollowerCount) : INotification;
 
 /// <summary>
@@ -31,6 +34,9 @@ public sealed record FollowingChanged(Guid FollowerId) : INotification;
 public sealed record GetFollowerBatch(Guid FolloweeId, string? Cursor, int BatchSize) : IQuery<FollowerBatch>;
 
 public sealed record FollowerBatch(IReadOnlyList<Guid> FollowerIds, string? NextCursor);
+
+/// <summary>How many follow the user now (one key lookup), read from the follows themselves.</summary>
+public sealed record GetFollowerCount(Guid UserId) : IQuery<long>;
 
 /// <summary>Everyone the user follows (read-time merge needs the influencers among them).</summary>
 public sealed record GetFolloweeIds(Guid FollowerId) : IQuery<IReadOnlyList<Guid>>;

@@ -207,7 +207,7 @@ public sealed class FollowTests(FeedApiFactory factory) : IClassFixture<FeedApiF
     [Fact]
     public async Task The_follower_count_announced_makes_the_followee_an_influencer_at_the_threshold()
     {
-        // The factory sets the influencer threshold to 3; Users reacts to UserFollowed's count.
+        // The factory sets the influencer threshold to 3; Users reviews the status on each UserFollowed, from Social's count then.
         var star = await _factory.RegisterAsync();
         var fans = new List<FeedUser>();
         for (var i = 0; i < 3; i++)

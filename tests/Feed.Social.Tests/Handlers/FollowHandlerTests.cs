@@ -4,6 +4,7 @@ using Feed.Social.Contracts;
 using Feed.Social.Follows;
 using Feed.Social.Follows.FollowUser;
 using Feed.Social.Follows.GetFolloweeIds;
+using Feed.Social.Follows.GetFollowerCount;
 using Feed.Social.Follows.GetFollowerBatch;
 using Feed.Social.Follows.ListFollows;
 using Feed.Social.Follows.UnfollowUser;
@@ -225,5 +226,20 @@ public sealed class FollowHandlerTests : IDisposable
         var ids = await new GetFolloweeIdsHandler(_follows).Handle(new GetFolloweeIds(alice), Ct);
 
         Assert.Equal(followees.Order(), ids.Order());
+    }
+
+    /// <summary>What Users reviews the influencer status from: the count now, not the one a (late) message carries.</summary>
+    [Fact]
+    public async Task The_follower_count_is_the_count_now()
+    {
+        var (alice, bob, carol) = (_mediator.AddUser(), _mediator.AddUser(), _mediator.AddUser());
+        var handler = new GetFollowerCountHandler(_follows);
+        Assert.Equal(0, await handler.Handle(new GetFollowerCount(carol), Ct));
+
+        await FollowAsync(alice, carol);
+        await FollowAsync(bob, carol);
+        await UnfollowAsync(alice, carol);
+
+        Assert.Equal(1, await handler.Handle(new GetFollowerCount(carol), Ct));
     }
 }

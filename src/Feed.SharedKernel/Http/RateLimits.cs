@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +25,7 @@ public sealed class RateLimitOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary><c>POST /api/auth/token</c>, per client address: a password guesser is slowed to this.</summary>
+    /// <summary><c>POST /api/auth/token</c>, per client address (an IPv6 client's /64): a password guesser is slowed to this.</summary>
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:TokenPerMinute must be between 1 and 100000.")]
     public int TokenPerMinute { get; set; } = 10;
 
@@ -63,8 +65,8 @@ public static class RateLimitPolicies
 
 /// <summary>
 /// ASP.NET Core's rate limiter with the service's policies. Over a limit, a request is a 429 problem
-/// document with <c>Retry-After</c>, like every other refusal. The client address is the connection's:
-/// behind a proxy, configure forwarded headers so that it is the client's, not the proxy's.
+/// document with <c>Retry-After</c>, like every other refusal. The client address is the connection's (for
+/// IPv6, its /64 prefix): behind a proxy, configure forwarded headers so that it is the client's, not the proxy's.
 /// </summary>
 public static class RateLimits
 {
@@ -104,8 +106,25 @@ public static class RateLimits
                 AutoReplenishment = true,
             });
 
-    private static string ClientAddress(HttpContext context) =>
-        context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client's bucket key: an IPv4 address (also when a dual-stack socket shows it as <c>::ffff:a.b.c.d</c>),
+    /// or an IPv6 address's /64 prefix, since one host (a home, a phone, a cloud machine) is given a whole /64
+    /// and may send from any address in it: per full IPv6 address, each request could come with a bucket of its own.
+    /// </summary>
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress switch
+    {
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
+        { AddressFamily: AddressFamily.InterNetworkV6 } v6 => Prefix64(v6),
+        var v4 => v4.ToString(),
+    };
+
+    private static string Prefix64(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 
     private static string UserOrAddress(HttpContext context) =>
         context.User.FindFirstValue("sub") is { } userId ? "user:" + userId : "address:" + ClientAddress(context);

@@ -94,6 +94,30 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task An_IPv6_client_is_one_address_for_its_whole_64_prefix_while_IPv4_clients_on_a_dual_stack_socket_stay_apart()
+    {
+        await using var api = Host();
+
+        // One host chooses any address in its /64 (privacy addresses): each new one must not be a fresh bucket.
+        foreach (var address in new[] { "2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:a:b:c:d" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(From(api, address))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await AskTokenAsync(From(api, "2001:db8:7:1:ffff::9"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(From(api, "2001:db8:7:2::1"))).StatusCode);
+
+        // IPv4 clients seen through a dual-stack socket (::ffff:a.b.c.d) are still one bucket per IPv4 address.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(From(api, "::ffff:192.0.2.31"))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await AskTokenAsync(From(api, "192.0.2.31"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AskTokenAsync(From(api, "::ffff:192.0.2.32"))).StatusCode);
+    }
+
+    [Fact]
     public async Task With_the_switch_off_nothing_is_limited()
     {
         await using var api = Host(enabled: false);

@@ -39,7 +39,7 @@ public sealed class RateLimitOptions
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:RegistrationBurst must be between 1 and 100000.")]
     public int RegistrationBurst { get; set; } = 5;
 
-    /// <summary>Posts and follows (created or removed), per authenticated user.</summary>
+    /// <summary>Posts and follows (created or removed) and profile changes, per authenticated user.</summary>
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:WritesPerMinute must be between 1 and 100000.")]
     public int WritesPerMinute { get; set; } = 60;
 

@@ -118,6 +118,27 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Profile_changes_are_limited_per_user_so_a_token_cannot_guess_the_current_password_unchecked()
+    {
+        await using var api = Host();
+        var ada = await api.RegisterAsync();
+        var bob = await api.RegisterAsync();
+
+        // Each wrong current_password is a password guess (and a slow hash), as a token request is.
+        for (var i = 0; i < 2; i++)
+        {
+            var guess = await ada.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = $"guess {i}" }, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode);
+        }
+
+        var refused = await ada.Http.PatchAsJsonAsync("/api/users/me", new { password = "a brand new password", current_password = "guess 2" }, Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+
+        Assert.Equal(HttpStatusCode.OK, (await bob.Http.PatchAsJsonAsync("/api/users/me", new { location = "Lisbon" }, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task With_the_switch_off_nothing_is_limited()
     {
         await using var api = Host(enabled: false);

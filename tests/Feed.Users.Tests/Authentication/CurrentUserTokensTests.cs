@@ -100,6 +100,27 @@ public sealed class CurrentUserTokensTests : IDisposable
         Assert.NotNull(await _tokens.RefusalAsync(Principal(user.UserId.ToString(), stamp: null), None));
     }
 
+    [Fact]
+    public async Task A_stamp_read_before_a_password_change_and_returned_after_it_is_not_remembered()
+    {
+        var user = UserFactory.NewUser();
+        await _store.AddAsync(user, None);
+        var oldToken = Principal(user.UserId.ToString(), user.SecurityStamp);
+
+        // A request with the old token reads the stamp; the password changes (and is forgotten) before that read returns.
+        var held = _store.HoldNextRead();
+        var overlapping = _tokens.RefusalAsync(oldToken, None).AsTask();
+        await held.Read.Task.WaitAsync(TestContext.Current.CancellationToken);
+        await _store.UpdateProfileAsync(user.UserId, new ProfileChanges(PasswordHash: "new-hash", SecurityStamp: User.NewSecurityStamp()), user.UpdatedOn.AddSeconds(1), None);
+        _tokens.Forget(user.UserId);
+        held.Release.SetResult();
+
+        // The request that overlapped the change may pass; the requests after it must not.
+        Assert.Null(await overlapping);
+        Assert.NotNull(await _tokens.RefusalAsync(oldToken, None));
+        Assert.False(await _tokens.IsCurrentAsync(user.UserId, user.SecurityStamp, None));
+    }
+
     public void Dispose() => _tokens.Dispose();
 
     private static ClaimsPrincipal Principal(string? subject, string? stamp)
@@ -119,6 +140,8 @@ public sealed class CurrentUserTokensTests : IDisposable
     }
 
     /// <summary>The real in-memory store, with its reads by id counted; the next <see cref="RefuseNext"/> fail as PostgreSQL down would.</summary>
+    private sealed record HeldRead(TaskCompletionSource Read, TaskCompletionSource Release);
+
     private sealed class CountingUserStore(IUserStore inner) : IUserStore
     {
         private int _reads;
@@ -127,7 +150,12 @@ public sealed class CurrentUserTokensTests : IDisposable
 
         public int RefuseNext { get; set; }
 
-        public ValueTask<User?> GetAsync(Guid userId, CancellationToken cancellationToken)
+        private HeldRead? _hold;
+
+        /// <summary>The next read by id, once it has read the store, signals <see cref="HeldRead.Read"/> and returns only on <see cref="HeldRead.Release"/>.</summary>
+        public HeldRead HoldNextRead() => _hold = new HeldRead(new TaskCompletionSource(), new TaskCompletionSource());
+
+        public async ValueTask<User?> GetAsync(Guid userId, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
             if (RefuseNext > 0)
@@ -136,7 +164,14 @@ public sealed class CurrentUserTokensTests : IDisposable
                 throw new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused));
             }
 
-            return inner.GetAsync(userId, cancellationToken);
+            var user = await inner.GetAsync(userId, cancellationToken);
+            if (Interlocked.Exchange(ref _hold, null) is { } hold)
+            {
+                hold.Read.SetResult();
+                await hold.Release.Task;
+            }
+
+            return user;
         }
 
         public ValueTask<UserWriteOutcome> AddAsync(User user, CancellationToken cancellationToken) => inner.AddAsync(user, cancellationToken);

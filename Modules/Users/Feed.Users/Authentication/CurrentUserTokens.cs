@@ -22,6 +22,10 @@ internal sealed class CurrentUserTokens(IUserStore store, IOptions<FeedAuthOptio
 
     private readonly MemoryCache _stamps = new(new MemoryCacheOptions { SizeLimit = MaxCachedUsers });
 
+    // Counts Forget calls; a stamp read while one happened may predate the change, so it is used but not remembered.
+    private readonly Lock _gate = new();
+    private long _forgets;
+
     /// <summary>Null when the token may be used; otherwise why not (for the log, never the response).</summary>
     public async ValueTask<string?> RefusalAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
@@ -51,8 +55,15 @@ internal sealed class CurrentUserTokens(IUserStore store, IOptions<FeedAuthOptio
     private static bool Matches(string stamp, string? tokenStamp) =>
         string.Equals(stamp, tokenStamp ?? string.Empty, StringComparison.Ordinal);
 
-    /// <summary>Drops the remembered stamp, so the next request reads the new one.</summary>
-    public void Forget(Guid userId) => _stamps.Remove(userId);
+    /// <summary>Drops the remembered stamp, so the next request reads the new one (also when a read began before it).</summary>
+    public void Forget(Guid userId)
+    {
+        lock (_gate)
+        {
+            _forgets++;
+            _stamps.Remove(userId);
+        }
+    }
 
     public void Dispose() => _stamps.Dispose();
 
@@ -65,14 +76,29 @@ internal sealed class CurrentUserTokens(IUserStore store, IOptions<FeedAuthOptio
 
         // An unknown user is remembered too (as null): a token for nobody costs no more than one for somebody.
         // Retried like a handler's read: a token checked first during a PostgreSQL restart should wait it out, not fail.
+        long forgetsBefore;
+        lock (_gate)
+        {
+            forgetsBefore = _forgets;
+        }
+
         var user = await StoreRetry.Reads.ExecuteAsync(
             static (state, token) => state.store.GetAsync(state.userId, token), (store, userId), cancellationToken);
         var stamp = user?.SecurityStamp;
-        _stamps.Set(userId, stamp, new MemoryCacheEntryOptions
+        lock (_gate)
         {
-            AbsoluteExpirationRelativeToNow = options.Value.SecurityStampCacheDuration,
-            Size = 1,
-        });
+            // A password changed while this read was in flight: the stamp read may be the old one, and remembering it
+            // would let the old tokens back in here for a whole cache period, after Forget had ended them.
+            if (_forgets == forgetsBefore)
+            {
+                _stamps.Set(userId, stamp, new MemoryCacheEntryOptions
+                {
+                    AbsoluteExpirationRelativeToNow = options.Value.SecurityStampCacheDuration,
+                    Size = 1,
+                });
+            }
+        }
+
         return stamp;
     }
 

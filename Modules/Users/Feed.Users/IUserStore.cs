@@ -23,7 +23,8 @@ internal interface IUserStore
 
     /// <summary>
     /// Applies <paramref name="changes"/> to the current user and sets <c>updated_on</c>, unless the new
-    /// email belongs to another user. Fields not in the changes (username, influencer flag) are kept.
+    /// email belongs to another user or the password hash is no longer <see cref="ProfileChanges.CheckedPasswordHash"/>
+    /// (when given). Fields not in the changes (username, influencer flag) are kept.
     /// </summary>
     ValueTask<UserUpdateResult> UpdateProfileAsync(Guid userId, ProfileChanges changes, DateTimeOffset updatedOn, CancellationToken cancellationToken);
 
@@ -44,6 +45,9 @@ internal enum UserWriteOutcome
     NotFound,
     UsernameTaken,
     EmailTaken,
+
+    /// <summary>The password hash is no longer the one the changes were checked against (<see cref="ProfileChanges.CheckedPasswordHash"/>).</summary>
+    PasswordChanged,
 }
 
 /// <summary>The outcome of a profile update and, when it is <see cref="UserWriteOutcome.Done"/>, the updated user.</summary>
@@ -52,6 +56,8 @@ internal sealed record UserUpdateResult(UserWriteOutcome Outcome, User? User)
     public static readonly UserUpdateResult NotFound = new(UserWriteOutcome.NotFound, null);
 
     public static readonly UserUpdateResult EmailTaken = new(UserWriteOutcome.EmailTaken, null);
+
+    public static readonly UserUpdateResult PasswordChanged = new(UserWriteOutcome.PasswordChanged, null);
 
     public static UserUpdateResult Done(User user) => new(UserWriteOutcome.Done, user);
 }

@@ -39,7 +39,10 @@ internal sealed record User(
 
 /// <summary>
 /// Profile fields to change; a null field stays as it is. Username is immutable. A new password comes
-/// with a new <see cref="SecurityStamp"/>, which ends the tokens issued before it.
+/// with a new <see cref="SecurityStamp"/>, which ends the tokens issued before it, and with
+/// <see cref="CheckedPasswordHash"/>, the hash the current password was checked against: the store applies
+/// nothing unless that is still the user's hash, so a password changed meanwhile is not overwritten by a
+/// request that knew only the one before.
 /// </summary>
 internal sealed record ProfileChanges(
     string? FirstName = null,
@@ -49,7 +52,8 @@ internal sealed record ProfileChanges(
     string? Location = null,
     string? Phone = null,
     int? Age = null,
-    string? SecurityStamp = null)
+    string? SecurityStamp = null,
+    string? CheckedPasswordHash = null)
 {
     public User ApplyTo(User user, DateTimeOffset updatedOn) => user with
     {
@@ -65,6 +69,10 @@ internal sealed record ProfileChanges(
         Age = Age ?? user.Age,
         UpdatedOn = updatedOn,
     };
+
+    /// <summary>Whether the password these changes were checked against (if any) is still <paramref name="current"/>'s.</summary>
+    public bool WereCheckedAgainst(User current) =>
+        CheckedPasswordHash is null || string.Equals(CheckedPasswordHash, current.PasswordHash, StringComparison.Ordinal);
 
     /// <summary>An optional text field as kept: without the spaces around it, and null when nothing else is left.</summary>
     public static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -7,7 +7,7 @@ namespace Feed.Users.Tests.Store;
 /// What every <see cref="IUserStore"/> adapter must do. Each adapter's test class derives from this
 /// and supplies the store; tests use unique names so they can share one database.
 /// </summary>
-public abstract class UserStoreContract
+public abstract partial class UserStoreContract
 {
     private static readonly CancellationToken None = CancellationToken.None;
 

@@ -90,6 +90,11 @@ internal sealed class InMemoryUserStore(InMemoryRegisteredUsers registered, InMe
                 return ValueTask.FromResult(UserUpdateResult.NotFound);
             }
 
+            if (!changes.WereCheckedAgainst(current))
+            {
+                return ValueTask.FromResult(UserUpdateResult.PasswordChanged);
+            }
+
             var updated = changes.ApplyTo(current, updatedOn);
             var oldEmailKey = User.NormalizeKey(current.Email);
             var newEmailKey = User.NormalizeKey(updated.Email);

@@ -64,6 +64,11 @@ internal sealed class MartenUserStore(IDocumentStore store, OutboxSignal outbox)
             return UserUpdateResult.NotFound;
         }
 
+        if (!changes.WereCheckedAgainst(current.ToUser()))
+        {
+            return UserUpdateResult.PasswordChanged;
+        }
+
         var updated = changes.ApplyTo(current.ToUser(), updatedOn);
         session.Update(UserDocument.From(updated));
         try

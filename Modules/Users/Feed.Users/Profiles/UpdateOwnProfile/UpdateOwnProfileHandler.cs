@@ -11,6 +11,7 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
     public async ValueTask<OwnProfile> Handle(UpdateOwnProfile command, CancellationToken cancellationToken)
     {
         string? passwordHash = null;
+        string? checkedPasswordHash = null;
         if (command.Password is not null)
         {
             var user = await store.GetAsync(command.UserId, cancellationToken) ?? throw Missing();
@@ -21,10 +22,11 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
 
             if (!passwords.Matches(user, command.CurrentPassword))
             {
-                throw new InvalidFieldException("current_password", "'current_password' is not the account's password.");
+                throw WrongCurrentPassword();
             }
 
             passwordHash = passwords.Hash(user, command.Password);
+            checkedPasswordHash = user.PasswordHash;
         }
 
         var changes = new ProfileChanges(
@@ -36,7 +38,9 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
             command.Phone,
             command.Age,
             // A new password ends every token issued before it.
-            SecurityStamp: passwordHash is null ? null : User.NewSecurityStamp());
+            SecurityStamp: passwordHash is null ? null : User.NewSecurityStamp(),
+            // Stored only if the password is still the one current_password was checked against just now.
+            CheckedPasswordHash: checkedPasswordHash);
         var result = await store.UpdateProfileAsync(command.UserId, changes, time.GetUtcNowMilliseconds(), cancellationToken);
         if (passwordHash is not null)
         {
@@ -49,9 +53,14 @@ internal sealed class UpdateOwnProfileHandler(IUserStore store, PasswordHashes p
             UserWriteOutcome.Done => OwnProfile.Of(result.User!),
             UserWriteOutcome.NotFound => throw Missing(),
             UserWriteOutcome.EmailTaken => throw new ConflictException("email", "The email address is already registered."),
+            // Changed by another request since it was checked: what was given is not the account's password any more.
+            UserWriteOutcome.PasswordChanged => throw WrongCurrentPassword(),
             var outcome => throw new InvalidOperationException($"Unexpected outcome {outcome} of updating a profile."),
         };
     }
+
+    private static InvalidFieldException WrongCurrentPassword() =>
+        new("current_password", "'current_password' is not the account's password.");
 
     private static NotFoundException Missing() => new("The authenticated user does not exist.");
 }

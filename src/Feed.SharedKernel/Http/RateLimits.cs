@@ -25,7 +25,10 @@ public sealed class RateLimitOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary><c>POST /api/auth/token</c>, per client address (an IPv6 client's /64): a password guesser is slowed to this.</summary>
+    /// <summary>
+    /// <c>POST /api/auth/token</c>, per client address (an IPv6 client's /64), and <c>PATCH /api/users/me</c>, per user
+    /// (it may check <c>current_password</c>): a password guesser is slowed to this.
+    /// </summary>
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:TokenPerMinute must be between 1 and 100000.")]
     public int TokenPerMinute { get; set; } = 10;
 
@@ -39,7 +42,7 @@ public sealed class RateLimitOptions
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:RegistrationBurst must be between 1 and 100000.")]
     public int RegistrationBurst { get; set; } = 5;
 
-    /// <summary>Posts and follows (created or removed) and profile changes, per authenticated user.</summary>
+    /// <summary>Posts and follows (created or removed), per authenticated user.</summary>
     [Range(1, 100_000, ErrorMessage = "Feed:RateLimits:WritesPerMinute must be between 1 and 100000.")]
     public int WritesPerMinute { get; set; } = 60;
 
@@ -60,6 +63,7 @@ public static class RateLimitPolicies
     public const string Token = "token-per-address";
     public const string Registration = "registration-per-address";
     public const string Writes = "writes-per-user";
+    public const string ProfileChange = "profile-change-per-user";
     public const string StreamToken = "stream-token-per-user";
 }
 
@@ -85,6 +89,8 @@ public static class RateLimits
             limiter.AddPolicy(RateLimitPolicies.Token, context => Bucket(limits, ClientAddress(context), limits.TokenPerMinute, limits.TokenBurst));
             limiter.AddPolicy(RateLimitPolicies.Registration, context => Bucket(limits, ClientAddress(context), limits.RegistrationPerMinute, limits.RegistrationBurst));
             limiter.AddPolicy(RateLimitPolicies.Writes, context => Bucket(limits, UserOrAddress(context), limits.WritesPerMinute, limits.WritesBurst));
+            // A profile change may check a password (current_password), so it is limited as a sign-in is, per user.
+            limiter.AddPolicy(RateLimitPolicies.ProfileChange, context => Bucket(limits, UserOrAddress(context), limits.TokenPerMinute, limits.TokenBurst));
             limiter.AddPolicy(RateLimitPolicies.StreamToken, context => Bucket(limits, UserOrAddress(context), limits.StreamTokenPerMinute, limits.StreamTokenBurst));
         });
         return services;

@@ -61,7 +61,7 @@ internal static class UpdateOwnProfileEndpoint
 
     // Limited like the other writes, per user: a wrong current_password is a password guess (and a slow hash), and an
     // email change answers whether the address is registered; unlimited, a token would be an unthrottled oracle for both.
-    [Authorize, EnableRateLimiting(RateLimitPolicies.Writes)]
+    [Authorize, EnableRateLimiting(RateLimitPolicies.ProfileChange)]
     [EndpointName("UpdateOwnProfile"), EndpointSummary("Changes the authenticated user's profile; absent or null fields stay as they are.")]
     [ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status401Unauthorized), ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict)]
     public static async Task<Ok<OwnProfile>> Handle(UpdateOwnProfileBody body, ClaimsPrincipal principal, ISender sender, CancellationToken cancellationToken) =>

@@ -4,6 +4,11 @@ using Feed.IntegrationTests.Infrastructure;
 using Feed.IntegrationTests.Social;
 using Feed.IntegrationTests.Timeline;
 using Feed.Testing;
+using Feed.Users.Contracts;
+using Mediator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Feed.IntegrationTests.Live;
 
@@ -151,6 +156,53 @@ public sealed class TimelineStreamTests(FeedApiFactory api) : IClassFixture<Feed
         await using var stream = await reader.OpenStreamAsync();
 
         Assert.Equal("heartbeat", await stream.NextCommentAsync());
+    }
+
+    /// <summary>
+    /// The sign-in check must not stall the stream it checks: a store slow to answer (PostgreSQL unreachable, its
+    /// reads retried for seconds, or connections timing out) held up every event and heartbeat behind it, and a
+    /// proxy closes a stream that stays silent past its read timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_sign_in_check_that_does_not_answer_holds_up_neither_heartbeats_nor_events()
+    {
+        await using var settings = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Feed:Live:HeartbeatInterval"] = "00:00:01" });
+        await using var host = settings.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddSingleton<IPipelineBehavior<IsSignInCurrent, bool>, UnansweredSignInChecks>()));
+        var reader = await SignedInAsync(host);
+        var author = await SignedInAsync(host);
+        await reader.FollowAsync(author);
+        await host.WhenOutboxIdleAsync();
+        await using var stream = await TimelineEventReader.OpenAsync(reader.Http);
+
+        // Each heartbeat (one a second) starts a check that never answers: the stream goes on regardless.
+        for (var beat = 0; beat < 3; beat++)
+        {
+            Assert.Equal("heartbeat", await stream.NextCommentAsync().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        }
+
+        await author.CreatePostAsync();
+        Assert.Equal("post-added", (await stream.NextEventAsync().WaitAsync(TimeSpan.FromSeconds(10), Ct)).Type);
+    }
+
+    private static async Task<FeedUser> SignedInAsync(WebApplicationFactory<Program> host)
+    {
+        var registration = Users.UsersApi.Registration();
+        var registered = await (await host.CreateClient().PostAsJsonAsync("/api/users", registration, Ct)).ReadJsonAsync();
+        var token = await (await host.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = registration["username"], password = Users.UsersApi.Password }, Ct)).ReadJsonAsync();
+        var http = host.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token["access_token"]!.GetValue<string>());
+        return new FeedUser(Guid.Parse(registered["user_id"]!.GetValue<string>()), (string)registration["username"]!, http);
+    }
+
+    /// <summary>A store that takes connections but never answers: the check waits until the stream ends.</summary>
+    private sealed class UnansweredSignInChecks : IPipelineBehavior<IsSignInCurrent, bool>
+    {
+        public async ValueTask<bool> Handle(IsSignInCurrent message, MessageHandlerDelegate<IsSignInCurrent, bool> next, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return true;
+        }
     }
 
     [Fact]

@@ -75,6 +75,7 @@ internal static class StreamTimelineEndpoint
             return;
         }
 
+        var signIn = new SignInCheck(http, readerId, options.HeartbeatInterval);
         try
         {
             var response = http.Response;
@@ -86,10 +87,9 @@ internal static class StreamTimelineEndpoint
             await WriteAsync(response, ": connected\n\n", cancellationToken);
 
             var events = connection.Events;
-            var signIn = new SignInCheck(http, readerId, options.HeartbeatInterval);
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (await signIn.EndedAsync(cancellationToken))
+                if (signIn.Ended(cancellationToken))
                 {
                     break;
                 }
@@ -142,27 +142,57 @@ internal static class StreamTimelineEndpoint
         finally
         {
             hub.Disconnect(connection);
+            // A check still running uses the request's services: it ends before they do.
+            await ending.CancelAsync();
+            await signIn.StopAsync();
         }
     }
 
     /// <summary>
     /// A stream outlives the request that opened it: its sign-in is checked again every heartbeat interval, so a
     /// new password ends it as it ends the user's tokens (within the stamps' memory, Feed:Auth:SecurityStampCacheDuration).
-    /// A stream token's short lifetime is for opening only and is not checked again.
+    /// A stream token's short lifetime is for opening only and is not checked again. The check runs beside the
+    /// stream, never in its way: a store slow to answer (an outage, its reads retried) would otherwise hold up its
+    /// events and heartbeats, and a proxy closes a stream that stays silent. An answer not ready at once is taken at a later wake.
     /// </summary>
     private sealed class SignInCheck(HttpContext http, Guid readerId, TimeSpan interval)
     {
         private readonly string? _stamp = http.User.FindFirstValue(FeedAuthOptions.SecurityStampClaim);
         private long _checkedAt = Stopwatch.GetTimestamp();
+        private Task<bool>? _running;
 
-        public async ValueTask<bool> EndedAsync(CancellationToken cancellationToken)
+        /// <summary>True once a finished check found the sign-in over; starts the next check when one is due. Never waits.</summary>
+        public bool Ended(CancellationToken cancellationToken)
         {
-            if (Stopwatch.GetElapsedTime(_checkedAt) < interval)
+            if (_running is null && Stopwatch.GetElapsedTime(_checkedAt) >= interval)
+            {
+                _running = EndedAsync(cancellationToken);
+            }
+
+            if (_running is not { IsCompleted: true } finished)
             {
                 return false;
             }
 
+            _running = null;
             _checkedAt = Stopwatch.GetTimestamp();
+            // Rethrows what is not an outage (nor the stream's own end), as an awaited check did.
+            return finished.GetAwaiter().GetResult();
+        }
+
+        /// <summary>Waits for a check still running (cancelled by the caller) to finish, whatever its outcome.</summary>
+        public async Task StopAsync()
+        {
+            if (_running is { } running)
+            {
+                await ((Task)running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // The stream has ended: how its last check failed changes nothing (read, so it is not reported as unobserved).
+                _ = running.Exception;
+            }
+        }
+
+        private async Task<bool> EndedAsync(CancellationToken cancellationToken)
+        {
             try
             {
                 var sender = http.RequestServices.GetRequiredService<ISender>();

@@ -159,9 +159,14 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
         // holding every message published from then on.
         await using var proxy = new RedisOutageProxy();
         var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
-        proxy.Cut();
         var subscribing = await proxy.ConnectAsync();
-        _connections.Add(subscribing);
+        var observing = await TestServers.ConnectRedisAsync();
+        _connections.AddRange([subscribing, observing]);
+        // A subscription that did succeed: when the client has restored it, it has restored what it holds.
+        var control = StackExchange.Redis.RedisChannel.Sharded(options.Value.CacheKeyPrefix + "control");
+        await subscribing.GetSubscriber().SubscribeAsync(control, (_, _) => { });
+        proxy.Cut();
+        await Patience.UntilAsync(() => Task.FromResult(!subscribing.IsConnected), "the client noticed the cut", Ct);
         var bus = new RedisLiveTimelineBus(subscribing, options);
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -169,15 +174,12 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
         }
 
         proxy.Restore();
-        await Patience.UntilAsync(() => Task.FromResult(subscribing.IsConnected), "the client reconnected", Ct);
-        // Time for the client to restore what it holds as subscribed (it does so as it reconnects).
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-
-        var observing = await TestServers.ConnectRedisAsync();
-        _connections.Add(observing);
         var server = observing.GetServers()[0];
-        var subscribers = (StackExchange.Redis.RedisResult[])(await server.ExecuteAsync("PUBSUB", "SHARDNUMSUB", options.Value.CacheKeyPrefix + "live:timeline"))!;
-        Assert.Equal(0, (long)subscribers[1]);
+        async Task<long> SubscribersAsync(string channel) =>
+            (long)((StackExchange.Redis.RedisResult[])(await server.ExecuteAsync("PUBSUB", "SHARDNUMSUB", channel))!)[1];
+        await Patience.UntilAsync(async () => await SubscribersAsync((string)control!) == 1, "the client restored its subscriptions", Ct);
+
+        Assert.Equal(0, await SubscribersAsync(options.Value.CacheKeyPrefix + "live:timeline"));
     }
 
     public async ValueTask DisposeAsync()

@@ -113,8 +113,10 @@ internal sealed class RedisLiveTimelineBus(IConnectionMultiplexer redis, IOption
                 {
                     await SendAsync(Resync, stopping);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception) when (!stopping.IsCancellationRequested)
                 {
+                    // Whatever the failure (a cancellation too, if the client ever raised one of its own): the loop
+                    // must go on, or no resync would be sent again for the life of the process.
                     continue;
                 }
 

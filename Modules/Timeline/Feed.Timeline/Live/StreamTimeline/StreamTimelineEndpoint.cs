@@ -49,7 +49,7 @@ internal static class StreamTimelineEndpoint
                 "Event 'post-removed': a post left it (deleted, or its author unfollowed). Both carry only post_id and created_on; read the timeline for the posts. " +
                 "Event 'refetch': the stream missed events (the client read too slowly, or the service lost its event bus for a while); read the timeline again. A comment line is sent when the stream is idle, to keep proxies from closing it. " +
                 "Authenticate with the Authorization header, or with the access_token query parameter holding a token of POST /api/timeline/stream-token. " +
-                "A user holds a limited number of open streams (Feed:Live:MaxStreamsPerUser); one more is refused with 429 until one closes. " +
+                "A user holds a limited number of open streams on one instance of the service (Feed:Live:MaxStreamsPerUser); one more is refused with 429 until one closes. " +
                 "The stream ends when the caller's sign-in does (a new password ends every token issued before it), checked every heartbeat interval.")
             .Produces<LivePostEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

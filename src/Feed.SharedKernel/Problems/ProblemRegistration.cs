@@ -21,10 +21,21 @@ public static class ProblemRegistration
         return services;
     }
 
-    /// <summary>A status the framework sets without words (unknown route, wrong method, too large...) gets a plain-words detail.</summary>
+    /// <summary>
+    /// A status the framework sets without words (unknown route, wrong method, too large...) gets a plain-words detail;
+    /// one the framework has no <c>type</c> for gets the link to its definition, as the others have.
+    /// </summary>
     private static void DescribeBareStatus(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        problem.Type ??= problem.Status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+            StatusCodes.Status414UriTooLong => "https://tools.ietf.org/html/rfc9110#section-15.5.15",
+            StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "https://tools.ietf.org/html/rfc6585#section-5",
+            _ => null,
+        };
         if (problem.Detail is not null)
         {
             return;

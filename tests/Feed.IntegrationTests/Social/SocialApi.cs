@@ -84,6 +84,8 @@ internal static class SocialApi
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(text)!.AsObject();
         Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+        // Every problem names its type (RFC 9457: a URI; the framework's links to the status's definition).
+        Assert.True(Uri.TryCreate(problem["type"]?.GetValue<string>(), UriKind.Absolute, out _), $"No type: {text}");
         return problem;
     }
 

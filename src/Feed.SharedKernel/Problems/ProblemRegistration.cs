@@ -28,14 +28,7 @@ public static class ProblemRegistration
     private static void DescribeBareStatus(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        problem.Type ??= problem.Status switch
-        {
-            StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-            StatusCodes.Status414UriTooLong => "https://tools.ietf.org/html/rfc9110#section-15.5.15",
-            StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
-            StatusCodes.Status431RequestHeaderFieldsTooLarge => "https://tools.ietf.org/html/rfc6585#section-5",
-            _ => null,
-        };
+        problem.Type ??= TypeFor(problem.Status);
         if (problem.Detail is not null)
         {
             return;
@@ -56,6 +49,21 @@ public static class ProblemRegistration
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Where the status is defined, linked as the framework links the ones it knows (RFC 9110, section 15; 429 and 431
+    /// are RFC 6585's). Used when the framework gave none: statuses it has no link for, and the fallback writer.
+    /// </summary>
+    private static string? TypeFor(int? status) => status switch
+    {
+        >= 400 and <= 417 => $"https://tools.ietf.org/html/rfc9110#section-15.5.{status - 399}",
+        421 or 422 => $"https://tools.ietf.org/html/rfc9110#section-15.5.{status - 401}",
+        426 => "https://tools.ietf.org/html/rfc9110#section-15.5.22",
+        StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "https://tools.ietf.org/html/rfc6585#section-5",
+        >= 500 and <= 505 => $"https://tools.ietf.org/html/rfc9110#section-15.6.{status - 499}",
+        _ => null,
+    };
 }
 
 /// <summary>

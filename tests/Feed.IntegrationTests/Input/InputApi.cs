@@ -18,6 +18,7 @@ internal static class InputApi
         Assert.Equal((int)status, problem["status"]!.GetValue<int>());
         Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()));
         Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()), $"no detail: {text}");
+        Assert.True(Uri.TryCreate(problem["type"]?.GetValue<string>(), UriKind.Absolute, out _), $"no type: {text}");
         return problem;
     }
 

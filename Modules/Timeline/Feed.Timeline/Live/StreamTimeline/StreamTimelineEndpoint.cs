@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Feed.SharedKernel.Auth;
+using Feed.SharedKernel.Http;
 using Feed.SharedKernel.OpenApi;
 using Feed.SharedKernel.Storage;
 using Feed.Timeline.Live.StreamToken;
@@ -62,16 +63,10 @@ internal static class StreamTimelineEndpoint
         var cancellationToken = ending.Token;
         if (await hub.ConnectAsync(readerId, cancellationToken) is not { } connection)
         {
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Detail = $"This user has {options.MaxStreamsPerUser} live streams open already (Feed:Live:MaxStreamsPerUser); close one first.",
-                },
-            });
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().RefuseAsync(
+                http,
+                StatusCodes.Status429TooManyRequests,
+                $"This user has {options.MaxStreamsPerUser} live streams open already (Feed:Live:MaxStreamsPerUser); close one first.");
             return;
         }
 

@@ -63,10 +63,8 @@ public sealed class RequestLogTests
             ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Information",
         });
         using var host = api.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines))));
-        var username = FeedClient.UniqueName("streamed");
         var client = host.CreateClient();
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/users", new { username, first_name = "F", last_name = "L", email = $"{username}@example.com", password = "secret-words-never-logged" }, Ct)).StatusCode);
-        var bearer = (await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "secret-words-never-logged" }, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
+        var bearer = await RegisterAndSignInAsync(client, "streamed");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         var streamToken = (await (await client.PostAsync(new Uri("/api/timeline/stream-token", UriKind.Relative), null, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
 
@@ -93,10 +91,8 @@ public sealed class RequestLogTests
         var lines = new ConcurrentQueue<string>();
         await using var api = FeedApiFactory.WithSettings(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Debug" });
         using var host = api.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines))));
-        var username = FeedClient.UniqueName("bearer");
         var client = host.CreateClient();
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/users", new { username, first_name = "F", last_name = "L", email = $"{username}@example.com", password = "secret-words-never-logged" }, Ct)).StatusCode);
-        var bearer = (await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "secret-words-never-logged" }, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
+        var bearer = await RegisterAndSignInAsync(client, "bearer");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
 
         await using (await Live.TimelineEventReader.OpenAsync(client, string.Empty))
@@ -106,6 +102,14 @@ public sealed class RequestLogTests
         var authentication = lines.Where(line => line.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal)).ToList();
         Assert.Contains(authentication, line => line.Contains("Bearer was successfully authenticated", StringComparison.Ordinal));
         Assert.DoesNotContain(authentication, line => line.Contains("Failed to validate", StringComparison.Ordinal) || line.Contains("Failure message", StringComparison.Ordinal));
+    }
+
+    /// <summary>Registers a user of its own through <paramref name="client"/> and returns their bearer token.</summary>
+    private static async Task<string> RegisterAndSignInAsync(HttpClient client, string namePrefix)
+    {
+        var username = FeedClient.UniqueName(namePrefix);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/users", new { username, first_name = "F", last_name = "L", email = $"{username}@example.com", password = "secret-words-never-logged" }, Ct)).StatusCode);
+        return (await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "secret-words-never-logged" }, Ct)).ReadJsonAsync())["access_token"]!.GetValue<string>();
     }
 
     /// <summary>Keeps every entry as one line: category, message, and each structured value.</summary>

@@ -84,7 +84,7 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
 
     private protected override async Task<(ILiveTimelineBus Publisher, ILiveTimelineBus Subscriber)> CreatePairAsync()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var options = FreshPrefix();
         var publishing = await TestServers.ConnectRedisAsync();
         var subscribing = await TestServers.ConnectRedisAsync();
         _connections.AddRange([publishing, subscribing]);
@@ -94,7 +94,7 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
     [Fact]
     public async Task A_subscriber_cut_off_from_Redis_hears_of_the_gap_once_back_and_receives_again()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var options = FreshPrefix();
         var name = $"feed-test-live-{Guid.NewGuid():N}";
         var publishing = await TestServers.ConnectRedisAsync();
         var subscribing = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{TestServers.RedisServer},abortConnect=false,name={name}");
@@ -133,7 +133,7 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
         // Only the publisher lost Redis: the subscribers' connections never dropped, so nothing else tells
         // their streams that a message is missing.
         await using var proxy = new RedisOutageProxy();
-        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var options = FreshPrefix();
         var publishing = await proxy.ConnectAsync();
         var subscribing = await TestServers.ConnectRedisAsync();
         _connections.AddRange([publishing, subscribing]);
@@ -158,7 +158,7 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
         // Redis was back, each failed attempt of the start-up retries came alive as a queue nobody reads,
         // holding every message published from then on.
         await using var proxy = new RedisOutageProxy();
-        var options = Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
+        var options = FreshPrefix();
         var subscribing = await proxy.ConnectAsync();
         var observing = await TestServers.ConnectRedisAsync();
         _connections.AddRange([subscribing, observing]);
@@ -181,6 +181,10 @@ public sealed class RedisLiveTimelineBusTests : LiveTimelineBusContract, IAsyncD
 
         Assert.Equal(0, await SubscribersAsync(options.Value.CacheKeyPrefix + "live:timeline"));
     }
+
+    /// <summary>A key prefix of the test's own: its channel reaches no other test's subscribers.</summary>
+    private static Microsoft.Extensions.Options.IOptions<TimelineOptions> FreshPrefix() =>
+        Microsoft.Extensions.Options.Options.Create(new TimelineOptions { CacheKeyPrefix = $"feed-test-{Guid.NewGuid():N}:" });
 
     public async ValueTask DisposeAsync()
     {
